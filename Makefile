@@ -1,0 +1,79 @@
+# The portal's two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+# Python 3.12+ (Django 6.1): the first that really runs, or PYTHON=... from outside.
+# pyenv's shims answer for versions that are not active, so each candidate must really run.
+PYTHON ?= $(shell for p in python3.13 python3.12 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3; do \
+	$$p -c 'import sys; assert sys.version_info >= (3, 12); print(sys.executable)' 2>/dev/null && break; done)
+DEMO_PASSWORD ?= demo-Handwerk-2026
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help install run test test-fast lint format messages bench services browser-deps clean
+
+help:
+	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
+	@echo "make test   - the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
+	@echo "make lint   - ruff check and format check"
+	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL"
+	@echo "make messages - update and compile the translation catalogues"
+
+$(UV):
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13 or python3.12); set PYTHON=/path/to/python3.13" >&2; exit 1; }
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Installs exactly what uv.lock says (the dev group included: tests need it).
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python "$(PYTHON)"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=true DEMO_PASSWORD="$(DEMO_PASSWORD)" $(PY) manage.py run_portal
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here),
+# gettext for the catalogues, pango and a font for weasyprint's PDFs.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; then \
+		echo "Installing Debian packages for the tests (chromium, gettext, pango, fonts)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+	fi
+
+# Starts PostgreSQL and Redis of this machine when they are installed but stopped.
+services:
+	@.ci/ensure-services
+
+test: install browser-deps
+	@if [ "$${CI:-}" = "true" ]; then .ci/ensure-services; fi
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install
+	DEBUG=true $(PY) manage.py makemessages --locale de --locale en --no-obsolete --ignore ".venv/*" --ignore ".tools/*" --ignore "var/*"
+	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
+
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@.ci/ensure-services
+	$(PY) -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var/test var/static

@@ -1,0 +1,20 @@
+"""The Celery application. Tasks live in each app's tasks.py; schedules live here."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# One beat process runs these; times are Europe/Berlin (CELERY_TIMEZONE).
+app.conf.beat_schedule = {
+    "portal.clear_expired_sessions": {
+        "task": "portal.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

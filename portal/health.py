@@ -1,0 +1,46 @@
+"""Readiness of the parts the portal cannot work without: the database and the broker."""
+
+import logging
+import time
+
+from django.db import connection
+
+from portal.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+BROKER_TIMEOUT_SECONDS = 3
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_broker() -> None:
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+        # Opening a channel is a real round trip: Redis may accept a connection
+        # before it answers commands (e.g. while loading its data).
+        conn.default_channel.close()
+
+
+CHECKS = {"database": check_database, "broker": check_broker}
+
+
+def run_checks() -> tuple[bool, dict]:
+    results = {}
+    healthy = True
+    for name, check in CHECKS.items():
+        started = time.monotonic()
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            healthy = False
+            logger.warning("health check failed", extra={"check": name, "error": repr(exc)})
+            results[name] = {"status": "error", "error": exc.__class__.__name__}
+        else:
+            results[name] = {"status": "ok"}
+        results[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
+    return healthy, results

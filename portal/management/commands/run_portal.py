@@ -1,0 +1,102 @@
+"""`make run`: the whole portal on one machine, web server, Celery worker and beat.
+
+Prepares the database and demo data, then runs the three processes side by
+side until Ctrl-C (or until one of them dies), and stops all of them.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Runs web server, Celery worker and Celery beat for local use (DEBUG only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, addrport: str, **options):
+        if not settings.DEBUG:
+            raise CommandError("run_portal is for local use; production runs gunicorn and Celery (README).")
+        password = os.environ.get("DEMO_PASSWORD", "")
+        if not password:
+            raise CommandError("Set DEMO_PASSWORD (make run does).")
+        self._prepare_folders()
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", password=password)
+        self._print_banner(addrport, password)
+        self._run_until_stopped(addrport)
+
+    def _prepare_folders(self) -> None:
+        folders = [settings.VAR_DIR / "mail", settings.MEDIA_ROOT]
+        if broker_dir := getattr(settings, "BROKER_DIR", None):
+            folders += [broker_dir / "queue", broker_dir / "control"]
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def _print_banner(self, addrport: str, password: str) -> None:
+        self.stdout.write(
+            self.style.SUCCESS(f"\nPortal: http://{addrport}/\n")
+            + f"Demo accounts (password: {password}):\n"
+            + "  koordination@example.org  innen@example.org  partner@example.org  gast@example.org\n"
+            + f"E-mails are written to {settings.VAR_DIR / 'mail'}\n"
+            + "Ctrl-C stops web server, worker and beat.\n"
+        )
+
+    def _run_until_stopped(self, addrport: str) -> None:
+        python = sys.executable
+        commands = {
+            "web": [python, "manage.py", "runserver", addrport, "--noreload"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=2",
+            ],
+            "beat": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
+            ],
+        }
+        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping:
+                for name, process in processes.items():
+                    if process.poll() is not None:
+                        self.stderr.write(f"{name} exited with {process.returncode}; stopping the rest.")
+                        stopping = True
+                time.sleep(0.5)
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.terminate()
+            for process in processes.values():
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            self.stdout.write("Stopped.")

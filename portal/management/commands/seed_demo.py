@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal import demo
+
+
+class Command(BaseCommand):
+    help = "Builds the demo portal (fictional people, real organisation names). Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", required=True, help="Password of every demo account.")
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never on a live portal)."
+        )
+
+    def handle(self, *args, password: str, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off. Pass --force if this is not a live portal."
+            )
+        if len(password) < 4:
+            raise CommandError("The demo password needs at least 4 characters.")
+        users = demo.seed_accounts(password=password)
+        for user in users:
+            self.stdout.write(f"  {user.email}")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts."))

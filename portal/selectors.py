@@ -1,0 +1,39 @@
+"""Named reads of the portal's shared pages."""
+
+from django.utils.translation import gettext_lazy as _
+
+RINGS = [
+    {
+        "key": "public",
+        "name": _("Öffentlichkeit"),
+        "text": _(
+            "Handwerksbetriebe und alle Interessierten lesen hier ohne Konto die Informationen "
+            "der Fachgruppe und die vorbildlichen Modellprojekte."
+        ),
+    },
+    {
+        "key": "fachgruppe",
+        "name": _("Fachgruppe Handwerk"),
+        "text": _(
+            "Offen für alle Partner der Offensive Mittelstand, die Handwerksbetriebe beraten: "
+            "Sitzungen, Protokolle, Projekte und Austausch nach Beitrittsanfrage."
+        ),
+    },
+    {
+        "key": "inner",
+        "name": _("Fachkräftezentren Handwerk"),
+        "text": _(
+            "Der interne Kreis der Beraterinnen und Berater von Handwerksorganisationen: "
+            "vertrauliche Fragen, deren Ergebnisse nach außen getragen werden."
+        ),
+    },
+]
+
+
+def home_page_context(*, user) -> dict:
+    """What the start page shows. Meetings and projects join as their apps provide selectors."""
+    return {
+        "rings": RINGS,
+        "upcoming_meetings": [],
+        "showcased_projects": [],
+    }

@@ -1,0 +1,89 @@
+"""Role fixtures, real services and the browser for the whole suite."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
+
+# Playwright drives the live server from the test thread; Django's async guard
+# would otherwise refuse database access there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_report_header(config):
+    services = settings.SERVICES if hasattr(settings, "SERVICES") else None
+    if services is None:
+        return None
+    lines = [
+        f"database: {settings.DATABASES['default']['ENGINE']}",
+        f"redis: {services.redis_url or 'NOT AVAILABLE'}",
+    ]
+    for problem in services.problems:
+        lines.append("!" * 78)
+        lines.append(f"!!! {problem}")
+        lines.append("!!! Falling back: SQLite for the database, tests marked 'redis' are SKIPPED.")
+        lines.append("!" * 78)
+    return lines
+
+
+def pytest_collection_modifyitems(config, items):
+    if settings.SERVICES.redis_url:
+        return
+    skip = pytest.mark.skip(reason="Redis is not reachable here (CI would fail instead)")
+    for item in items:
+        if "redis" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def password() -> str:
+    return TEST_PASSWORD
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed up, e-mail verified, member of nothing."""
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "de-DE", "timezone_id": "Europe/Berlin"}

@@ -1,0 +1,31 @@
+"""Proof that a page's number of queries does not grow with its rows (no N+1)."""
+
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def assert_constant_queries(client, url: str, *, grow: Callable[[], None]) -> int:
+    """Loads `url` with one and with three rows and asserts the same number of queries.
+
+    `grow` adds one row to what the page lists; it is called once before the
+    first load and twice more before the second (the pretalx convention).
+    Returns the number of queries, so a test can also pin it.
+    """
+    grow()
+    small = _queries_of(client, url)
+    grow()
+    grow()
+    large = _queries_of(client, url)
+    assert len(large) == len(small), (
+        f"{url}: {len(small)} queries with one row but {len(large)} with three:\n" + "\n".join(large)
+    )
+    return len(small)
+
+
+def _queries_of(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return [query["sql"] for query in captured.captured_queries]
