@@ -1,0 +1,116 @@
+"""The ring rules: who may see what. The only door; every app's selectors go through it.
+
+A person is *inside* a space's ring when they are a member of that space or of
+any space inside it (rule 1 of DESIGN.md). A ring item (groups.models.RingItem)
+is visible to everyone inside its audience space, or to the public when its
+audience is empty. Staff see everything. Anything else does not exist for the
+person: object lookups answer 404 exactly as for an id that does not exist.
+"""
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from groups.models import Membership, Space
+
+_CACHE_ATTRIBUTE = "_ring_space_ids"
+
+
+def ring_space_ids(user) -> frozenset[int]:
+    """The ids of the spaces whose ring `user` is inside (cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    parents = dict(Space.objects.values_list("pk", "parent_id"))
+    if user.is_staff:
+        inside = frozenset(parents)
+    else:
+        inside = set()
+        for space_id in Membership.objects.filter(user=user).values_list("space_id", flat=True):
+            while space_id is not None and space_id not in inside:
+                inside.add(space_id)
+                space_id = parents.get(space_id)
+        inside = frozenset(inside)
+    setattr(user, _CACHE_ATTRIBUTE, inside)
+    return inside
+
+
+def forget(user) -> None:
+    """Drop the cached rings, after the person's memberships changed."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
+
+
+def visible_spaces(user) -> QuerySet[Space]:
+    """Spaces whose content `user` may see."""
+    return Space.objects.filter(pk__in=ring_space_ids(user))
+
+
+def visible_items(queryset: QuerySet, user) -> QuerySet:
+    """Filters any queryset of ring items to what `user` may see."""
+    if user.is_authenticated and user.is_staff:
+        return queryset
+    return queryset.filter(Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user)))
+
+
+def can_view(user, item: Model) -> bool:
+    """The object check, defined through the queryset so that both always agree."""
+    return visible_items(type(item)._default_manager.filter(pk=item.pk), user).exists()
+
+
+def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
+    """The lookup every object view uses: missing and hidden answer the same 404."""
+    try:
+        return visible_items(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404 from None
+
+
+def can_see_space_content(user, space: Space) -> bool:
+    return space.pk in ring_space_ids(user)
+
+
+def is_member(user, space: Space) -> bool:
+    return user.is_authenticated and Membership.objects.filter(user=user, space=space).exists()
+
+
+def can_coordinate(user, space: Space) -> bool:
+    """Coordinators of a space (and staff) run it: members, meetings, minutes, widening."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, space=space, role=Membership.Role.COORDINATOR).exists()
+
+
+def audience_member_ids(audience: Space | None) -> QuerySet:
+    """Ids of the accounts inside an audience ring (for notifications); None means every account."""
+    from groups.models import User
+
+    if audience is None:
+        return User.objects.filter(is_active=True).values_list("pk", flat=True)
+    return (
+        Membership.objects.filter(space_id__in=space_and_descendant_ids(audience), user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def space_and_descendant_ids(space: Space) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Space.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, frontier = set(), [space.pk]
+    while frontier:
+        current = frontier.pop()
+        found.add(current)
+        frontier.extend(children.get(current, []))
+    return found
+
+
+def outer_audience(item) -> Space | None:
+    """The next ring outward of an item's audience: its parent space, or the public (None)."""
+    if item.audience_id is None:
+        raise ValueError("A public item cannot be widened further.")
+    return item.audience.parent

@@ -1,0 +1,277 @@
+"""Writes of the groups app: memberships, join requests, invitations, widening, discussions.
+
+Every function is keyword-only, runs in one transaction, validates the change
+(raising ValidationError with a translated message) and leaves the ring
+caches of the people it touches fresh.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups import access
+from groups.models import (
+    AudienceChange,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Post,
+    PostRevision,
+    Space,
+    Thread,
+    User,
+)
+
+INVITATION_VALIDITY = timedelta(days=14)
+
+
+def _require_coordinator(user: User, space: Space) -> None:
+    if not access.can_coordinate(user, space):
+        raise PermissionDenied
+
+
+# --- Join requests -------------------------------------------------------
+
+
+@transaction.atomic
+def join_request_create(*, space: Space, user: User, message: str = "") -> JoinRequest:
+    if access.is_member(user, space):
+        raise ValidationError(_("Sie sind bereits Mitglied in diesem Raum."))
+    if space.parent_id and space.parent_id not in access.ring_space_ids(user):
+        raise ValidationError(
+            _("Bitte treten Sie zuerst dem Raum „%(parent)s“ bei.") % {"parent": space.parent.name}
+        )
+    if JoinRequest.objects.filter(space=space, user=user, status=JoinRequest.Status.PENDING).exists():
+        raise ValidationError(_("Ihre Anfrage für diesen Raum liegt bereits vor."))
+    return JoinRequest.objects.create(space=space, user=user, message=message.strip())
+
+
+def _decide(join_request: JoinRequest, *, by: User, status: str, reason: str) -> JoinRequest:
+    _require_coordinator(by, join_request.space)
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("Über diese Anfrage wurde bereits entschieden."))
+    join_request.status = status
+    join_request.decided_by = by
+    join_request.decided_at = timezone.now()
+    join_request.reason = reason.strip()
+    join_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    return join_request
+
+
+@transaction.atomic
+def join_request_approve(*, join_request: JoinRequest, by: User, reason: str = "") -> Membership:
+    _decide(join_request, by=by, status=JoinRequest.Status.APPROVED, reason=reason)
+    membership, _created = Membership.objects.get_or_create(space=join_request.space, user=join_request.user)
+    access.forget(join_request.user)
+    return membership
+
+
+@transaction.atomic
+def join_request_decline(*, join_request: JoinRequest, by: User, reason: str) -> JoinRequest:
+    if not reason.strip():
+        raise ValidationError(_("Bitte begründen Sie die Ablehnung."))
+    return _decide(join_request, by=by, status=JoinRequest.Status.DECLINED, reason=reason)
+
+
+@transaction.atomic
+def join_request_withdraw(*, join_request: JoinRequest, user: User) -> JoinRequest:
+    if join_request.user_id != user.pk or join_request.status != JoinRequest.Status.PENDING:
+        raise ValidationError(_("Diese Anfrage kann nicht mehr zurückgezogen werden."))
+    join_request.status = JoinRequest.Status.WITHDRAWN
+    join_request.save(update_fields=["status"])
+    return join_request
+
+
+# --- Invitations ---------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(
+    *, space: Space, email: str, by: User, role: str = Membership.Role.MEMBER, message: str = ""
+) -> Invitation:
+    _require_coordinator(by, space)
+    email = email.strip().lower()
+    if Membership.objects.filter(space=space, user__email__iexact=email).exists():
+        raise ValidationError(_("Diese Person ist bereits Mitglied in diesem Raum."))
+    return Invitation.objects.create(
+        space=space,
+        email=email,
+        role=role,
+        message=message.strip(),
+        invited_by=by,
+        token=secrets.token_urlsafe(32),
+        expires_at=timezone.now() + INVITATION_VALIDITY,
+    )
+
+
+def invitation_is_open(invitation: Invitation) -> bool:
+    return (
+        invitation.accepted_at is None
+        and invitation.revoked_at is None
+        and invitation.expires_at > timezone.now()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation_is_open(invitation):
+        raise ValidationError(_("Diese Einladung ist abgelaufen oder wurde bereits verwendet."))
+    # An invitation into an inner space also admits to the rings around it.
+    for outer_id in _ring_chain_ids(invitation.space) - {invitation.space_id}:
+        Membership.objects.get_or_create(space_id=outer_id, user=user)
+    membership, _created = Membership.objects.get_or_create(
+        space=invitation.space, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    access.forget(user)
+    return membership
+
+
+# --- Memberships ---------------------------------------------------------
+
+
+@transaction.atomic
+def membership_leave(*, space: Space, user: User) -> None:
+    """Leaving a space also leaves every space inside it (their rings lie within)."""
+    inner_ids = access.space_and_descendant_ids(space)
+    Membership.objects.filter(user=user, space_id__in=inner_ids).delete()
+    access.forget(user)
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    _require_coordinator(by, membership.space)
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unbekannte Rolle."))
+    if (
+        membership.role == Membership.Role.COORDINATOR
+        and role != Membership.Role.COORDINATOR
+        and not Membership.objects.filter(space=membership.space, role=Membership.Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ValidationError(_("Ein Raum braucht mindestens eine Koordination."))
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    _require_coordinator(by, membership.space)
+    if membership.user_id == by.pk:
+        raise ValidationError(_("Um selbst auszutreten, nutzen Sie bitte „Raum verlassen“."))
+    membership_leave(space=membership.space, user=membership.user)
+
+
+# --- Audience ------------------------------------------------------------
+
+
+@transaction.atomic
+def audience_widen(*, item, by: User):
+    """Widens an item's audience by one ring (to the parent space, or to the public) and records it."""
+    _require_coordinator(by, item.space)
+    item = type(item)._default_manager.select_for_update().get(pk=item.pk)
+    if item.audience_id is None:
+        raise ValidationError(_("Dieser Inhalt ist bereits öffentlich."))
+    previous = item.audience
+    item.audience = access.outer_audience(item)
+    item.save(update_fields=["audience"])
+    _record_widening(item, previous=previous, new=item.audience, by=by)
+    return item
+
+
+def _record_widening(item, *, previous: Space, new: Space | None, by: User) -> AudienceChange:
+    return AudienceChange.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        from_audience=previous,
+        to_audience=new,
+        changed_by=by,
+    )
+
+
+# --- Discussions ---------------------------------------------------------
+
+
+@transaction.atomic
+def thread_create(*, space: Space, author: User, title: str, body: str) -> Thread:
+    if not access.is_member(author, space):
+        raise PermissionDenied
+    thread = Thread.objects.create(space=space, audience=space, author=author, title=title.strip())
+    Post.objects.create(thread=thread, author=author, body=body)
+    return thread
+
+
+@transaction.atomic
+def post_reply(*, thread: Thread, author: User, body: str) -> Post:
+    if not access.can_view(author, thread) or not access.ring_space_ids(author):
+        raise PermissionDenied
+    if thread.is_closed:
+        raise ValidationError(_("Diese Diskussion ist geschlossen."))
+    post = Post.objects.create(thread=thread, author=author, body=body)
+    Thread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, user: User, body: str) -> Post:
+    if post.author_id != user.pk:
+        raise PermissionDenied
+    if body == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body)
+    post.body = body
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "edited_at"])
+    return post
+
+
+@transaction.atomic
+def thread_moderate(
+    *, thread: Thread, by: User, pinned: bool | None = None, closed: bool | None = None
+) -> Thread:
+    _require_coordinator(by, thread.space)
+    fields = []
+    if pinned is not None:
+        thread.is_pinned = pinned
+        fields.append("is_pinned")
+    if closed is not None:
+        thread.is_closed = closed
+        fields.append("is_closed")
+    thread.save(update_fields=fields)
+    return thread
+
+
+@transaction.atomic
+def thread_move(*, thread: Thread, to_space: Space, by: User) -> Thread:
+    """Moves a thread to another space the coordinator runs. Its audience may widen, never narrow."""
+    _require_coordinator(by, thread.space)
+    _require_coordinator(by, to_space)
+    audience = thread.audience
+    if audience is not None and audience.pk not in _ring_chain_ids(to_space):
+        if audience.pk not in access.space_and_descendant_ids(to_space):
+            raise ValidationError(_("Die Diskussion wäre danach für weniger Personen sichtbar als bisher."))
+        _record_widening(thread, previous=audience, new=to_space, by=by)
+        thread.audience = to_space
+    thread.space = to_space
+    thread.save(update_fields=["space", "audience"])
+    return thread
+
+
+def _ring_chain_ids(space: Space) -> set[int]:
+    """The space and every space around it."""
+    ids = set()
+    while space is not None:
+        ids.add(space.pk)
+        space = space.parent
+    return ids

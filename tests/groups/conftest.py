@@ -1,0 +1,67 @@
+"""The roles of the permission tests, on the two spaces the migration creates."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from groups.models import JoinRequest, Membership, Space
+from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
+from tests.factories import StaffFactory, UserFactory
+
+ROLES = ["anonymous", "outsider", "requester", "partner", "inner_member", "coordinator", "staff"]
+
+
+@pytest.fixture
+def fachgruppe(db) -> Space:
+    return Space.objects.get(slug=FACHGRUPPE_SLUG)
+
+
+@pytest.fixture
+def inner(db) -> Space:
+    return Space.objects.get(slug=INNER_SLUG)
+
+
+@pytest.fixture
+def anonymous():
+    return AnonymousUser()
+
+
+@pytest.fixture
+def requester(fachgruppe):
+    user = UserFactory()
+    JoinRequest.objects.create(space=fachgruppe, user=user, message="Bitte aufnehmen.")
+    return user
+
+
+@pytest.fixture
+def partner(fachgruppe):
+    user = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=user)
+    return user
+
+
+@pytest.fixture
+def inner_member(fachgruppe, inner):
+    user = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=user)
+    Membership.objects.create(space=inner, user=user)
+    return user
+
+
+@pytest.fixture
+def coordinator(fachgruppe, inner):
+    user = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
+    Membership.objects.create(space=inner, user=user, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def staff_member(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def person(request):
+    """The person of a role named by parametrisation: `@pytest.mark.parametrize("role", ROLES)`."""
+    name = "staff_member" if request.param == "staff" else request.param
+    return request.getfixturevalue(name)
