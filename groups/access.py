@@ -67,6 +67,16 @@ def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
         raise Http404 from None
 
 
+def can_contribute(user, item) -> bool:
+    """Replying or commenting: people inside the item's audience ring (for public items: the home space)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    ring = item.audience_id if item.audience_id is not None else item.space_id
+    return ring in ring_space_ids(user)
+
+
 def can_see_space_content(user, space: Space) -> bool:
     return space.pk in ring_space_ids(user)
 

@@ -1,5 +1,7 @@
 """People of the portal. Spaces, memberships and organisations join them here."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -308,3 +310,132 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} ({self.replaced_at:%Y-%m-%d %H:%M})"
+
+
+class Trade(models.Model):
+    """A trade (Gewerk): a controlled vocabulary staff maintain in the admin."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("Gewerk")
+        verbose_name_plural = _("Gewerke")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A topic (Thema): a controlled vocabulary staff maintain in the admin."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        verbose_name = _("Thema")
+        verbose_name_plural = _("Themen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(models.Model):
+    """What a person tells the members of their spaces about themselves."""
+
+    class Visibility(models.TextChoices):
+        NOBODY = "nobody", _("Niemand")
+        MEMBERS = "members", _("Mitglieder meiner Räume")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profiles",
+        verbose_name=_("Organisation"),
+    )
+    function = models.CharField(_("Funktion"), max_length=150, blank=True)
+    advises_crafts = models.BooleanField(_("Berät Handwerksbetriebe"), default=False)
+    trades = models.ManyToManyField(Trade, blank=True, verbose_name=_("Gewerke"))
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("Themen"))
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    show_email = models.CharField(
+        _("E-Mail-Adresse zeigen"), max_length=16, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    show_phone = models.CharField(
+        _("Telefonnummer zeigen"), max_length=16, choices=Visibility.choices, default=Visibility.NOBODY
+    )
+
+    class Meta:
+        verbose_name = _("Profil")
+        verbose_name_plural = _("Profile")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Document(RingItem):
+    """A shared document of a space (e.g. a concept draft), with versions and comments."""
+
+    title = models.CharField(_("Titel"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True, help_text=_("Markdown"))
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Dokument")
+        verbose_name_plural = _("Dokumente")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"/spaces/{self.space.slug}/documents/{self.pk}/"
+
+
+def _document_upload_path(instance, filename: str) -> str:
+    # The stored name is random: nothing of it can be guessed, and only a view that
+    # checks the ring rules ever reads the file (there is no public media URL).
+    return f"documents/{uuid.uuid4().hex}"
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("Version"))
+    file = models.FileField(_("Datei"), upload_to=_document_upload_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    note = models.CharField(_("Was ist neu?"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Dokumentversion")
+        verbose_name_plural = _("Dokumentversionen")
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="unique_document_version")]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+
+class DocumentComment(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(_("Kommentar"), help_text=_("Markdown"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.author}"

@@ -11,12 +11,16 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import (
     AudienceChange,
+    Document,
+    DocumentComment,
+    DocumentVersion,
     Invitation,
     JoinRequest,
     Membership,
@@ -26,6 +30,7 @@ from groups.models import (
     Thread,
     User,
 )
+from portal.uploads import DOCUMENT_KINDS, validate_upload
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -205,7 +210,7 @@ def _record_widening(item, *, previous: Space, new: Space | None, by: User) -> A
 
 @transaction.atomic
 def thread_create(*, space: Space, author: User, title: str, body: str) -> Thread:
-    if not access.is_member(author, space):
+    if not access.can_see_space_content(author, space):
         raise PermissionDenied
     thread = Thread.objects.create(space=space, audience=space, author=author, title=title.strip())
     Post.objects.create(thread=thread, author=author, body=body)
@@ -214,7 +219,7 @@ def thread_create(*, space: Space, author: User, title: str, body: str) -> Threa
 
 @transaction.atomic
 def post_reply(*, thread: Thread, author: User, body: str) -> Post:
-    if not access.can_view(author, thread) or not access.ring_space_ids(author):
+    if not access.can_contribute(author, thread):
         raise PermissionDenied
     if thread.is_closed:
         raise ValidationError(_("Diese Diskussion ist geschlossen."))
@@ -275,3 +280,54 @@ def _ring_chain_ids(space: Space) -> set[int]:
         ids.add(space.pk)
         space = space.parent
     return ids
+
+
+# --- Documents -----------------------------------------------------------
+
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _store_version(*, document: Document, upload, by: User, note: str) -> DocumentVersion:
+    kind = validate_upload(upload, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
+    number = (document.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        original_name=upload.name[-255:],
+        content_type=kind.content_type,
+        size=upload.size,
+        note=note.strip(),
+        uploaded_by=by,
+    )
+    version.file.save(upload.name, upload, save=False)
+    version.save()
+    return version
+
+
+@transaction.atomic
+def document_create(*, space: Space, by: User, title: str, upload, description: str = "") -> Document:
+    if not access.can_see_space_content(by, space):
+        raise PermissionDenied
+    document = Document.objects.create(
+        space=space, audience=space, title=title.strip(), description=description, created_by=by
+    )
+    _store_version(document=document, upload=upload, by=by, note="")
+    return document
+
+
+@transaction.atomic
+def document_add_version(*, document: Document, by: User, upload, note: str = "") -> DocumentVersion:
+    if not access.can_contribute(by, document):
+        raise PermissionDenied
+    version = _store_version(document=document, upload=upload, by=by, note=note)
+    Document.objects.filter(pk=document.pk).update(updated_at=version.uploaded_at)
+    return version
+
+
+@transaction.atomic
+def document_comment(*, document: Document, author: User, body: str) -> DocumentComment:
+    if not access.can_contribute(author, document):
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError(_("Bitte schreiben Sie einen Kommentar."))
+    return DocumentComment.objects.create(document=document, author=author, body=body)

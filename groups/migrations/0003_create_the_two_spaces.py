@@ -29,6 +29,6 @@ def create_spaces(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("groups", "0002_spaces_memberships_threads")]
+    dependencies = [("groups", "0002_spaces_memberships_content")]
 
     operations = [migrations.RunPython(create_spaces, migrations.RunPython.noop)]
