@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -131,7 +132,7 @@ class Space(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return f"/spaces/{self.slug}/"
+        return reverse("groups:space_detail", kwargs={"slug": self.slug})
 
 
 class Membership(models.Model):
@@ -277,7 +278,7 @@ class Thread(RingItem):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"/spaces/{self.space.slug}/threads/{self.pk}/"
+        return reverse("groups:thread_detail", kwargs={"slug": self.space.slug, "pk": self.pk})
 
 
 class Post(models.Model):
@@ -396,7 +397,7 @@ class Document(RingItem):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"/spaces/{self.space.slug}/documents/{self.pk}/"
+        return reverse("groups:document_detail", kwargs={"slug": self.space.slug, "pk": self.pk})
 
 
 def _document_upload_path(instance, filename: str) -> str:

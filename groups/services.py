@@ -331,3 +331,23 @@ def document_comment(*, document: Document, author: User, body: str) -> Document
     if not body.strip():
         raise ValidationError(_("Bitte schreiben Sie einen Kommentar."))
     return DocumentComment.objects.create(document=document, author=author, body=body)
+
+
+def invitation_send(*, invitation: Invitation, request=None) -> None:
+    """Mails the invitation link once the transaction that created it has committed."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    path = reverse("invitation_accept", kwargs={"token": invitation.token})
+    url = request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
+    context = {"invitation": invitation, "url": url}
+    subject = _("Einladung in den Raum „%(space)s“") % {"space": invitation.space.name}
+    message = EmailMultiAlternatives(
+        subject=f"[Fachgruppe Handwerk] {subject}",
+        body=render_to_string("groups/email/invitation.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("groups/email/invitation.html", context), "text/html")
+    transaction.on_commit(message.send)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from groups.demo import seed_groups
 from portal import demo
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         if len(password) < 4:
             raise CommandError("The demo password needs at least 4 characters.")
         users = demo.seed_accounts(password=password)
+        seed_groups(users={user.email: user for user in users})
         for user in users:
             self.stdout.write(f"  {user.email}")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts."))

@@ -1,0 +1,132 @@
+"""Forms of the groups app. They validate input; the services do the change."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Membership, Profile, Space
+from groups.services import DOCUMENT_MAX_BYTES
+from portal.uploads import DOCUMENT_KINDS, validate_upload
+
+MARKDOWN_HELP = _("Sie können Markdown verwenden, z. B. **fett**, *kursiv*, Listen mit „-“ und Links.")
+DOCUMENT_HELP = _("PDF, Word (DOCX), Excel (XLSX) oder OpenDocument (ODT), höchstens 20 MB.")
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Ihre Nachricht an die Koordination"),
+        help_text=_("Worin beraten Sie Handwerksbetriebe, was möchten Sie beitragen?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class DecisionForm(forms.Form):
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[(APPROVE, _("Aufnehmen")), (DECLINE, _("Ablehnen"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Begründung"),
+        help_text=_("Bei einer Ablehnung erforderlich; die anfragende Person sieht sie."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Bitte begründen Sie die Ablehnung."))
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
+    role = forms.ChoiceField(
+        label=_("Rolle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+    message = forms.CharField(
+        label=_("Persönliche Nachricht"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rolle"), choices=Membership.Role.choices)
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    body = forms.CharField(
+        label=_("Beitrag"), help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        label=_("Ihre Antwort"), help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class MoveThreadForm(forms.Form):
+    to_space = forms.ModelChoiceField(label=_("Verschieben nach"), queryset=Space.objects.none())
+
+    def __init__(self, *args, spaces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_space"].queryset = spaces
+
+
+def _validated_document(upload):
+    validate_upload(upload, kinds=DOCUMENT_KINDS, max_bytes=DOCUMENT_MAX_BYTES)
+    return upload
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    file = forms.FileField(label=_("Datei"), help_text=DOCUMENT_HELP)
+
+    def clean_file(self):
+        return _validated_document(self.cleaned_data["file"])
+
+
+class DocumentVersionForm(forms.Form):
+    file = forms.FileField(label=_("Neue Fassung"), help_text=DOCUMENT_HELP)
+    note = forms.CharField(label=_("Was ist neu?"), max_length=300, required=False)
+
+    def clean_file(self):
+        return _validated_document(self.cleaned_data["file"])
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Kommentar"), help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = [
+            "organisation",
+            "function",
+            "advises_crafts",
+            "trades",
+            "topics",
+            "phone",
+            "show_email",
+            "show_phone",
+        ]
+        widgets = {"trades": forms.CheckboxSelectMultiple, "topics": forms.CheckboxSelectMultiple}

@@ -1,0 +1,177 @@
+"""Named reads of the groups app. Each one filters through groups.access."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from groups import access
+from groups.models import (
+    Document,
+    DocumentComment,
+    DocumentVersion,
+    JoinRequest,
+    Membership,
+    Post,
+    Space,
+    Thread,
+    User,
+)
+
+
+@dataclass
+class SpaceCard:
+    space: Space
+    is_inside: bool
+    role: str | None
+    member_count: int | None
+    pending_request: JoinRequest | None
+
+
+def space_list(*, user) -> list[SpaceCard]:
+    """Every space, as the visitor may see it: a stub where they are outside."""
+    inside = access.ring_space_ids(user)
+    spaces = list(Space.objects.select_related("parent").annotate(members=Count("memberships")))
+    roles, pending = {}, {}
+    if user.is_authenticated:
+        roles = dict(Membership.objects.filter(user=user).values_list("space_id", "role"))
+        pending = {
+            jr.space_id: jr for jr in JoinRequest.objects.filter(user=user, status=JoinRequest.Status.PENDING)
+        }
+    return [
+        SpaceCard(
+            space=space,
+            is_inside=space.pk in inside,
+            role=roles.get(space.pk),
+            member_count=space.members if space.pk in inside else None,
+            pending_request=pending.get(space.pk),
+        )
+        for space in spaces
+    ]
+
+
+def _items_of_space(queryset: QuerySet, *, user, space: Space) -> QuerySet:
+    """Items at home in a space plus those shared into it from a space inside it."""
+    return access.visible_items(queryset.filter(Q(space=space) | Q(audience=space)), user)
+
+
+@dataclass
+class SpaceHome:
+    space: Space
+    is_inside: bool
+    is_member: bool
+    can_coordinate: bool
+    coordinators: list[User]
+    member_count: int | None = None
+    threads: list[Thread] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    pending_requests: list[JoinRequest] = field(default_factory=list)
+    my_request: JoinRequest | None = None
+
+
+def space_home(*, user, space: Space) -> SpaceHome:
+    inside = access.can_see_space_content(user, space)
+    home = SpaceHome(
+        space=space,
+        is_inside=inside,
+        is_member=access.is_member(user, space),
+        can_coordinate=access.can_coordinate(user, space),
+        coordinators=list(
+            User.objects.filter(memberships__space=space, memberships__role=Membership.Role.COORDINATOR)
+            .select_related("profile__organisation")
+            .order_by("name")
+        ),
+    )
+    if user.is_authenticated:
+        home.my_request = JoinRequest.objects.filter(space=space, user=user).order_by("-created_at").first()
+    if not inside:
+        return home
+    home.member_count = space.memberships.count()
+    home.threads = list(thread_list(user=user, space=space)[:5])
+    home.documents = list(document_list(user=user, space=space)[:5])
+    if home.can_coordinate:
+        home.pending_requests = list(pending_join_requests(space=space))
+    return home
+
+
+def pending_join_requests(*, space: Space) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(space=space, status=JoinRequest.Status.PENDING)
+        .select_related("user__profile__organisation")
+        .order_by("created_at")
+    )
+
+
+def thread_list(*, user, space: Space) -> QuerySet[Thread]:
+    return (
+        _items_of_space(Thread.objects.all(), user=user, space=space)
+        .select_related("space", "audience", "author")
+        .annotate(post_count=Count("posts"))
+    )
+
+
+def thread_detail(*, user, space: Space, pk: int) -> Thread:
+    thread = access.get_visible_or_404(
+        Thread.objects.filter(space=space).select_related("space", "audience", "author"), user, pk=pk
+    )
+    thread.post_list = list(
+        Post.objects.filter(thread=thread)
+        .select_related("author__profile__organisation")
+        .annotate(revision_count=Count("revisions"))
+    )
+    return thread
+
+
+def document_list(*, user, space: Space) -> QuerySet[Document]:
+    return (
+        _items_of_space(Document.objects.all(), user=user, space=space)
+        .select_related("space", "audience", "created_by")
+        .annotate(
+            version_count=Count("versions", distinct=True), comment_count=Count("comments", distinct=True)
+        )
+    )
+
+
+def document_detail(*, user, space: Space, pk: int) -> Document:
+    return access.get_visible_or_404(
+        Document.objects.filter(space=space)
+        .select_related("space", "audience", "created_by")
+        .prefetch_related(
+            Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by")),
+            Prefetch("comments", queryset=DocumentComment.objects.select_related("author")),
+        ),
+        user,
+        pk=pk,
+    )
+
+
+@dataclass
+class DirectoryEntry:
+    user: User
+    role: str
+    email: str | None
+    phone: str | None
+
+
+def member_directory(*, user, space: Space) -> list[DirectoryEntry]:
+    """The members of a space, for its members only; contact details as each profile allows."""
+    memberships = (
+        Membership.objects.filter(space=space)
+        .select_related("user__profile__organisation")
+        .prefetch_related("user__profile__trades", "user__profile__topics")
+        .order_by("-role", "user__name")
+    )
+    entries = []
+    for membership in memberships:
+        member = membership.user
+        profile = getattr(member, "profile", None)
+        shares_email = profile is None or profile.show_email == "members"
+        shares_phone = profile is not None and profile.show_phone == "members" and profile.phone
+        entries.append(
+            DirectoryEntry(
+                user=member,
+                role=membership.role,
+                email=member.email if shares_email else None,
+                phone=profile.phone if shares_phone else None,
+            )
+        )
+    return entries
