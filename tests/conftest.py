@@ -7,6 +7,8 @@ from django.conf import settings
 
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 
+pytest_plugins = ["tests.roles"]
+
 # Playwright drives the live server from the test thread; Django's async guard
 # would otherwise refuse database access there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

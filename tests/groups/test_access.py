@@ -5,7 +5,7 @@ import pytest
 from groups import access
 from groups.models import Membership, Space, Thread
 from tests.factories.groups import SpaceFactory, ThreadFactory
-from tests.groups.conftest import ROLES
+from tests.roles import ROLES
 
 # (home space, audience) -> the roles that may see such an item.
 EXPECTED = {

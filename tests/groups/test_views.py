@@ -134,7 +134,8 @@ def test_invitation_by_email_and_acceptance(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(coordinator).post(
-            f"/spaces/{inner.slug}/invite/", {"email": outsider.email, "role": "member", "message": "Willkommen!"}
+            f"/spaces/{inner.slug}/invite/",
+            {"email": outsider.email, "role": "member", "message": "Willkommen!"},
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get(email=outsider.email)

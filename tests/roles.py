@@ -1,4 +1,7 @@
-"""The roles of the permission tests, on the two spaces the migration creates."""
+"""Role fixtures of the permission tests on the two spaces the migration creates.
+
+A pytest plugin, loaded by tests/conftest.py.
+"""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

@@ -1,0 +1,169 @@
+"""Every URL of the project against every role (pretix's test_permissions, Indico's protection tree).
+
+The list of URL names comes from the URL configuration itself: a new URL of
+the portal without an entry in MATRIX fails `test_every_url_has_an_expectation`.
+The objects addressed are those of the innermost ring wherever a URL takes an
+object, because that is where a leak would hurt.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from groups import services
+from groups.models import Invitation, JoinRequest
+from tests.factories.groups import ThreadFactory
+from tests.roles import ROLES
+
+# Third-party areas with their own tests upstream; their pages hold no ring content.
+THIRD_PARTY_PREFIXES = ("admin:", "account_", "mfa_", "usersessions_")
+
+OK, REDIRECT, HIDDEN = 200, 302, 404
+LOGIN = REDIRECT  # anonymous visitors are sent to the login page
+
+EVERYONE = dict.fromkeys(ROLES, OK)
+SIGNED_IN = {**EVERYONE, "anonymous": LOGIN}
+INNER_RING = {
+    "anonymous": LOGIN,
+    "outsider": HIDDEN,
+    "requester": HIDDEN,
+    "partner": HIDDEN,
+    "inner_member": OK,
+    "coordinator": OK,
+    "staff": OK,
+}
+INNER_COORDINATION = {**INNER_RING, "inner_member": HIDDEN}
+
+
+@dataclass(frozen=True)
+class Case:
+    path: str
+    expected: dict[str, int]
+    method: str = "get"
+    data: dict | None = None
+
+
+def cases(world) -> dict[str, Case]:
+    inner = world["inner"].slug
+    fachgruppe = world["fachgruppe"].slug
+    thread = world["thread"]
+    document = world["document"]
+    post = thread.posts.get()
+    return {
+        "home": Case("/", EVERYONE),
+        "healthz": Case("/healthz", EVERYONE),
+        "legal": Case("/rechtliches/impressum/", EVERYONE),
+        "set_language": Case("/i18n/setlang/", dict.fromkeys(ROLES, REDIRECT), "post", {"language": "de"}),
+        "invitation_accept": Case(f"/invitations/{world['invitation'].token}/", EVERYONE),
+        "profile_edit": Case("/profile/", SIGNED_IN),
+        "groups:space_list": Case("/spaces/", EVERYONE),
+        "groups:space_detail": Case(f"/spaces/{inner}/", EVERYONE),
+        "groups:join_request_create": Case(f"/spaces/{fachgruppe}/join/", SIGNED_IN),
+        "groups:join_request_withdraw": Case(
+            f"/spaces/{fachgruppe}/join/{world['join_request'].pk}/withdraw/",
+            {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN, "requester": REDIRECT},
+            "post",
+        ),
+        "groups:join_request_list": Case(f"/spaces/{inner}/requests/", INNER_COORDINATION),
+        "groups:join_request_decide": Case(
+            f"/spaces/{inner}/requests/{world['inner_request'].pk}/", INNER_COORDINATION
+        ),
+        "groups:invitation_create": Case(f"/spaces/{inner}/invite/", INNER_COORDINATION),
+        "groups:member_list": Case(f"/spaces/{inner}/members/", INNER_RING),
+        "groups:member_update": Case(
+            f"/spaces/{inner}/members/{world['inner_member_id']}/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+            {"action": "role", "role": "member"},
+        ),
+        "groups:space_leave": Case(f"/spaces/{inner}/leave/", {**INNER_RING, "staff": HIDDEN}),
+        "groups:thread_list": Case(f"/spaces/{inner}/threads/", INNER_RING),
+        "groups:thread_create": Case(f"/spaces/{inner}/threads/new/", INNER_RING),
+        "groups:thread_detail": Case(thread.get_absolute_url(), INNER_RING),
+        "groups:thread_moderate": Case(
+            f"{thread.get_absolute_url()}moderate/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+            {"action": "pin"},
+        ),
+        "groups:post_edit": Case(
+            f"{thread.get_absolute_url()}posts/{post.pk}/edit/",
+            {**INNER_RING, "coordinator": HIDDEN, "staff": HIDDEN},
+        ),
+        "groups:document_list": Case(f"/spaces/{inner}/documents/", INNER_RING),
+        "groups:document_create": Case(f"/spaces/{inner}/documents/new/", INNER_RING),
+        "groups:document_detail": Case(document.get_absolute_url(), INNER_RING),
+        "groups:document_widen": Case(
+            f"{document.get_absolute_url()}widen/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "groups:document_download": Case(f"{document.get_absolute_url()}versions/1/download/", INNER_RING),
+    }
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner_namespace = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _url_names(pattern, inner_namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(namespace + pattern.name)
+    return names
+
+
+def _portal_url_names() -> set[str]:
+    return {name for name in _url_names(get_resolver()) if not name.startswith(THIRD_PARTY_PREFIXES)}
+
+
+@pytest.fixture
+def world(fachgruppe, inner, inner_member, coordinator, requester):
+    """Inner-ring objects for every URL that addresses one; the requester's request is to the Fachgruppe."""
+    thread = ThreadFactory(space=inner, author=inner_member)
+    document = services.document_create(
+        space=inner,
+        by=inner_member,
+        title="Vertraulicher Konzeptentwurf",
+        upload=SimpleUploadedFile("konzept.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    join_request_to_inner = JoinRequest.objects.create(space=inner, user=coordinator, message="(Test)")
+    return {
+        "fachgruppe": fachgruppe,
+        "inner": inner,
+        "thread": thread,
+        "document": document,
+        "join_request": JoinRequest.objects.get(user=requester),
+        "inner_request": join_request_to_inner,
+        "inner_member_id": inner_member.pk,
+        "invitation": Invitation.objects.create(
+            space=inner, email="neu@example.org", token="matrix-token", expires_at="2099-01-01T00:00:00Z"
+        ),
+    }
+
+
+def test_every_url_has_an_expectation(world):
+    missing = _portal_url_names() - set(cases(world))
+
+    assert not missing, f"URLs without an entry in the permission matrix: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("person", ROLES, indirect=True)
+def test_permission_matrix(person, world, client, request):
+    role = request.node.callspec.params["person"]
+    if role != "anonymous":
+        client.force_login(person)
+    failures = []
+    for name, case in cases(world).items():
+        response = getattr(client, case.method)(case.path, case.data or {})
+        expected = case.expected[role]
+        if response.status_code != expected:
+            failures.append(
+                f"{name} {case.method.upper()} {case.path}: {response.status_code}, expected {expected}"
+            )
+        if expected == LOGIN and role == "anonymous" and case.method == "get":
+            assert response["Location"].startswith("/accounts/login/"), name
+
+    assert not failures, f"{role}:\n" + "\n".join(failures)
