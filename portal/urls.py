@@ -1,9 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
-from portal import views
+from portal import sessions, views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Fachgruppe Handwerk"
@@ -13,7 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("rechtliches/<slug:slug>/", views.legal_page, name="legal"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("accounts/sessions/", sessions.SessionListView.as_view(), name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 
@@ -40,6 +41,14 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def clear_cache():
+    """An empty shared cache, so allauth's rate limits and used TOTP codes do not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
