@@ -23,9 +23,12 @@ def test_a_person_sees_each_browser_they_are_signed_in_with(outsider):
 
     html = office.get("/accounts/sessions/").content.decode()
 
+    assert "<h1" in html
+    assert "Sitzungen</h1>" in html
     assert "Firefox im Büro" in html
     assert "Safari auf dem Telefon" in html
     assert html.count("Aktuell") == 1
+    assert html.count('<th scope="col">') == 5
     assert "Andere Sitzungen abmelden" in html
 
 
