@@ -17,7 +17,7 @@ class SignupProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
 
-    field_order = ["name", "organisation_name"]
+    field_order = ["name", "organisation_name", "email", "password1", "password2"]
 
     def signup(self, request, user) -> None:
         """Called by allauth after the user was saved; the adapter already stored the fields."""

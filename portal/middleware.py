@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -16,7 +15,9 @@ class LanguageMiddleware:
 
     Unlike Django's LocaleMiddleware the browser's Accept-Language is ignored:
     the portal speaks German first and offers English as an explicit choice,
-    remembered in a cookie and, for signed-in people, on the account.
+    remembered in a cookie and, for signed-in people, on the account (so it
+    follows them to a new browser). The cookie is the choice made on this
+    browser and wins. Runs after AuthenticationMiddleware to see the account.
     """
 
     def __init__(self, get_response):
@@ -24,7 +25,9 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = (
-            _supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)) or settings.LANGUAGE_CODE
+            _supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+            or (request.user.is_authenticated and _supported_language(request.user.language))
+            or settings.LANGUAGE_CODE
         )
         translation.activate(language)
         request.LANGUAGE_CODE = language
@@ -50,7 +53,7 @@ class StaffTwoFactorMiddleware:
             and not request.path.startswith(self.exempt_prefixes)
             and not _has_totp(user)
         ):
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
 

@@ -1,10 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from groups import views as groups_views
-from portal import views
+from portal import sessions, views
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Fachgruppe Handwerk"
@@ -14,10 +13,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("rechtliches/<slug:slug>/", views.legal_page, name="legal"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("spaces/", include("groups.urls")),
     path("invitations/<str:token>/", groups_views.invitation_accept, name="invitation_accept"),
     path("profile/", groups_views.profile_edit, name="profile_edit"),
+    path("accounts/sessions/", sessions.SessionListView.as_view(), name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

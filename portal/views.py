@@ -1,9 +1,12 @@
 """Views of the portal's shared pages."""
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import bad_request
 
 from portal import legal
 from portal.health import run_checks
@@ -28,3 +31,18 @@ def legal_page(request, slug: str):
     if page is None:
         raise Http404
     return render(request, "portal/legal.html", {"page": page, "content": legal.legal_page_html(slug)})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, limited to the portal's languages, that also remembers the
+    choice on the signed-in person's account: it follows them to other browsers and decides
+    the language of their e-mails.
+    """
+    language = request.POST.get("language")
+    if language not in dict(settings.LANGUAGES):
+        return bad_request(request, exception=None)
+    if request.user.is_authenticated:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return i18n.set_language(request)

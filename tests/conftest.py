@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
 
@@ -42,6 +43,14 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def clear_cache():
+    """An empty shared cache, so allauth's rate limits and used TOTP codes do not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -89,3 +98,26 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "de-DE", "timezone_id": "Europe/Berlin"}
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup):
+    """A real Celery worker on the Redis broker, in a thread of the test process.
+
+    Being in this process it uses the test database; tests whose tasks read what
+    the test wrote need `django_db(transaction=True)`, because the worker's
+    connection cannot see the test's open transaction. Use it with the `redis`
+    marker. Messages left in the queue by earlier tests are purged first, so the
+    worker only runs what its tests enqueue.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from portal.celery import app
+
+    app.control.purge()
+    # start_worker's own ping check waits for a task result, and the portal keeps
+    # none (no result backend); a remote-control ping proves the same round trip.
+    with start_worker(app, pool="solo", perform_ping_check=False) as worker:
+        replies = app.control.ping(destination=[worker.hostname], timeout=10)
+        assert replies, f"the Celery worker {worker.hostname} did not answer a ping through the broker"
+        yield worker

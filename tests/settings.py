@@ -37,3 +37,6 @@ if not SERVICES.database_url:
 # The live server of the browser tests serves static files straight from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The live server wraps every request in Django's media handler, which breaks on
+# MEDIA_URL = None; MEDIA_ROOT stays empty in tests, so this path serves nothing.
+MEDIA_URL = "/_media/"

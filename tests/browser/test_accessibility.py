@@ -1,0 +1,77 @@
+"""axe finds no serious or critical WCAG violation on the portal's own and its account pages."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import EMAIL_LABEL, PASSWORD_LABEL, blocking_violations, describe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def assert_accessible(axe: Axe, page: Page) -> None:
+    violations = blocking_violations(axe, page)
+    assert not violations, f"{page.url}\n{describe_violations(violations)}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/rechtliches/impressum/",
+        "/rechtliches/datenschutz/",
+        "/rechtliches/barrierefreiheit/",
+    ],
+)
+def test_public_page_has_no_serious_accessibility_violations(page: Page, live_server, axe, path):
+    response = page.goto(live_server.url + path)
+
+    assert response.status == 200
+    assert_accessible(axe, page)
+
+
+def test_not_found_page_has_no_serious_accessibility_violations(page: Page, live_server, axe):
+    response = page.goto(live_server.url + "/diese-seite-gibt-es-nicht/")
+
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Seite nicht gefunden")
+    assert_accessible(axe, page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/accounts/email/",
+        "/accounts/password/change/",
+        "/accounts/2fa/",
+        "/accounts/sessions/",
+    ],
+)
+def test_signed_in_page_has_no_serious_accessibility_violations(signed_in_page: Page, live_server, axe, path):
+    response = signed_in_page.goto(live_server.url + path)
+
+    assert response.status == 200
+    assert response.url == live_server.url + path, "the session was not accepted"
+    assert_accessible(axe, signed_in_page)
+
+
+def test_email_verification_code_page_has_no_serious_accessibility_violations(
+    page: Page, live_server, axe, transactional_db
+):
+    page.goto(live_server.url + "/accounts/signup/")
+    form = page.get_by_role("main")
+    form.get_by_label(EMAIL_LABEL).fill("neu@example.org")
+    form.get_by_label("Vor- und Nachname").fill("Jonas Zimmermann")
+    form.get_by_label("Organisation").fill("Handwerkskammer Musterstadt")
+    form.get_by_label(PASSWORD_LABEL).fill("Hobelbank-Sonne-2026")
+    form.get_by_label(re.compile(r"^Passwort \(Wiederholung\)")).fill("Hobelbank-Sonne-2026")
+    form.get_by_role("button", name="Registrieren").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/"))
+    assert_accessible(axe, page)

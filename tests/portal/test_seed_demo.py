@@ -1,0 +1,99 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from groups.models import User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_PASSWORD = "demo-Handwerk-2026"
+DEMO_EMAILS = {
+    "koordination@example.org",
+    "innen@example.org",
+    "partner@example.org",
+    "gast@example.org",
+}
+
+
+def _seed(settings, **options) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", password=DEMO_PASSWORD, **options)
+
+
+def _snapshot() -> dict:
+    return {
+        "users": sorted(User.objects.values_list("email", "password", "name", "organisation_name")),
+        "addresses": sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
+    }
+
+
+def test_seed_creates_the_four_demo_accounts_with_verified_primary_addresses(settings):
+    _seed(settings)
+
+    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
+    addresses = EmailAddress.objects.filter(email__in=DEMO_EMAILS)
+    assert addresses.count() == 4
+    assert all(address.verified and address.primary for address in addresses)
+    assert all(address.user.email == address.email for address in addresses)
+
+
+@pytest.mark.parametrize("email", sorted(DEMO_EMAILS))
+def test_each_demo_account_can_sign_in_through_the_login_form(client, settings, email):
+    _seed(settings)
+
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.get("/").context["user"].email == email
+
+
+def test_demo_accounts_have_names_and_organisations(settings):
+    _seed(settings)
+
+    for user in User.objects.all():
+        assert user.name
+        assert user.organisation_name
+
+
+def test_running_the_seed_twice_changes_nothing(settings):
+    _seed(settings)
+    first = _snapshot()
+
+    _seed(settings)
+
+    assert _snapshot() == first
+
+
+def test_running_the_seed_with_a_new_password_changes_only_the_passwords(client, settings):
+    _seed(settings)
+    call_command("seed_demo", password="ein-anderes-Passwort")
+
+    assert User.objects.count() == 4
+    assert EmailAddress.objects.count() == 4
+    assert client.login(email="partner@example.org", password="ein-anderes-Passwort")
+    assert not client.login(email="partner@example.org", password=DEMO_PASSWORD)
+
+
+def test_seed_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo", password=DEMO_PASSWORD)
+
+    assert not User.objects.exists()
+
+
+def test_seed_runs_with_debug_off_when_forced(settings):
+    settings.DEBUG = False
+
+    call_command("seed_demo", password=DEMO_PASSWORD, force=True)
+
+    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
+
+
+def test_seed_keeps_accounts_that_are_not_demo_accounts(settings, outsider):
+    _seed(settings)
+
+    assert User.objects.filter(pk=outsider.pk).exists()
+    assert User.objects.count() == 5
