@@ -1,8 +1,24 @@
 """Demo data of the groups app: organisations, memberships and discussions (idempotent)."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.text import slugify
 
-from groups.models import JoinRequest, Membership, Organisation, Post, Space, Thread, User
+from groups.models import (
+    Document,
+    DocumentComment,
+    DocumentVersion,
+    JoinRequest,
+    Membership,
+    Organisation,
+    Post,
+    Profile,
+    Space,
+    Thread,
+    Topic,
+    Trade,
+    User,
+)
 from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
 
 ORGANISATIONS = [
@@ -14,6 +30,63 @@ ORGANISATIONS = [
     ("Handwerkskammer Musterstadt", "HWK Musterstadt", Organisation.Kind.CHAMBER),
     ("Tischlerinnung Nordland", "", Organisation.Kind.GUILD),
     ("Beratungsgesellschaft Werkstatt & Wandel", "", Organisation.Kind.CONSULTANCY),
+]
+
+TRADES = [
+    "Bäckerhandwerk",
+    "Dachdeckerhandwerk",
+    "Elektrotechnik",
+    "Friseurhandwerk",
+    "Metallbau",
+    "Tischlerhandwerk",
+]
+TOPICS = [
+    "Arbeitsschutz",
+    "Ausbildung",
+    "Digitalisierung",
+    "Fachkräftesicherung",
+    "Nachfolge",
+    "Nachhaltigkeit",
+]
+
+# email -> (organisation, function, trades, topics)
+PROFILES = {
+    "koordination@example.org": (
+        "Stiftung Mittelstand – Gesellschaft – Verantwortung",
+        "Koordination",
+        [],
+        ["Fachkräftesicherung"],
+    ),
+    "innen@example.org": (
+        "Handwerkskammer Musterstadt",
+        "Betriebsberater",
+        ["Bäckerhandwerk", "Metallbau"],
+        ["Ausbildung"],
+    ),
+    "partner@example.org": (
+        "Beratungsgesellschaft Werkstatt & Wandel",
+        "Beraterin",
+        ["Tischlerhandwerk"],
+        ["Digitalisierung"],
+    ),
+    "gast@example.org": ("Tischlerinnung Nordland", "Geschäftsführer", ["Tischlerhandwerk"], []),
+}
+
+DOCUMENTS = [
+    (
+        INNER_SLUG,
+        "innen@example.org",
+        "Konzeptentwurf: Fachgruppe und Fachkräftezentren ergänzen sich",
+        "Erster Entwurf, wie der interne Kreis und die Fachgruppe zusammenarbeiten. Bitte kommentieren.",
+        "Wer informiert wen, wie oft, und welche Ergebnisse gehen nach außen?",
+    ),
+    (
+        FACHGRUPPE_SLUG,
+        "koordination@example.org",
+        "Spielregeln der Fachgruppe Handwerk (Entwurf)",
+        "Vorschlag für Ziele, Rahmen und Spielregeln der neu ausgerichteten Fachgruppe.",
+        "Welche Kriterien gelten für die Vorstellung von Modellprojekten?",
+    ),
 ]
 
 # email -> [(space slug, role)]
@@ -56,6 +129,22 @@ THREADS = [
 def seed_groups(*, users: dict[str, User]) -> None:
     for name, short_name, kind in ORGANISATIONS:
         Organisation.objects.get_or_create(name=name, defaults={"short_name": short_name, "kind": kind})
+    for name in TRADES:
+        Trade.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+    for name in TOPICS:
+        Topic.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+    for email, (organisation, function, trades, topics) in PROFILES.items():
+        profile, created = Profile.objects.get_or_create(
+            user=users[email],
+            defaults={
+                "organisation": Organisation.objects.get(name=organisation),
+                "function": function,
+                "advises_crafts": True,
+            },
+        )
+        if created:
+            profile.trades.set(Trade.objects.filter(name__in=trades))
+            profile.topics.set(Topic.objects.filter(name__in=topics))
     spaces = {space.slug: space for space in Space.objects.all()}
     for email, memberships in MEMBERSHIPS.items():
         for slug, role in memberships:
@@ -75,3 +164,50 @@ def seed_groups(*, users: dict[str, User]) -> None:
             Post.objects.create(thread=thread, author=users[author], body=body)
             for reply_author, reply in replies:
                 Post.objects.create(thread=thread, author=users[reply_author], body=reply)
+
+    for slug, author, title, description, question in DOCUMENTS:
+        space = spaces[slug]
+        document, created = Document.objects.get_or_create(
+            space=space,
+            title=title,
+            defaults={"audience": space, "description": description, "created_by": users[author]},
+        )
+        if created:
+            version = DocumentVersion(
+                document=document,
+                number=1,
+                original_name="konzeptentwurf.pdf",
+                content_type="application/pdf",
+                uploaded_by=users[author],
+            )
+            pdf = _one_page_pdf(title)
+            version.size = len(pdf)
+            version.file.save("konzeptentwurf.pdf", ContentFile(pdf), save=False)
+            version.save()
+            DocumentComment.objects.create(
+                document=document, author=users["koordination@example.org"], body=question
+            )
+
+
+def _one_page_pdf(title: str) -> bytes:
+    """A small valid PDF with one line of text, so the demo has a real file to download."""
+    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

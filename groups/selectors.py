@@ -158,7 +158,7 @@ def member_directory(*, user, space: Space) -> list[DirectoryEntry]:
         Membership.objects.filter(space=space)
         .select_related("user__profile__organisation")
         .prefetch_related("user__profile__trades", "user__profile__topics")
-        .order_by("-role", "user__name")
+        .order_by("role", "user__name")
     )
     entries = []
     for membership in memberships:
