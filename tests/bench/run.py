@@ -147,6 +147,8 @@ def _start_gunicorn(
         f"--workers={workers}",
         f"--worker-class={worker_class}",
         "--graceful-timeout=10",
+        # The default control socket is one path per user; another gunicorn on the machine owns it.
+        "--no-control-socket",
     ]
     if worker_class == "gthread":
         command.append("--threads=4")

@@ -25,9 +25,7 @@ logging.getLogger("django.request").warning("Not Found: /nirgends")
 """
 
 
-@pytest.fixture(scope="module")
-def log_lines() -> list[str]:
-    """What a portal process writes to stdout for four log calls, one of them below INFO."""
+def _output_of(script: str) -> str:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -35,7 +33,7 @@ def log_lines() -> list[str]:
     }
     environment.update(DJANGO_SETTINGS_MODULE="portal.settings", DEBUG="true")
     result = subprocess.run(
-        [sys.executable, "-c", EMIT_RECORDS],
+        [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
@@ -43,7 +41,13 @@ def log_lines() -> list[str]:
         timeout=60,
         check=True,
     )
-    return result.stdout.splitlines()
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def log_lines() -> list[str]:
+    """What a portal process writes to stdout for four log calls, one of them below INFO."""
+    return _output_of(EMIT_RECORDS).splitlines()
 
 
 def test_every_log_record_is_one_json_object_on_one_line_of_stdout(log_lines):
@@ -71,3 +75,30 @@ def test_a_traceback_stays_inside_its_record(log_lines):
 
     assert "ZeroDivisionError" in error["exc_info"]
     assert "Traceback" in error["exc_info"]
+
+
+GUNICORN_LINES = """
+import runpy
+import django
+
+django.setup()
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
+
+config = Config()
+config.set("logconfig_dict", runpy.run_path("gunicorn.conf.py")["logconfig_dict"])
+log = Logger(config)
+log.info("Booting worker with pid: %s", 4711)
+log.critical("WORKER TIMEOUT (pid:%s)", 4711)
+log.access_log.info("GET / 200")
+"""
+
+
+def test_gunicorn_writes_its_own_lines_as_json_too_and_no_access_log():
+    lines = _output_of(GUNICORN_LINES).splitlines()
+
+    records = [json.loads(line) for line in lines]
+    assert [(r["level"], r["logger"], r["message"]) for r in records] == [
+        ("INFO", "gunicorn.error", "Booting worker with pid: 4711"),
+        ("CRITICAL", "gunicorn.error", "WORKER TIMEOUT (pid:4711)"),
+    ]
