@@ -13,14 +13,31 @@ from tests.factories import StaffFactory, UserFactory
 ROLES = ["anonymous", "outsider", "requester", "partner", "inner_member", "coordinator", "staff"]
 
 
+def well_known_spaces() -> tuple[Space, Space]:
+    """The spaces of migration 0003; re-created where a transactional test flushed them."""
+    fachgruppe, _ = Space.objects.get_or_create(
+        slug=FACHGRUPPE_SLUG, defaults={"name": "Fachgruppe Handwerk", "summary": "Die Fachgruppe."}
+    )
+    inner, _ = Space.objects.get_or_create(
+        slug=INNER_SLUG,
+        defaults={
+            "name": "Fachkräftezentren Handwerk",
+            "summary": "Der innere Kreis.",
+            "parent": fachgruppe,
+            "admission": Space.Admission.INVITATION,
+        },
+    )
+    return fachgruppe, inner
+
+
 @pytest.fixture
 def fachgruppe(db) -> Space:
-    return Space.objects.get(slug=FACHGRUPPE_SLUG)
+    return well_known_spaces()[0]
 
 
 @pytest.fixture
 def inner(db) -> Space:
-    return Space.objects.get(slug=INNER_SLUG)
+    return well_known_spaces()[1]
 
 
 @pytest.fixture

@@ -8,19 +8,19 @@ from django.core import mail
 from django.test import Client
 from playwright.sync_api import Browser, Page, expect
 
-from groups.models import Membership, Space
+from groups.models import Membership
 from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
 from tests.browser.conftest import PASSWORD_LABEL, SCREENSHOTS
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.factories.groups import ThreadFactory
+from tests.roles import well_known_spaces
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def spaces_with_content(transactional_db):
-    fachgruppe = Space.objects.get(slug=FACHGRUPPE_SLUG)
-    inner = Space.objects.get(slug=INNER_SLUG)
+    fachgruppe, inner = well_known_spaces()
     coordinator = UserFactory(name="Karla Koordinatorin")
     for space in (fachgruppe, inner):
         Membership.objects.create(space=space, user=coordinator, role=Membership.Role.COORDINATOR)
