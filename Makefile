@@ -66,8 +66,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The source strings are German, so only English is extracted. locale/de holds hand-written
+# formal ("Sie") overrides of allauth's and Django's strings: never run makemessages on it.
 messages: install
-	DEBUG=true $(PY) manage.py makemessages --locale de --locale en --no-obsolete --ignore ".venv/*" --ignore ".tools/*" --ignore "var/*"
+	DEBUG=true $(PY) manage.py makemessages --locale en --no-obsolete --ignore ".venv/*" --ignore ".tools/*" --ignore "var/*"
 	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
 
 bench: install

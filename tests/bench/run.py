@@ -4,8 +4,10 @@ Each run starts from a fresh database `portal_bench` with the demo data, the
 production settings (DEBUG off, manifest static files, Redis cache and broker)
 and plain http on loopback. Every page is measured beside a bare Django page
 served by the same processes in the same run: the machine's speed cancels out
-of the ratio, which is the figure to watch. Later issues add their pages to
-PAGES.
+of the ratio, which is the figure to watch. The pages take turns in several
+rounds, and each figure is the median over the rounds, so that load from other
+processes on a shared machine hits all pages alike instead of whichever page
+happened to run at that moment. Later issues add their pages to PAGES.
 """
 
 import argparse
@@ -14,6 +16,7 @@ import platform
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,7 +58,8 @@ PAGES = [
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10, help="load per page (default 10)")
+    parser.add_argument("--seconds", type=int, default=5, help="load per page and round (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each page takes (default 3)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured load per page first (default 2)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
@@ -74,15 +78,17 @@ def main() -> int:
             _wait_for_health(base_url, server, log_path)
             for page in [BARE, *PAGES]:
                 _expect_ok(base_url + page.path)
-            results = {}
+            load = {"threads": args.threads, "connections": args.connections}
             for page in [BARE, *PAGES]:
-                load = {"threads": args.threads, "connections": args.connections}
                 wrk.run(base_url + page.path, seconds=args.warmup, **load)
-                results[page] = wrk.run(base_url + page.path, seconds=args.seconds, **load)
+            rounds = [
+                {page: wrk.run(base_url + page.path, seconds=args.seconds, **load) for page in [BARE, *PAGES]}
+                for _ in range(args.rounds)
+            ]
         finally:
             _stop(server)
-    _print_report(results, args)
-    failed = sum(result.failed for result in results.values())
+    _print_report(rounds, args)
+    failed = sum(result.failed for results in rounds for result in results.values())
     if failed:
         print(f"\n{failed} requests failed or were not 2xx/3xx: the figures are not valid.", file=sys.stderr)
         return 1
@@ -180,9 +186,10 @@ def _wait_for_health(base_url: str, server: subprocess.Popen, log_path: Path, se
 
 
 def _expect_ok(url: str) -> None:
+    # wrk counts redirects as successes, so a page that redirects would be measured as its redirect.
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
-        if response.status != 200:
-            raise SystemExit(f"{url} answered {response.status}; nothing to measure.")
+        if response.status != 200 or response.url != url:
+            raise SystemExit(f"{url} answered {response.status} from {response.url}; expected 200 itself.")
 
 
 def _stop(server: subprocess.Popen) -> None:
@@ -195,27 +202,32 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def _print_report(results: dict[Page, wrk.Result], args: argparse.Namespace) -> None:
-    bare = results[BARE]
+def _print_report(rounds: list[dict[Page, wrk.Result]], args: argparse.Namespace) -> None:
+    def median(page: Page, figure) -> float:
+        return statistics.median(figure(results[page], results[BARE]) for results in rounds)
+
     print()
     print(
         f"gunicorn {args.workers} {args.worker_class} workers, PostgreSQL, Redis; "
-        f"wrk {args.threads} threads, {args.connections} connections, {args.seconds} s per page; "
+        f"wrk {args.threads} threads, {args.connections} connections; "
+        f"{args.rounds} rounds of {args.seconds} s per page, medians over the rounds; "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, Django {django.get_version()}"
     )
     header = f"{'page':<18} {'path':<18} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}"
     print(header)
     print("-" * len(header))
-    for page, result in results.items():
-        ratio = result.requests_per_second / bare.requests_per_second
-        print(
-            f"{page.name:<18} {page.path:<18} {result.requests_per_second:>10.1f} "
-            f"{result.p50_ms:>8.2f} {result.p99_ms:>8.2f} {ratio:>8.2f}"
-        )
-    start = results[PAGES[0]]
+    for page in [BARE, *PAGES]:
+        rps = median(page, lambda result, _: result.requests_per_second)
+        p50 = median(page, lambda result, _: result.p50_ms)
+        p99 = median(page, lambda result, _: result.p99_ms)
+        ratio = median(page, lambda result, bare: result.requests_per_second / bare.requests_per_second)
+        print(f"{page.name:<18} {page.path:<18} {rps:>10.1f} {p50:>8.2f} {p99:>8.2f} {ratio:>8.2f}")
+    start = PAGES[0]
+    throughput = median(start, lambda result, bare: result.requests_per_second / bare.requests_per_second)
+    latency = median(start, lambda result, bare: result.p50_ms / bare.p50_ms)
     print(
-        f"\nStart page vs bare page: {start.requests_per_second / bare.requests_per_second:.2f} "
-        f"of the throughput, {start.p50_ms / bare.p50_ms:.1f}x the median latency."
+        f"\nStart page vs bare page: {throughput:.2f} of the throughput, "
+        f"{latency:.1f}x the median latency (medians of the per-round ratios)."
     )
 
 

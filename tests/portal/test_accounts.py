@@ -57,9 +57,9 @@ def test_sign_up_stores_name_and_organisation_and_mails_a_german_verification_co
     assert not EmailAddress.objects.get(user=user).verified
     [mail] = mailoutbox
     assert mail.to == ["meister@example.org"]
-    assert mail.subject == "[Fachgruppe Handwerk] Bitte bestätige deine E-Mail-Adresse"
+    assert mail.subject == "[Fachgruppe Handwerk] Bitte bestätigen Sie Ihre E-Mail-Adresse"
     assert mail.body.startswith("Hallo von Fachgruppe Handwerk!")
-    assert "Bitte geben Sie diese in Ihrem geöffneten Browserfenster ein." in mail.body
+    assert "Bitte geben Sie ihn in Ihrem geöffneten Browserfenster ein." in mail.body
     assert verification_code(mail)
 
 
