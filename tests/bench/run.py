@@ -148,6 +148,7 @@ def _start_gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
+        "--config=python:portal.gunicorn_conf",
         "portal.wsgi:application",
         f"--bind={HOST}:{port}",
         f"--workers={workers}",

@@ -78,7 +78,6 @@ def test_a_traceback_stays_inside_its_record(log_lines):
 
 
 GUNICORN_LINES = """
-import runpy
 import django
 
 django.setup()
@@ -86,7 +85,8 @@ from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
 config = Config()
-config.set("logconfig_dict", runpy.run_path("gunicorn.conf.py")["logconfig_dict"])
+from portal.gunicorn_conf import logconfig_dict
+config.set("logconfig_dict", logconfig_dict)
 log = Logger(config)
 log.info("Booting worker with pid: %s", 4711)
 log.critical("WORKER TIMEOUT (pid:%s)", 4711)
