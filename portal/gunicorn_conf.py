@@ -1,4 +1,4 @@
-"""gunicorn's configuration (`gunicorn -c python:portal.gunicorn_conf`): its own log lines in the portal's format.
+"""gunicorn's settings (`gunicorn -c python:portal.gunicorn_conf`): its log lines in the portal's format.
 
 Django and Celery already write one JSON object per line to stdout; without
 this, gunicorn's start, stop and worker-timeout lines would be plain text on
