@@ -2,7 +2,22 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import User
+from groups.models import (
+    AudienceChange,
+    Document,
+    DocumentVersion,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    Post,
+    Profile,
+    Space,
+    Thread,
+    Topic,
+    Trade,
+    User,
+)
 
 
 @admin.register(User)
@@ -20,3 +35,101 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
     ]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Space)
+class SpaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "admission"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Trade, Topic)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "function", "advises_crafts"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+    filter_horizontal = ["trades", "topics"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "space", "status", "created_at", "decided_by"]
+    list_filter = ["status", "space"]
+    list_select_related = ["user", "space", "decided_by"]
+    readonly_fields = ["created_at", "decided_at", "decided_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "space", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["space", "role"]
+    list_select_related = ["space"]
+    exclude = ["token"]
+    readonly_fields = ["invited_by", "accepted_at", "accepted_by"]
+
+
+class PostInline(admin.StackedInline):
+    model = Post
+    extra = 0
+    readonly_fields = ["author", "created_at", "edited_at"]
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["title", "space", "audience", "is_pinned", "is_closed", "last_activity_at"]
+    list_filter = ["space", "is_pinned", "is_closed"]
+    list_select_related = ["space", "audience"]
+    search_fields = ["title"]
+    # Widening goes through the portal, where it is recorded; the admin cannot narrow an audience.
+    readonly_fields = ["audience"]
+    inlines = [PostInline]
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = DocumentVersion
+    extra = 0
+    fields = ["number", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "space", "audience", "updated_at"]
+    list_filter = ["space"]
+    list_select_related = ["space", "audience"]
+    search_fields = ["title"]
+    readonly_fields = ["audience"]
+    inlines = [DocumentVersionInline]
+
+
+@admin.register(AudienceChange)
+class AudienceChangeAdmin(admin.ModelAdmin):
+    list_display = ["content_type", "object_id", "from_audience", "to_audience", "changed_by", "changed_at"]
+    list_select_related = ["content_type", "from_audience", "to_audience", "changed_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
