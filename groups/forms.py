@@ -76,7 +76,9 @@ class PostForm(forms.Form):
 
 
 class MoveThreadForm(forms.Form):
-    to_space = forms.ModelChoiceField(label=_("Verschieben nach"), queryset=Space.objects.none())
+    to_space = forms.ModelChoiceField(
+        label=_("Verschieben nach"), queryset=Space.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args, spaces, **kwargs):
         super().__init__(*args, **kwargs)

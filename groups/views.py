@@ -278,9 +278,15 @@ def thread_detail(request, slug: str, pk: int):
             "form": form,
             "can_contribute": can_contribute,
             "can_coordinate": can_coordinate,
-            "move_form": MoveThreadForm(spaces=_coordinated_spaces(request.user)) if can_coordinate else None,
+            "move_form": _move_form(request.user, thread) if can_coordinate else None,
         },
     )
+
+
+def _move_form(user, thread) -> MoveThreadForm | None:
+    """The form to move a thread, when the coordinator runs another space it could go to."""
+    spaces = _coordinated_spaces(user).exclude(pk=thread.space_id)
+    return MoveThreadForm(spaces=spaces) if spaces.exists() else None
 
 
 def _coordinated_spaces(user):
