@@ -94,16 +94,28 @@ def can_coordinate(user, space: Space) -> bool:
     return Membership.objects.filter(user=user, space=space, role=Membership.Role.COORDINATOR).exists()
 
 
-def audience_member_ids(audience: Space | None) -> QuerySet:
-    """Ids of the accounts inside an audience ring (for notifications); None means every account."""
-    from groups.models import User
+def audience_member_ids(audience: Space | None, *, joined_before=None) -> set[int]:
+    """Ids of the active accounts inside an audience ring, for notifications.
 
+    The public ring (None) reaches no account through this door: what is
+    published reaches the public through feeds and subscriptions. With
+    `joined_before`, only people who were already inside at that moment.
+    """
     if audience is None:
-        return User.objects.filter(is_active=True).values_list("pk", flat=True)
-    return (
-        Membership.objects.filter(space_id__in=space_and_descendant_ids(audience), user__is_active=True)
-        .values_list("user_id", flat=True)
-        .distinct()
+        return set()
+    memberships = Membership.objects.filter(
+        space_id__in=space_and_descendant_ids(audience), user__is_active=True
+    )
+    if joined_before is not None:
+        memberships = memberships.filter(joined_at__lte=joined_before)
+    return set(memberships.values_list("user_id", flat=True))
+
+
+def coordinator_ids(space: Space) -> set[int]:
+    return set(
+        Membership.objects.filter(
+            space=space, role=Membership.Role.COORDINATOR, user__is_active=True
+        ).values_list("user_id", flat=True)
     )
 
 

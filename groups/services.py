@@ -12,10 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import access
+from groups import access, notify
 from groups.models import (
     AudienceChange,
     Document,
@@ -53,7 +54,9 @@ def join_request_create(*, space: Space, user: User, message: str = "") -> JoinR
         )
     if JoinRequest.objects.filter(space=space, user=user, status=JoinRequest.Status.PENDING).exists():
         raise ValidationError(_("Ihre Anfrage für diesen Raum liegt bereits vor."))
-    return JoinRequest.objects.create(space=space, user=user, message=message.strip())
+    join_request = JoinRequest.objects.create(space=space, user=user, message=message.strip())
+    notify.join_requested(join_request)
+    return join_request
 
 
 def _decide(join_request: JoinRequest, *, by: User, status: str, reason: str) -> JoinRequest:
@@ -66,6 +69,7 @@ def _decide(join_request: JoinRequest, *, by: User, status: str, reason: str) ->
     join_request.decided_at = timezone.now()
     join_request.reason = reason.strip()
     join_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    notify.join_decided(join_request)
     return join_request
 
 
@@ -104,7 +108,7 @@ def invitation_create(
     email = email.strip().lower()
     if Membership.objects.filter(space=space, user__email__iexact=email).exists():
         raise ValidationError(_("Diese Person ist bereits Mitglied in diesem Raum."))
-    return Invitation.objects.create(
+    invitation = Invitation.objects.create(
         space=space,
         email=email,
         role=role,
@@ -113,6 +117,13 @@ def invitation_create(
         token=secrets.token_urlsafe(32),
         expires_at=timezone.now() + INVITATION_VALIDITY,
     )
+    # The invitation mail itself goes to the address (invitation_send); an existing
+    # account also finds the invitation in its notification centre.
+    existing = User.objects.filter(email__iexact=email, is_active=True).first()
+    if existing is not None:
+        url = reverse("invitation_accept", kwargs={"token": invitation.token})
+        notify.invited(space=space, user=existing, by=by, url=url)
+    return invitation
 
 
 def invitation_is_open(invitation: Invitation) -> bool:
@@ -192,6 +203,7 @@ def audience_widen(*, item, by: User):
     item.audience = access.outer_audience(item)
     item.save(update_fields=["audience"])
     _record_widening(item, previous=previous, new=item.audience, by=by)
+    notify.widened(item, previous=previous, by=by)
     return item
 
 
@@ -213,7 +225,8 @@ def thread_create(*, space: Space, author: User, title: str, body: str) -> Threa
     if not access.can_see_space_content(author, space):
         raise PermissionDenied
     thread = Thread.objects.create(space=space, audience=space, author=author, title=title.strip())
-    Post.objects.create(thread=thread, author=author, body=body)
+    post = Post.objects.create(thread=thread, author=author, body=body)
+    notify.thread_created(thread, post)
     return thread
 
 
@@ -225,6 +238,7 @@ def post_reply(*, thread: Thread, author: User, body: str) -> Post:
         raise ValidationError(_("Diese Diskussion ist geschlossen."))
     post = Post.objects.create(thread=thread, author=author, body=body)
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=post.created_at)
+    notify.post_created(thread, post)
     return post
 
 
@@ -270,6 +284,8 @@ def thread_move(*, thread: Thread, to_space: Space, by: User) -> Thread:
         thread.audience = to_space
     thread.space = to_space
     thread.save(update_fields=["space", "audience"])
+    if thread.audience != audience:
+        notify.widened(thread, previous=audience, by=by)
     return thread
 
 

@@ -13,6 +13,10 @@ app.autodiscover_tasks()
 
 # One beat process runs these; times are Europe/Berlin (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
+    "notifications.replay_outbox": {
+        "task": "notifications.replay_outbox",
+        "schedule": 60.0,
+    },
     "portal.clear_expired_sessions": {
         "task": "portal.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -36,6 +36,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "portal",
+    "portal.notifications",
     "groups",
     "meetings",
     "projects",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "portal.notifications.context_processors.notifications",
             ],
         },
     },

@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from groups import services
 from groups.models import Invitation, JoinRequest
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event, Notification, UnsubscribeToken
 from tests.factories.groups import ThreadFactory
 from tests.roles import ROLES
 
@@ -101,6 +103,20 @@ def cases(world) -> dict[str, Case]:
             "post",
         ),
         "groups:document_download": Case(f"{document.get_absolute_url()}versions/1/download/", INNER_RING),
+        "notifications:list": Case("/notifications/", SIGNED_IN),
+        "notifications:unread_badge": Case("/notifications/count/", SIGNED_IN),
+        "notifications:mark_read": Case(
+            f"/notifications/{world['notification'].pk}/read/",
+            {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN, "inner_member": REDIRECT},
+            "post",
+        ),
+        "notifications:mark_all_read": Case(
+            "/notifications/read-all/", {**dict.fromkeys(ROLES, REDIRECT), "anonymous": LOGIN}, "post"
+        ),
+        "notifications:preferences": Case("/notifications/preferences/", SIGNED_IN),
+        "notifications:unsubscribe": Case(
+            f"/notifications/unsubscribe/{world['unsubscribe_token']}/", EVERYONE
+        ),
     }
 
 
@@ -138,6 +154,13 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         "join_request": JoinRequest.objects.get(user=requester),
         "inner_request": join_request_to_inner,
         "inner_member_id": inner_member.pk,
+        "notification": Notification.objects.create(
+            user=inner_member,
+            event=Event.objects.create(kind=Kind.THREAD_CREATED, audience=Event.Audience.RING, ring=inner),
+        ),
+        "unsubscribe_token": UnsubscribeToken.objects.create(
+            user=inner_member, topic=Kind.THREAD_CREATED
+        ).token,
         "invitation": Invitation.objects.create(
             space=inner, email="neu@example.org", token="matrix-token", expires_at="2099-01-01T00:00:00Z"
         ),

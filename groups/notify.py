@@ -1,0 +1,146 @@
+"""The events the groups app writes into the outbox: what each says and whom it reaches.
+
+Called by groups.services inside their transactions, so an event exists
+exactly when its change was committed.
+"""
+
+import re
+
+from django.urls import reverse
+
+from groups import access
+from groups.models import JoinRequest, Post, Space, Thread, User
+from portal.notifications.events import record
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event
+
+EXCERPT_LENGTH = 400
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+
+
+def join_requested(join_request: JoinRequest) -> None:
+    space = join_request.space
+    record(
+        kind=Kind.JOIN_REQUESTED,
+        audience=Event.Audience.COORDINATORS,
+        space=space,
+        actor=join_request.user,
+        subject=join_request,
+        data={
+            "actor": join_request.user.name,
+            "space": space.name,
+            "title": join_request.user.organisation_name,
+            "excerpt": _excerpt(join_request.message),
+            "url": reverse("groups:join_request_decide", kwargs={"slug": space.slug, "pk": join_request.pk}),
+        },
+    )
+
+
+def join_decided(join_request: JoinRequest) -> None:
+    space = join_request.space
+    record(
+        kind=Kind.JOIN_DECIDED,
+        audience=Event.Audience.PEOPLE,
+        space=space,
+        actor=join_request.decided_by,
+        recipients=[join_request.user],
+        subject=join_request,
+        data={
+            "space": space.name,
+            "decision": join_request.status,
+            "reason": join_request.reason,
+            "url": space.get_absolute_url(),
+        },
+    )
+
+
+def invited(*, space: Space, user: User, by: User, url: str) -> None:
+    record(
+        kind=Kind.INVITED,
+        audience=Event.Audience.PEOPLE,
+        space=space,
+        actor=by,
+        recipients=[user],
+        data={"space": space.name, "actor": by.name, "url": url},
+    )
+
+
+def widened(item, *, previous: Space, by: User) -> None:
+    record(
+        kind=Kind.WIDENED,
+        audience=Event.Audience.NEWLY_REACHED,
+        space=item.space,
+        ring=item.audience,
+        previous_ring=previous,
+        actor=by,
+        subject=item,
+        data={"space": item.space.name, "title": str(item), "url": item.get_absolute_url()},
+    )
+
+
+def thread_created(thread: Thread, post: Post) -> None:
+    record(
+        kind=Kind.THREAD_CREATED,
+        audience=Event.Audience.RING,
+        space=thread.space,
+        ring=thread.audience or thread.space,
+        actor=post.author,
+        subject=thread,
+        data=_post_data(thread, post),
+    )
+    _mentions(thread, post)
+
+
+def post_created(thread: Thread, post: Post) -> None:
+    record(
+        kind=Kind.POST_CREATED,
+        audience=Event.Audience.RING,
+        space=thread.space,
+        ring=thread.audience or thread.space,
+        actor=post.author,
+        subject=thread,
+        data=_post_data(thread, post),
+    )
+    _mentions(thread, post)
+
+
+def _post_data(thread: Thread, post: Post) -> dict:
+    return {
+        "space": thread.space.name,
+        "title": thread.title,
+        "actor": post.author.name,
+        "excerpt": _excerpt(post.body),
+        "url": f"{thread.get_absolute_url()}#post-{post.pk}",
+    }
+
+
+def _mentions(thread: Thread, post: Post) -> None:
+    mentioned = mentioned_people(post.body, ring=thread.audience or thread.space, author=post.author)
+    if mentioned:
+        record(
+            kind=Kind.MENTIONED,
+            audience=Event.Audience.PEOPLE,
+            space=thread.space,
+            actor=post.author,
+            recipients=mentioned,
+            subject=thread,
+            data=_post_data(thread, post),
+        )
+
+
+def mentioned_people(body: str, *, ring: Space, author: User) -> list[User]:
+    """People of the ring named as "@Full Name" in the text (the longest name wins where names overlap)."""
+    if "@" not in body:
+        return []
+    candidates = User.objects.filter(pk__in=access.audience_member_ids(ring)).exclude(pk=author.pk)
+    found = []
+    for person in sorted(candidates.only("pk", "name"), key=lambda p: -len(p.name)):
+        pattern = r"@" + re.escape(person.name) + r"(?![\w-])"
+        if person.name and re.search(pattern, body):
+            found.append(person)
+            body = re.sub(pattern, "", body)
+    return found

@@ -1,0 +1,84 @@
+"""Who receives an event, and on which channel: resolved at delivery time with the ring rules."""
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q
+
+from groups import access
+from groups.models import Membership, User
+from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
+from portal.notifications.models import Event, Preference
+
+
+def recipient_ids(event: Event) -> set[int]:
+    """The people the event reaches now: memberships as they are at delivery, not as they were."""
+    before = event.created_at
+    if event.audience == Event.Audience.RING:
+        ids = access.audience_member_ids(event.ring, joined_before=before)
+    elif event.audience == Event.Audience.NEWLY_REACHED:
+        ids = access.audience_member_ids(event.ring, joined_before=before) - access.audience_member_ids(
+            event.previous_ring
+        )
+    elif event.audience == Event.Audience.COORDINATORS:
+        ids = access.coordinator_ids(event.space)
+    else:
+        ids = set(
+            User.objects.filter(pk__in=event.recipient_ids, is_active=True).values_list("pk", flat=True)
+        )
+        ids = _who_can_see_the_subject(event, ids)
+    ids.discard(event.actor_id)
+    return ids
+
+
+def _who_can_see_the_subject(event: Event, ids: set[int]) -> set[int]:
+    subject = event.subject
+    if subject is None or not hasattr(subject, "audience_id"):
+        return ids
+    return {pk for pk in ids if access.can_view(User(pk=pk, is_active=True), subject)}
+
+
+def channels(event: Event, ids: set[int]) -> dict[int, Channel]:
+    """Each recipient's channel: their preference for the kind here, or in general, or the default."""
+    preferences = Preference.objects.filter(user_id__in=ids, kind=event.kind).filter(
+        Q(space__isnull=True) | Q(space_id=event.space_id)
+    )
+    general, specific = {}, {}
+    for user_id, space_id, channel in preferences.values_list("user_id", "space_id", "channel"):
+        (general if space_id is None else specific)[user_id] = channel
+    deeper = _members_of_an_inner_space(event, ids)
+    return {
+        pk: Channel(
+            specific.get(pk) or general.get(pk) or default_channel(event.kind, from_inner_circle=pk in deeper)
+        )
+        for pk in ids
+    }
+
+
+def default_channel(kind: str, *, from_inner_circle: bool) -> Channel:
+    """Personal matters at once; a space's activity in the daily overview, and the activity of
+    an outer ring in the weekly one for people of an inner circle (the seed's "keep them informed")."""
+    if kind == Kind.INVITED:
+        # The invitation itself is mailed to the address; the notification only points to it.
+        return Channel.IN_APP
+    if kind in PERSONAL_KINDS:
+        return Channel.IMMEDIATE
+    return Channel.WEEKLY if from_inner_circle else Channel.DAILY
+
+
+def _members_of_an_inner_space(event: Event, ids: set[int]) -> set[int]:
+    if event.space_id is None:
+        return set()
+    inner_ids = access.space_and_descendant_ids(event.space) - {event.space_id}
+    if not inner_ids:
+        return set()
+    return set(
+        Membership.objects.filter(user_id__in=ids, space_id__in=inner_ids).values_list("user_id", flat=True)
+    )
+
+
+def verified_ids(ids: set[int]) -> set[int]:
+    """People whose address is verified: nothing is ever mailed to an unverified one."""
+    return set(
+        EmailAddress.objects.filter(user_id__in=ids, verified=True, primary=True).values_list(
+            "user_id", flat=True
+        )
+    )

@@ -1,0 +1,172 @@
+"""Delivery of the outbox: dispatch an event to people, send the immediate mails, recover.
+
+Every step is idempotent: an event is dispatched once (row lock, state), one
+Notification and one Delivery exist per event, person and channel (unique
+keys), and a delivery is claimed before it is sent, noted in the journal the
+moment its mail has left, and marked sent afterwards. A worker killed at any
+point leaves rows the recovery puts right.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import mail as django_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.notifications import audience, journal
+from portal.notifications.kinds import DIGEST_CHANNELS, Channel
+from portal.notifications.mail import build_message, display_data, event_subject, unsubscribe_tokens
+from portal.notifications.models import Delivery, Event, Notification
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+# A claimed delivery that has not been marked sent after this long belongs to a dead worker.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+# Pending work older than this was not (or no longer) in the broker's queue: hand it out again.
+REPLAY_AFTER = timedelta(seconds=60)
+
+
+def dispatch(event_id: int) -> list[list[int]]:
+    """Creates the notifications and deliveries of an event; returns the immediate mails in batches."""
+    with transaction.atomic():
+        event = (
+            Event.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=event_id, state=Event.State.PENDING)
+            .select_related("space", "ring", "previous_ring")
+            .first()
+        )
+        if event is None:
+            return []
+        ids = audience.recipient_ids(event)
+        chosen = audience.channels(event, ids)
+        reached = {pk for pk, channel in chosen.items() if channel != Channel.OFF}
+        Notification.objects.bulk_create(
+            [Notification(event=event, user_id=pk) for pk in reached], batch_size=1000, ignore_conflicts=True
+        )
+        mailable = audience.verified_ids(
+            {pk for pk in reached if chosen[pk] not in (Channel.IN_APP, Channel.OFF)}
+        )
+        Delivery.objects.bulk_create(
+            [Delivery(event=event, user_id=pk, channel=chosen[pk]) for pk in mailable],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        Event.objects.filter(pk=event.pk).update(
+            state=Event.State.DISPATCHED, dispatched_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    immediate = list(
+        Delivery.objects.filter(event_id=event_id, channel=Channel.IMMEDIATE, status=Delivery.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [immediate[i : i + BATCH_SIZE] for i in range(0, len(immediate), BATCH_SIZE)]
+
+
+def send_immediate(delivery_ids: list[int]) -> int:
+    """Sends the given immediate mails that are still pending; returns how many went out."""
+    with transaction.atomic():
+        batch = list(
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=delivery_ids, status=Delivery.Status.PENDING, channel=Channel.IMMEDIATE)
+            .select_related("event", "user")
+        )
+        Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
+            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    if not batch:
+        return 0
+    tokens = {}
+    for kind in {d.event.kind for d in batch}:
+        tokens[kind] = unsubscribe_tokens({d.user_id for d in batch if d.event.kind == kind}, kind)
+    sent: list[int] = []
+    try:
+        with django_mail.mailers.default as connection:
+            for delivery in batch:
+                message = _event_message(delivery, tokens[delivery.event.kind][delivery.user_id])
+                connection.send_messages([message])
+                journal.note_sent(delivery.pk)
+                sent.append(delivery.pk)
+    except Exception as exc:
+        unsent = [d.pk for d in batch if d.pk not in set(sent)]
+        Delivery.objects.filter(pk__in=unsent).update(
+            status=Delivery.Status.PENDING, last_error=repr(exc)[:2000]
+        )
+        raise
+    finally:
+        _mark_sent(sent)
+    return len(sent)
+
+
+def _mark_sent(delivery_ids: list[int]) -> None:
+    if delivery_ids:
+        Delivery.objects.filter(pk__in=delivery_ids).update(
+            status=Delivery.Status.SENT, sent_at=timezone.now()
+        )
+        journal.forget(delivery_ids)
+
+
+def _event_message(delivery: Delivery, token: str):
+    event, user = delivery.event, delivery.user
+    language = user.language or settings.LANGUAGE_CODE
+    return build_message(
+        user=user,
+        subject=event_subject(event, language=language),
+        template="event",
+        context={"event": event, "data": display_data(event), "kind": event.get_kind_display()},
+        unsubscribe_token=token,
+        message_id=f"<notification-{delivery.pk}@{_mail_domain()}>",
+    )
+
+
+def _mail_domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+def recover() -> dict[str, list]:
+    """What the beat replay hands out again: pending events and mails, and claims of dead workers."""
+    now = timezone.now()
+    stale_claims = list(
+        Delivery.objects.filter(
+            status=Delivery.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+        ).values_list("pk", flat=True)
+    )
+    if stale_claims:
+        were_sent = journal.which_were_sent(stale_claims)
+        _mark_sent(sorted(were_sent))
+        Delivery.objects.filter(pk__in=set(stale_claims) - were_sent, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.PENDING
+        )
+        logger.warning(
+            "recovered deliveries of a dead worker",
+            extra={"sent": len(were_sent), "requeued": len(stale_claims) - len(were_sent)},
+        )
+    events = list(
+        Event.objects.filter(state=Event.State.PENDING, created_at__lt=now - REPLAY_AFTER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    mails = list(
+        Delivery.objects.filter(
+            status=Delivery.Status.PENDING, channel=Channel.IMMEDIATE, created_at__lt=now - REPLAY_AFTER
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return {
+        "events": events,
+        "mail_batches": [mails[i : i + BATCH_SIZE] for i in range(0, len(mails), BATCH_SIZE)],
+    }
+
+
+def pending_digest_user_ids(channel: Channel) -> list[int]:
+    assert channel in DIGEST_CHANNELS
+    return list(
+        Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING)
+        .values_list("user_id", flat=True)
+        .distinct()
+        .order_by("user_id")
+    )

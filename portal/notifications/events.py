@@ -1,0 +1,59 @@
+"""Recording events: the one door other apps use to notify people.
+
+`record()` writes the event into the outbox inside the caller's transaction.
+After the commit it asks Celery to dispatch it; when the broker cannot be
+reached the event simply stays pending and the beat task `replay_outbox`
+hands it to a worker later. Nothing is lost while Redis or every worker is down.
+"""
+
+import logging
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event
+
+logger = logging.getLogger(__name__)
+
+
+def record(
+    *,
+    kind: Kind,
+    audience: Event.Audience,
+    data: dict,
+    actor=None,
+    space=None,
+    ring=None,
+    previous_ring=None,
+    recipients=(),
+    subject=None,
+) -> Event:
+    event = Event.objects.create(
+        kind=kind,
+        audience=audience,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        space=space,
+        ring=ring,
+        previous_ring=previous_ring,
+        recipient_ids=sorted({user.pk for user in recipients}),
+        subject_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        subject_id=subject.pk if subject is not None else None,
+        data=data,
+    )
+    transaction.on_commit(lambda: enqueue_dispatch(event.pk))
+    return event
+
+
+def enqueue_dispatch(event_id: int) -> bool:
+    """Hands the event to Celery; False (and a log line) when the broker is away."""
+    from portal.notifications.tasks import dispatch_event
+
+    try:
+        dispatch_event.apply_async(kwargs={"event_id": event_id}, retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the event for the replay
+        logger.warning(
+            "event not enqueued; the outbox replay will", extra={"event_id": event_id, "error": repr(exc)}
+        )
+        return False
+    return True

@@ -1,0 +1,33 @@
+"""The kinds of events and the channels a person can choose for each.
+
+Other apps add their kinds here as they start sending events (meetings,
+projects, questions); the delivery machinery does not change for them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    JOIN_REQUESTED = "join_requested", _("Neue Beitrittsanfrage")
+    JOIN_DECIDED = "join_decided", _("Entscheidung über Ihre Beitrittsanfrage")
+    INVITED = "invited", _("Einladung in einen Raum")
+    WIDENED = "widened", _("Inhalt für einen weiteren Kreis freigegeben")
+    THREAD_CREATED = "thread_created", _("Neue Diskussion")
+    POST_CREATED = "post_created", _("Neue Antwort in einer Diskussion")
+    MENTIONED = "mentioned", _("Erwähnung")
+
+
+class Channel(models.TextChoices):
+    IMMEDIATE = "immediate", _("Sofort per E-Mail")
+    DAILY = "daily", _("Im täglichen Überblick")
+    WEEKLY = "weekly", _("Im wöchentlichen Überblick")
+    IN_APP = "in_app", _("Nur im Portal")
+    OFF = "off", _("Aus")
+
+
+# Kinds addressed to one person about their own affairs: they matter at once.
+PERSONAL_KINDS = {Kind.JOIN_REQUESTED, Kind.JOIN_DECIDED, Kind.INVITED, Kind.MENTIONED}
+
+# Channels whose mail waits for a digest, by the name of the digest.
+DIGEST_CHANNELS = {Channel.DAILY, Channel.WEEKLY}

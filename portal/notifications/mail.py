@@ -1,0 +1,85 @@
+"""E-mails of the notifications: in the recipient's language, HTML and text, with one-click unsubscribe."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from portal.notifications.kinds import Kind
+from portal.notifications.models import UnsubscribeToken
+
+
+def unsubscribe_tokens(user_ids: set[int], topic: str) -> dict[int, str]:
+    """The token of every person for one topic, created where missing, in three queries at most."""
+    existing = dict(
+        UnsubscribeToken.objects.filter(user_id__in=user_ids, topic=topic).values_list("user_id", "token")
+    )
+    missing = user_ids - set(existing)
+    if missing:
+        UnsubscribeToken.objects.bulk_create(
+            [UnsubscribeToken(user_id=pk, topic=topic) for pk in missing], ignore_conflicts=True
+        )
+        existing = dict(
+            UnsubscribeToken.objects.filter(user_id__in=user_ids, topic=topic).values_list("user_id", "token")
+        )
+    return existing
+
+
+def unsubscribe_url(token: str) -> str:
+    return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
+
+
+def build_message(
+    *, user, subject: str, template: str, context: dict, unsubscribe_token: str, message_id: str
+) -> EmailMultiAlternatives:
+    """One mail: `template` names notifications/email/<template>.txt and .html."""
+    url = unsubscribe_url(unsubscribe_token)
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        context = {**context, "user": user, "unsubscribe_url": url, "site_url": settings.SITE_URL}
+        text = render_to_string(f"notifications/email/{template}.txt", context)
+        html = render_to_string(f"notifications/email/{template}.html", context)
+        prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+    message = EmailMultiAlternatives(
+        subject=f"{prefix}{subject}",
+        body=text,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": message_id,
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def display_data(event) -> dict:
+    """The event's frozen data, with coded values put into words of the active language."""
+    data = dict(event.data)
+    if "decision" in data:
+        data["decision"] = str(DECISIONS.get(data["decision"], data["decision"]))
+    return data
+
+
+def event_subject(event, *, language: str) -> str:
+    with translation.override(language):
+        return str(SUBJECTS[event.kind]) % display_data(event)
+
+
+DECISIONS = {
+    "approved": translation.gettext_lazy("aufgenommen"),
+    "declined": translation.gettext_lazy("abgelehnt"),
+}
+
+
+SUBJECTS = {
+    Kind.JOIN_REQUESTED: translation.gettext_lazy("Beitrittsanfrage von %(actor)s für %(space)s"),
+    Kind.JOIN_DECIDED: translation.gettext_lazy("Ihre Anfrage für %(space)s: %(decision)s"),
+    Kind.INVITED: translation.gettext_lazy("Einladung in den Raum %(space)s"),
+    Kind.WIDENED: translation.gettext_lazy("Neu für Sie sichtbar: %(title)s"),
+    Kind.THREAD_CREATED: translation.gettext_lazy("Neue Diskussion in %(space)s: %(title)s"),
+    Kind.POST_CREATED: translation.gettext_lazy("Neue Antwort: %(title)s"),
+    Kind.MENTIONED: translation.gettext_lazy("%(actor)s hat Sie erwähnt: %(title)s"),
+}

@@ -1,0 +1,160 @@
+"""The outbox (Event), what became of it per person and channel (Delivery), the
+in-app notifications, people's preferences and the tokens of one-click unsubscribe.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.notifications.kinds import Channel, Kind
+
+
+class Event(models.Model):
+    """Something that happened, written in the same transaction as the change that caused it."""
+
+    class Audience(models.TextChoices):
+        RING = "ring", _("Alle im Kreis des Raums")
+        NEWLY_REACHED = "newly_reached", _("Nur die neu erreichten Personen")
+        COORDINATORS = "coordinators", _("Die Koordination des Raums")
+        PEOPLE = "people", _("Bestimmte Personen")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Wartet auf Zustellung")
+        DISPATCHED = "dispatched", _("Verteilt")
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    space = models.ForeignKey("groups.Space", on_delete=models.CASCADE, null=True, related_name="+")
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    # For RING and NEWLY_REACHED: the ring reached; NEWLY_REACHED subtracts previous_ring.
+    ring = models.ForeignKey("groups.Space", on_delete=models.CASCADE, null=True, related_name="+")
+    previous_ring = models.ForeignKey("groups.Space", on_delete=models.CASCADE, null=True, related_name="+")
+    recipient_ids = models.JSONField(default=list, blank=True)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True)
+    subject_id = models.PositiveBigIntegerField(null=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    # What the messages say, frozen at the time of the event (title, url, excerpt, ...).
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Ereignis")
+        verbose_name_plural = _("Ereignisse")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "created_at"], name="event_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Delivery(models.Model):
+    """One event for one person on one channel. The unique key is the idempotency key."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Wartet")
+        SENDING = "sending", _("Wird verschickt")
+        SENT = "sent", _("Verschickt")
+        SKIPPED = "skipped", _("Übersprungen")
+        FAILED = "failed", _("Fehlgeschlagen")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Zustellung")
+        verbose_name_plural = _("Zustellungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user", "channel"], name="one_delivery_per_event_person_channel"
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "status"], name="delivery_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.user} ({self.channel})"
+
+
+class Notification(models.Model):
+    """An entry in a person's notification centre."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_notification_per_event_person")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.user}"
+
+
+class Preference(models.Model):
+    """A person's choice of channel for one kind of event, in one space or (space empty) everywhere."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    space = models.ForeignKey(
+        "groups.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("Einstellung")
+        verbose_name_plural = _("Einstellungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "space"], name="one_preference_per_kind_and_space"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(space__isnull=True),
+                name="one_general_preference_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} → {self.channel}"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class UnsubscribeToken(models.Model):
+    """The opaque token in a mail's List-Unsubscribe link: one per person and kind of mail."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # An event kind, or "digest_daily" / "digest_weekly".
+    topic = models.CharField(max_length=40)
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="one_unsubscribe_token_per_topic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.topic}"

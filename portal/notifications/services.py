@@ -1,0 +1,50 @@
+"""Writes of the notifications app that people cause: reading, preferences, unsubscribing."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
+from portal.notifications.models import Notification, Preference, UnsubscribeToken
+
+DIGEST_TOPICS = {"digest_daily": Channel.DAILY, "digest_weekly": Channel.WEEKLY}
+
+
+def notification_mark_read(*, user, pk: int | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pk is not None:
+        unread = unread.filter(pk=pk)
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preference_set(*, user, kind: str, channel: str, space=None) -> Preference:
+    preference, _created = Preference.objects.update_or_create(
+        user=user, kind=kind, space=space, defaults={"channel": channel}
+    )
+    return preference
+
+
+@transaction.atomic
+def unsubscribe(*, token: UnsubscribeToken) -> None:
+    """No more mails of the token's topic; the notifications stay in the portal. Repeating changes nothing."""
+    user = token.user
+    if token.topic in DIGEST_TOPICS:
+        # The digest in question stops: every kind that would land in it stays in the portal only.
+        from portal.notifications.audience import default_channel
+
+        digest = DIGEST_TOPICS[token.topic]
+        for kind in Kind:
+            current = Preference.objects.filter(user=user, kind=kind, space__isnull=True).first()
+            would_be = current.channel if current else None
+            defaults = {
+                default_channel(kind, from_inner_circle=False),
+                default_channel(kind, from_inner_circle=True),
+            }
+            if would_be == digest or (would_be is None and kind not in PERSONAL_KINDS and digest in defaults):
+                preference_set(user=user, kind=kind, channel=Channel.IN_APP)
+        Preference.objects.filter(user=user, channel=digest).update(channel=Channel.IN_APP)
+    else:
+        preference_set(user=user, kind=token.topic, channel=Channel.IN_APP)
+        Preference.objects.filter(user=user, kind=token.topic, channel=Channel.IMMEDIATE).update(
+            channel=Channel.IN_APP
+        )

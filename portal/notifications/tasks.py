@@ -1,0 +1,43 @@
+"""Celery tasks of the notifications: thin, named, ids in, idempotent."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+
+from portal.notifications import delivery
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+@shared_task(name="notifications.dispatch_event")
+def dispatch_event(*, event_id: int) -> int:
+    batches = delivery.dispatch(event_id)
+    for batch in batches:
+        send_immediate.apply_async(kwargs={"delivery_ids": batch})
+    return sum(len(batch) for batch in batches)
+
+
+@shared_task(
+    name="notifications.send_immediate",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=10,
+)
+def send_immediate(*, delivery_ids: list[int]) -> int:
+    return delivery.send_immediate(delivery_ids)
+
+
+@shared_task(name="notifications.replay_outbox")
+def replay_outbox() -> dict[str, int]:
+    """Beat, every minute: hands out again what the broker lost or never got."""
+    work = delivery.recover()
+    for event_id in work["events"]:
+        dispatch_event.apply_async(kwargs={"event_id": event_id})
+    for batch in work["mail_batches"]:
+        send_immediate.apply_async(kwargs={"delivery_ids": batch})
+    return {"events": len(work["events"]), "mail_batches": len(work["mail_batches"])}

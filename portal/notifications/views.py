@@ -1,0 +1,70 @@
+"""The notification centre, preferences and the one-click unsubscribe (RFC 8058)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from portal.notifications import selectors, services
+from portal.notifications.forms import PreferencesForm
+from portal.notifications.models import UnsubscribeToken
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(selectors.notifications_of(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@login_required
+def unread_badge(request):
+    """The unread count in the header; htmx fetches it now and then."""
+    return render(
+        request, "notifications/_badge.html", {"unread_count": selectors.unread_count(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int):
+    services.notification_mark_read(user=request.user, pk=pk)
+    notification = selectors.notifications_of(user=request.user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    target = notification.event.data.get("url")
+    if request.POST.get("open") and target:
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    services.notification_mark_read(user=request.user)
+    messages.success(request, _("Alle Benachrichtigungen sind als gelesen markiert."))
+    return redirect("notifications:list")
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Ihre Einstellungen wurden gespeichert."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@csrf_exempt
+def unsubscribe(request, token: str):
+    """GET asks for confirmation; POST (also the mail client's one-click POST, without
+    cookies or login) unsubscribes and answers 200 without a redirect."""
+    token = get_object_or_404(UnsubscribeToken.objects.select_related("user"), token=token)
+    if request.method == "POST":
+        services.unsubscribe(token=token)
+        return render(request, "notifications/unsubscribed.html", {"token": token})
+    return render(request, "notifications/unsubscribe_confirm.html", {"token": token})
