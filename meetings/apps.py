@@ -6,4 +6,4 @@ class MeetingsConfig(AppConfig):
     """Meetings, agendas and minutes of the spaces."""
 
     name = "meetings"
-    verbose_name = _("Sitzungen")
+    verbose_name = _("Sitzungen und Protokolle")
