@@ -4,6 +4,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.db import OperationalError
 
 from portal.notifications import delivery
 
@@ -12,7 +13,14 @@ logger = logging.getLogger(__name__)
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
 
-@shared_task(name="notifications.dispatch_event")
+@shared_task(
+    name="notifications.dispatch_event",
+    autoretry_for=(OperationalError,),
+    retry_backoff=5,
+    retry_backoff_max=5 * 60,
+    retry_jitter=True,
+    max_retries=10,
+)
 def dispatch_event(*, event_id: int) -> int:
     batches = delivery.dispatch(event_id)
     for batch in batches:
