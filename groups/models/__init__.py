@@ -1,0 +1,29 @@
+"""The models of the groups app, one module per area; everything is importable from here."""
+
+# _document_upload_path stays reachable here: migration 0002 names it as groups.models._document_upload_path.
+from groups.models.discussions import Post, PostRevision, Thread
+from groups.models.documents import Document, DocumentComment, DocumentVersion, _document_upload_path
+from groups.models.people import Organisation, Profile, Topic, Trade, User, UserManager
+from groups.models.spaces import AudienceChange, Invitation, JoinRequest, Membership, RingItem, Space
+
+__all__ = [
+    "AudienceChange",
+    "Document",
+    "DocumentComment",
+    "DocumentVersion",
+    "Invitation",
+    "JoinRequest",
+    "Membership",
+    "Organisation",
+    "Post",
+    "PostRevision",
+    "Profile",
+    "RingItem",
+    "Space",
+    "Thread",
+    "Topic",
+    "Trade",
+    "User",
+    "UserManager",
+    "_document_upload_path",
+]

@@ -1,0 +1,168 @@
+"""The rings: spaces, how people get in (memberships, join requests, invitations), and the
+ring item base with the record of every widening."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from groups.models.people import User
+
+
+class Space(models.Model):
+    """A ring of the onion. Spaces form a tree; a member of a space is inside every ring around it."""
+
+    class Admission(models.TextChoices):
+        REQUEST = "request", _("Beitritt auf Anfrage")
+        INVITATION = "invitation", _("Nur auf Einladung oder nach Freigabe")
+
+    name = models.CharField(_("Name"), max_length=120)
+    slug = models.SlugField(_("Kurzname in der Adresse"), unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("Umgebender Raum"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    summary = models.CharField(_("Kurzbeschreibung"), max_length=300)
+    description = models.TextField(_("Beschreibung"), blank=True, help_text=_("Markdown"))
+    admission = models.CharField(
+        _("Aufnahme"), max_length=16, choices=Admission.choices, default=Admission.REQUEST
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Raum")
+        verbose_name_plural = _("Räume")
+        ordering = ["parent_id", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:space_detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Mitglied")
+        COORDINATOR = "coordinator", _("Koordination")
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("Rolle"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("Mitglied seit"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [models.UniqueConstraint(fields=["space", "user"], name="one_membership_per_space")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.space} ({self.get_role_display()})"
+
+
+class JoinRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Offen")
+        APPROVED = "approved", _("Angenommen")
+        DECLINED = "declined", _("Abgelehnt")
+        WITHDRAWN = "withdrawn", _("Zurückgezogen")
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(_("Nachricht"), blank=True)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("Gestellt am"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Entschieden von"),
+    )
+    reason = models.TextField(_("Begründung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Beitrittsanfrage")
+        verbose_name_plural = _("Beitrittsanfragen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["space", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_join_request_per_space",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.space} ({self.get_status_display()})"
+
+
+class Invitation(models.Model):
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("E-Mail-Adresse"))
+    role = models.CharField(
+        _("Rolle"), max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    message = models.TextField(_("Persönliche Nachricht"), blank=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("Gültig bis"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Einladung")
+        verbose_name_plural = _("Einladungen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.space}"
+
+
+class RingItem(models.Model):
+    """A content item with a home space and an audience (the ring that may see it).
+
+    The audience is the home space, a space around it, or nobody in particular
+    (None): the public. It only ever widens, through groups.services.audience_widen.
+    """
+
+    space = models.ForeignKey(Space, on_delete=models.PROTECT, related_name="+", verbose_name=_("Raum"))
+    audience = models.ForeignKey(
+        Space,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Sichtbar für"),
+        help_text=_("Die Mitglieder dieses Raums (und aller Räume darin); leer heißt öffentlich."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AudienceChange(models.Model):
+    """The record of one widening: which item, from which ring to which, who and when."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    from_audience = models.ForeignKey(Space, on_delete=models.PROTECT, null=True, related_name="+")
+    to_audience = models.ForeignKey(Space, on_delete=models.PROTECT, null=True, related_name="+")
+    changed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Erweiterung der Sichtbarkeit")
+        verbose_name_plural = _("Erweiterungen der Sichtbarkeit")
+        ordering = ["-changed_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type} #{self.object_id}: {self.from_audience} → {self.to_audience or 'public'}"
