@@ -20,6 +20,9 @@ urlpatterns = [
     path("<slug:slug>/threads/<int:pk>/", views.thread_detail, name="thread_detail"),
     path("<slug:slug>/threads/<int:pk>/moderate/", views.thread_moderate, name="thread_moderate"),
     path("<slug:slug>/threads/<int:pk>/posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
+    path(
+        "<slug:slug>/threads/<int:pk>/posts/<int:post_id>/history/", views.post_history, name="post_history"
+    ),
     path("<slug:slug>/documents/", views.document_list, name="document_list"),
     path("<slug:slug>/documents/new/", views.document_create, name="document_create"),
     path("<slug:slug>/documents/<int:pk>/", views.document_detail, name="document_detail"),

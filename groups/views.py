@@ -313,6 +313,17 @@ def post_edit(request, slug: str, pk: int, post_id: int):
 
 
 @anonymous_to_login
+def post_history(request, slug: str, pk: int, post_id: int):
+    """Earlier wordings of an edited post, for everyone who may read the thread."""
+    space = get_object_or_404(Space, slug=slug)
+    thread = selectors.thread_detail(user=request.user, space=space, pk=pk)
+    post = get_object_or_404(
+        Post.objects.select_related("author").prefetch_related("revisions"), pk=post_id, thread=thread
+    )
+    return render(request, "groups/post_history.html", {"space": space, "thread": thread, "post": post})
+
+
+@anonymous_to_login
 @require_POST
 def thread_moderate(request, slug: str, pk: int):
     space = get_object_or_404(Space, slug=slug)

@@ -94,6 +94,7 @@ def cases(world) -> dict[str, Case]:
             f"{thread.get_absolute_url()}posts/{post.pk}/edit/",
             {**INNER_RING, "coordinator": HIDDEN, "staff": HIDDEN},
         ),
+        "groups:post_history": Case(f"{thread.get_absolute_url()}posts/{post.pk}/history/", INNER_RING),
         "groups:document_list": Case(f"/spaces/{inner}/documents/", INNER_RING),
         "groups:document_create": Case(f"/spaces/{inner}/documents/new/", INNER_RING),
         "groups:document_detail": Case(document.get_absolute_url(), INNER_RING),

@@ -280,6 +280,18 @@ def test_editing_own_post_keeps_history_and_others_cannot(login, partner, inner_
     assert forbidden.status_code == 404
 
 
+def test_readers_see_the_earlier_wordings_of_an_edited_post(login, partner, inner_member, fachgruppe):
+    thread = ThreadFactory(space=fachgruppe, author=partner, opening_post="Erste Fassung")
+    post = thread.posts.get()
+    login(partner).post(f"{thread.get_absolute_url()}posts/{post.pk}/edit/", {"body": "Zweite Fassung"})
+
+    html = login(inner_member).get(f"{thread.get_absolute_url()}posts/{post.pk}/history/").content.decode()
+
+    assert "Erste Fassung" in html
+    assert "Zweite Fassung" in html
+    assert html.index("Zweite Fassung") < html.index("Erste Fassung")
+
+
 def test_leaving_a_space(login, partner, fachgruppe):
     client = login(partner)
 
