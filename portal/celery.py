@@ -17,6 +17,14 @@ app.conf.beat_schedule = {
         "task": "notifications.replay_outbox",
         "schedule": 60.0,
     },
+    "notifications.send_daily_digests": {
+        "task": "notifications.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications.send_weekly_digests": {
+        "task": "notifications.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
     "portal.clear_expired_sessions": {
         "task": "portal.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

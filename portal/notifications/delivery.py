@@ -127,15 +127,35 @@ def _mail_domain() -> str:
 
 
 def recover() -> dict[str, list]:
-    """What the beat replay hands out again: pending events and mails, and claims of dead workers."""
+    """What the beat replay hands out again: pending events and mails, and claims of dead workers.
+
+    Digest rows are never handed to send_immediate: a dead worker's unsent
+    digest comes back as (channel, user id) for notifications.send_digest.
+    """
     now = timezone.now()
-    stale_claims = list(
+    stale = list(
         Delivery.objects.filter(
             status=Delivery.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "user_id", "channel", "claimed_at")
     )
+    stale_claims = [pk for pk, _user_id, _channel, _claimed_at in stale]
+    digests = []
     if stale_claims:
         were_sent = journal.which_were_sent(stale_claims)
+        # A digest is one mail for all the rows claimed with it: one noted row means all of them left.
+        sent_digests = {
+            (user_id, channel, claimed_at)
+            for pk, user_id, channel, claimed_at in stale
+            if pk in were_sent and channel in DIGEST_CHANNELS
+        }
+        were_sent |= {pk for pk, *claim in stale if tuple(claim) in sent_digests}
+        digests = sorted(
+            {
+                (channel, user_id)
+                for pk, user_id, channel, _claimed_at in stale
+                if pk not in were_sent and channel in DIGEST_CHANNELS
+            }
+        )
         _mark_sent(sorted(were_sent))
         Delivery.objects.filter(pk__in=set(stale_claims) - were_sent, status=Delivery.Status.SENDING).update(
             status=Delivery.Status.PENDING
@@ -159,14 +179,6 @@ def recover() -> dict[str, list]:
     return {
         "events": events,
         "mail_batches": [mails[i : i + BATCH_SIZE] for i in range(0, len(mails), BATCH_SIZE)],
+        "digests": digests,
     }
 
-
-def pending_digest_user_ids(channel: Channel) -> list[int]:
-    assert channel in DIGEST_CHANNELS
-    return list(
-        Delivery.objects.filter(channel=channel, status=Delivery.Status.PENDING)
-        .values_list("user_id", flat=True)
-        .distinct()
-        .order_by("user_id")
-    )

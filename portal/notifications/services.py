@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
-from portal.notifications.models import Notification, Preference, UnsubscribeToken
+from portal.notifications.models import Delivery, Notification, Preference, UnsubscribeToken
 
 DIGEST_TOPICS = {"digest_daily": Channel.DAILY, "digest_weekly": Channel.WEEKLY}
 
@@ -43,8 +43,14 @@ def unsubscribe(*, token: UnsubscribeToken) -> None:
             if would_be == digest or (would_be is None and kind not in PERSONAL_KINDS and digest in defaults):
                 preference_set(user=user, kind=kind, channel=Channel.IN_APP)
         Preference.objects.filter(user=user, channel=digest).update(channel=Channel.IN_APP)
+        queued = Delivery.objects.filter(user=user, channel=digest)
     else:
         preference_set(user=user, kind=token.topic, channel=Channel.IN_APP)
         Preference.objects.filter(user=user, kind=token.topic, channel=Channel.IMMEDIATE).update(
             channel=Channel.IN_APP
         )
+        queued = Delivery.objects.filter(user=user, event__kind=token.topic)
+    # What is already queued for these mails is not sent either.
+    queued.filter(status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SKIPPED, last_error="unsubscribed"
+    )

@@ -6,7 +6,8 @@ import smtplib
 from celery import shared_task
 from django.db import OperationalError
 
-from portal.notifications import delivery
+from portal.notifications import delivery, digests
+from portal.notifications.kinds import Channel
 
 logger = logging.getLogger(__name__)
 
@@ -48,4 +49,41 @@ def replay_outbox() -> dict[str, int]:
         dispatch_event.apply_async(kwargs={"event_id": event_id})
     for batch in work["mail_batches"]:
         send_immediate.apply_async(kwargs={"delivery_ids": batch})
-    return {"events": len(work["events"]), "mail_batches": len(work["mail_batches"])}
+    for channel, user_id in work["digests"]:
+        send_digest.apply_async(kwargs={"channel": channel, "user_id": user_id})
+    return {
+        "events": len(work["events"]),
+        "mail_batches": len(work["mail_batches"]),
+        "digests": len(work["digests"]),
+    }
+
+
+@shared_task(name="notifications.send_daily_digests")
+def send_daily_digests() -> int:
+    """Beat, every day at 07:00: one digest task per person with something new."""
+    return _fan_out_digests(Channel.DAILY)
+
+
+@shared_task(name="notifications.send_weekly_digests")
+def send_weekly_digests() -> int:
+    """Beat, Mondays at 07:00."""
+    return _fan_out_digests(Channel.WEEKLY)
+
+
+def _fan_out_digests(channel: Channel) -> int:
+    user_ids = digests.due_user_ids(channel)
+    for user_id in user_ids:
+        send_digest.apply_async(kwargs={"channel": channel.value, "user_id": user_id})
+    return len(user_ids)
+
+
+@shared_task(
+    name="notifications.send_digest",
+    autoretry_for=TRANSIENT_MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=10,
+)
+def send_digest(*, channel: str, user_id: int) -> int:
+    return digests.send_digest(channel=Channel(channel), user_id=user_id)
