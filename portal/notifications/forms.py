@@ -10,6 +10,18 @@ from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Preference
 
 AS_IN_GENERAL = ""
+AS_BY_DEFAULT = ""
+
+
+def _default_label(kind: Kind) -> str:
+    own = default_channel(kind, from_inner_circle=False)
+    around = default_channel(kind, from_inner_circle=True)
+    if own == around:
+        return _("Voreinstellung: %(channel)s") % {"channel": own.label}
+    return _("Voreinstellung: %(channel)s, aus Räumen um Ihren Kreis: %(around)s") % {
+        "channel": own.label,
+        "around": around.label,
+    }
 
 
 class PreferencesForm(forms.Form):
@@ -22,10 +34,13 @@ class PreferencesForm(forms.Form):
         stored = {(p.kind, p.space_id): p.channel for p in Preference.objects.filter(user=user)}
         self.rows = []
         for kind in Kind:
+            # Without a choice of their own people keep the defaults, which differ between
+            # their own circle and the rings around it: saving the page unchanged keeps them.
             general = forms.ChoiceField(
-                label=kind.label,
-                choices=Channel.choices,
-                initial=stored.get((kind.value, None), default_channel(kind, from_inner_circle=False)),
+                label=_("%(kind)s: allgemein") % {"kind": kind.label},
+                choices=[(AS_BY_DEFAULT, _default_label(kind)), *Channel.choices],
+                initial=stored.get((kind.value, None), AS_BY_DEFAULT),
+                required=False,
             )
             self.fields[f"general_{kind.value}"] = general
             per_space = []
@@ -42,9 +57,11 @@ class PreferencesForm(forms.Form):
 
     def save(self) -> None:
         for kind in Kind:
-            services.preference_set(
-                user=self.user, kind=kind, channel=self.cleaned_data[f"general_{kind.value}"]
-            )
+            channel = self.cleaned_data.get(f"general_{kind.value}")
+            if channel:
+                services.preference_set(user=self.user, kind=kind, channel=channel)
+            else:
+                Preference.objects.filter(user=self.user, kind=kind, space__isnull=True).delete()
             for space in self.spaces:
                 channel = self.cleaned_data.get(f"space_{space.pk}_{kind.value}")
                 if channel:

@@ -2,12 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from portal.notifications import selectors, services
 from portal.notifications.forms import PreferencesForm
@@ -20,9 +22,13 @@ def notification_list(request):
     return render(request, "notifications/list.html", {"page": page})
 
 
-@login_required
 def unread_badge(request):
     """The unread count in the header; htmx fetches it now and then."""
+    if not request.user.is_authenticated:
+        if request.htmx:
+            # Signed out meanwhile: stop polling rather than swap the login page into the header.
+            return HttpResponseStopPolling()
+        return redirect_to_login(request.get_full_path())
     return render(
         request, "notifications/_badge.html", {"unread_count": selectors.unread_count(user=request.user)}
     )
@@ -31,13 +37,21 @@ def unread_badge(request):
 @login_required
 @require_POST
 def mark_read(request, pk: int):
-    services.notification_mark_read(user=request.user, pk=pk)
     notification = selectors.notifications_of(user=request.user).filter(pk=pk).first()
     if notification is None:
         raise Http404
+    services.notification_mark_read(user=request.user, pk=pk)
     target = notification.event.data.get("url")
     if request.POST.get("open") and target:
         return redirect(target)
+    if request.htmx:
+        # Just the item, and the header's count out of band; without JavaScript the whole list.
+        notification.refresh_from_db(fields=["read_at"])
+        return render(
+            request,
+            "notifications/list.html#marked_read",
+            {"notification": notification, "unread_count": selectors.unread_count(user=request.user)},
+        )
     return redirect("notifications:list")
 
 

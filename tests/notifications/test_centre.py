@@ -1,0 +1,258 @@
+"""The notification centre and the preferences page, as a signed-in person uses them."""
+
+import pytest
+from django.urls import reverse
+
+from groups import services
+from groups.models import Membership
+from portal.notifications import delivery
+from portal.notifications.kinds import Channel, Kind
+from portal.notifications.models import Delivery, Event, Notification, Preference
+from tests.factories import UserFactory
+from tests.querycount import assert_constant_queries
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _deliver_all() -> None:
+    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
+        for batch in delivery.dispatch(event_id):
+            delivery.send_immediate(batch)
+
+
+def _new_thread(space, author, title: str = "Ausbildung 2027") -> None:
+    services.thread_create(space=space, author=author, title=title, body="Wer macht mit?")
+    _deliver_all()
+
+
+def _badge(client) -> str:
+    return client.get(reverse("notifications:unread_badge"), **HTMX).content.decode()
+
+
+@pytest.fixture
+def member(fachgruppe):
+    user = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=user)
+    return user
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+def test_the_header_shows_the_unread_count(fachgruppe, partner, member_client):
+    _new_thread(fachgruppe, partner, "Erste")
+    _new_thread(fachgruppe, partner, "Zweite")
+
+    page = member_client.get("/").content.decode()
+
+    assert 'id="notification-badge"' in page
+    assert '>2<span class="visually-hidden"> ungelesen</span>' in page
+
+
+def test_the_badge_fragment_answers_htmx_with_the_current_count(fachgruppe, partner, member_client):
+    assert ">0<" in _badge(member_client)
+    _new_thread(fachgruppe, partner)
+
+    fragment = _badge(member_client)
+
+    assert fragment.startswith('<span id="notification-badge"')
+    assert "<html" not in fragment
+    assert ">1<" in fragment
+    assert 'hx-get="/notifications/count/"' in fragment
+
+
+def test_the_badge_stops_polling_once_the_person_is_signed_out(client):
+    response = client.get(reverse("notifications:unread_badge"), **HTMX)
+
+    # 286 tells htmx to stop polling instead of swapping the login page into the header.
+    assert response.status_code == 286
+    assert response.content == b""
+
+
+def test_the_list_shows_the_persons_notifications_newest_first(fachgruppe, partner, member_client):
+    _new_thread(fachgruppe, partner, "Ältere Diskussion")
+    _new_thread(fachgruppe, partner, "Neuere Diskussion")
+
+    page = member_client.get(reverse("notifications:list")).content.decode()
+
+    assert page.index("Neuere Diskussion") < page.index("Ältere Diskussion")
+    assert page.count("Als gelesen markieren") == 2
+
+
+def test_the_list_leaves_out_notifications_of_a_ring_the_person_has_left(
+    fachgruppe, inner, coordinator, inner_member, client
+):
+    _new_thread(inner, coordinator, "Nur für den inneren Kreis")
+    _new_thread(fachgruppe, coordinator, "Für die ganze Fachgruppe")
+    Membership.objects.filter(user=inner_member, space=inner).delete()
+    client.force_login(inner_member)
+
+    page = client.get(reverse("notifications:list")).content.decode()
+
+    assert "Für die ganze Fachgruppe" in page
+    assert "Nur für den inneren Kreis" not in page
+    assert '>1<span class="visually-hidden"> ungelesen' in _badge(client)
+
+
+def test_the_list_is_paginated(fachgruppe, partner, member_client):
+    for number in range(27):
+        services.thread_create(space=fachgruppe, author=partner, title=f"Thema {number}", body="Text")
+    _deliver_all()
+
+    first = member_client.get(reverse("notifications:list")).content.decode()
+    second = member_client.get(reverse("notifications:list") + "?page=2").content.decode()
+
+    assert first.count("Als gelesen markieren") == 25
+    assert second.count("Als gelesen markieren") == 2
+    assert "Seite 2 von 2" in second
+    assert 'href="?page=1"' in second
+
+
+def test_the_list_needs_the_same_queries_for_one_or_three_notifications(fachgruppe, partner, member_client):
+    counter = iter(range(100))
+
+    assert_constant_queries(
+        member_client,
+        reverse("notifications:list"),
+        grow=lambda: _new_thread(fachgruppe, partner, f"Thema {next(counter)}"),
+    )
+
+
+def test_marking_one_read_without_javascript_returns_to_the_list(fachgruppe, partner, member, member_client):
+    _new_thread(fachgruppe, partner, "Erste")
+    _new_thread(fachgruppe, partner, "Zweite")
+    first, second = Notification.objects.filter(user=member).order_by("pk")
+
+    response = member_client.post(reverse("notifications:mark_read", args=[first.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications:list")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.read_at is not None
+    assert second.read_at is None
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_page(
+    fachgruppe, partner, member, member_client
+):
+    _new_thread(fachgruppe, partner)
+    notification = Notification.objects.get(user=member)
+
+    response = member_client.post(reverse("notifications:mark_read", args=[notification.pk]), {"open": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == notification.event.data["url"]
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_marking_one_read_with_htmx_swaps_just_the_item_and_the_count(
+    fachgruppe, partner, member, member_client
+):
+    _new_thread(fachgruppe, partner, "Erste")
+    _new_thread(fachgruppe, partner, "Zweite")
+    first = Notification.objects.filter(user=member).order_by("pk").first()
+
+    response = member_client.post(reverse("notifications:mark_read", args=[first.pk]), **HTMX)
+
+    fragment = response.content.decode()
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith(f'<li id="notification-{first.pk}"')
+    assert "Erste" in fragment
+    assert "Zweite" not in fragment
+    assert "Als gelesen markieren" not in fragment
+    assert f'id="notification-{first.pk}-read"' in fragment
+    assert 'hx-swap-oob="true">1<span class="visually-hidden"> ungelesen' in fragment
+    assert "<html" not in fragment
+
+
+def test_nobody_can_mark_someone_elses_notification(fachgruppe, partner, member, client):
+    _new_thread(fachgruppe, partner)
+    notification = Notification.objects.get(user=member)
+    client.force_login(partner)
+
+    response = client.post(reverse("notifications:mark_read", args=[notification.pk]))
+
+    assert response.status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_all_read_marks_every_notification_of_the_person_only(fachgruppe, partner, member, member_client):
+    other = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=other)
+    _new_thread(fachgruppe, partner, "Erste")
+    _new_thread(fachgruppe, partner, "Zweite")
+
+    response = member_client.post(reverse("notifications:mark_all_read"), follow=True)
+
+    assert "Alle Benachrichtigungen sind als gelesen markiert." in response.content.decode()
+    assert not Notification.objects.filter(user=member, read_at__isnull=True).exists()
+    assert Notification.objects.filter(user=other, read_at__isnull=True).count() == 2
+    assert ">0<" in _badge(member_client)
+
+
+def test_the_preferences_page_is_in_the_account_navigation_with_a_label_for_every_choice(
+    fachgruppe, member_client
+):
+    page = member_client.get(reverse("notifications:preferences")).content.decode()
+
+    link = '<a class="nav-link active" href="/notifications/preferences/" aria-current="page">'
+    assert f"{link}Benachrichtigungen</a>" in page
+    for kind in Kind:
+        assert f'<label class="visually-hidden" for="id_general_{kind.value}">' in page
+        assert f'<label class="visually-hidden" for="id_space_{fachgruppe.pk}_{kind.value}">' in page
+    assert (
+        "Voreinstellung: Im täglichen Überblick, aus Räumen um Ihren Kreis: Im wöchentlichen Überblick"
+        in page
+    )
+
+
+def test_saving_the_preferences_unchanged_keeps_the_inner_circles_weekly_default(
+    fachgruppe, partner, inner_member, client
+):
+    client.force_login(inner_member)
+    form = client.get(reverse("notifications:preferences")).context["form"]
+    unchanged = {name: form[name].initial or "" for name in form.fields}
+
+    client.post(reverse("notifications:preferences"), unchanged)
+    _new_thread(fachgruppe, partner)
+
+    assert Preference.objects.filter(user=inner_member).count() == 0
+    assert Delivery.objects.get(user=inner_member).channel == Channel.WEEKLY
+
+
+def test_saved_preferences_take_effect_on_the_next_event(fachgruppe, partner, member, member_client):
+    response = member_client.post(
+        reverse("notifications:preferences"),
+        {
+            f"general_{Kind.THREAD_CREATED}": Channel.IMMEDIATE,
+            f"space_{fachgruppe.pk}_{Kind.POST_CREATED}": "off",
+        },
+        follow=True,
+    )
+    assert "Ihre Einstellungen wurden gespeichert." in response.content.decode()
+    thread = services.thread_create(space=fachgruppe, author=partner, title="Sofort", body="Text")
+    services.post_reply(thread=thread, author=partner, body="Antwort")
+    _deliver_all()
+
+    assert Delivery.objects.get(user=member, event__kind=Kind.THREAD_CREATED).channel == Channel.IMMEDIATE
+    assert not Notification.objects.filter(user=member, event__kind=Kind.POST_CREATED).exists()
+    page = member_client.get(reverse("notifications:preferences")).content.decode()
+    assert '<option value="immediate" selected>' in page
+
+
+def test_a_tampered_choice_is_refused_with_a_message_and_nothing_is_saved(member, member_client):
+    response = member_client.post(
+        reverse("notifications:preferences"), {f"general_{Kind.THREAD_CREATED}": "carrier-pigeon"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Bitte prüfen Sie die markierten Angaben." in page
+    assert "is-invalid" in page
+    assert not Preference.objects.filter(user=member).exists()

@@ -1,0 +1,113 @@
+"""One-click unsubscribe (RFC 8058): a GET asks, a POST without cookies unsubscribes, once is enough."""
+
+import pytest
+from django.test import Client
+
+from groups.models import Membership
+from portal.notifications.kinds import Channel, Kind
+from portal.notifications.mail import unsubscribe_tokens
+from portal.notifications.models import Preference
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def member(fachgruppe):
+    user = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=user)
+    return user
+
+
+@pytest.fixture
+def mail_client():
+    """What a mail provider's one-click POST looks like: no cookies, no session, no CSRF token."""
+    return Client(enforce_csrf_checks=True)
+
+
+def _url(user, topic: str) -> str:
+    return f"/notifications/unsubscribe/{unsubscribe_tokens({user.pk}, topic)[user.pk]}/"
+
+
+def _preferences(user) -> set[tuple[str, int | None, str]]:
+    return set(Preference.objects.filter(user=user).values_list("kind", "space_id", "channel"))
+
+
+def test_a_get_only_asks_for_confirmation_and_changes_nothing(member, mail_client):
+    response = mail_client.get(_url(member, Kind.JOIN_REQUESTED))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert member.email in page
+    assert '<form method="post">' in page
+    assert _preferences(member) == set()
+
+
+def test_the_one_click_post_unsubscribes_without_cookies_and_answers_200_without_redirect(
+    member, mail_client
+):
+    response = mail_client.post(_url(member, Kind.JOIN_REQUESTED), {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert "Location" not in response
+    assert "Sie erhalten diese Art E-Mail nicht mehr." in response.content.decode()
+    assert _preferences(member) == {(Kind.JOIN_REQUESTED, None, Channel.IN_APP)}
+
+
+def test_repeating_the_post_answers_200_and_changes_nothing_more(member, mail_client):
+    url = _url(member, Kind.MENTIONED)
+    mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+    after_first = _preferences(member)
+
+    response = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert _preferences(member) == after_first
+
+
+def test_a_kind_token_only_affects_that_kind(fachgruppe, member, mail_client):
+    Preference.objects.create(user=member, kind=Kind.JOIN_DECIDED, channel=Channel.IMMEDIATE)
+    Preference.objects.create(user=member, kind=Kind.MENTIONED, space=fachgruppe, channel=Channel.IMMEDIATE)
+
+    mail_client.post(_url(member, Kind.MENTIONED), {"List-Unsubscribe": "One-Click"})
+
+    assert _preferences(member) == {
+        (Kind.JOIN_DECIDED, None, Channel.IMMEDIATE),
+        (Kind.MENTIONED, None, Channel.IN_APP),
+        (Kind.MENTIONED, fachgruppe.pk, Channel.IN_APP),
+    }
+
+
+def test_the_tokens_of_one_person_do_not_touch_another(member, mail_client):
+    other = UserFactory()
+
+    mail_client.post(_url(member, Kind.MENTIONED), {"List-Unsubscribe": "One-Click"})
+
+    assert _preferences(other) == set()
+
+
+def test_the_weekly_digest_token_stops_only_what_goes_into_the_weekly_digest(member, mail_client):
+    Preference.objects.create(user=member, kind=Kind.THREAD_CREATED, channel=Channel.WEEKLY)
+    Preference.objects.create(user=member, kind=Kind.JOIN_DECIDED, channel=Channel.IMMEDIATE)
+
+    mail_client.post(_url(member, "digest_weekly"), {"List-Unsubscribe": "One-Click"})
+
+    preferences = _preferences(member)
+    assert (Kind.THREAD_CREATED, None, Channel.IN_APP) in preferences
+    assert (Kind.JOIN_DECIDED, None, Channel.IMMEDIATE) in preferences
+    assert not any(channel == Channel.WEEKLY for _kind, _space, channel in preferences)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unknown_token_is_not_found(db, mail_client, method):
+    response = getattr(mail_client, method)("/notifications/unsubscribe/no-such-token/")
+
+    assert response.status_code == 404
+
+
+def test_the_pages_name_the_digest_being_unsubscribed(member, mail_client):
+    url = _url(member, "digest_daily")
+
+    question = mail_client.get(url).content.decode()
+    answer = mail_client.post(url).content.decode()
+
+    assert f"Möchten Sie den täglichen Überblick an {member.email} nicht mehr erhalten?" in question
+    assert "Sie erhalten den täglichen Überblick nicht mehr." in answer
