@@ -1,5 +1,7 @@
 """The notification centre and the preferences page, as a signed-in person uses them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -256,3 +258,57 @@ def test_a_tampered_choice_is_refused_with_a_message_and_nothing_is_saved(member
     assert "Bitte prüfen Sie die markierten Angaben." in page
     assert "is-invalid" in page
     assert not Preference.objects.filter(user=member).exists()
+
+
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"}`);
+});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_the_browser_marking_read_swaps_the_item_and_the_count_under_the_csp(
+    page, live_server, fachgruppe, partner, member
+):
+    from axe_playwright_python.sync_playwright import Axe
+    from django.conf import settings
+    from django.test import Client
+
+    _new_thread(fachgruppe, partner, "Erste")
+    _new_thread(fachgruppe, partner, "Zweite")
+    first = Notification.objects.filter(user=member).order_by("pk").first()
+    client = Client()
+    client.force_login(member)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+    page.set_default_timeout(5_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.goto(f"{live_server.url}/notifications/")
+    page.wait_for_load_state("networkidle")
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    page.get_by_role("button", name=re.compile(r"^Als gelesen markieren\W+Erste$")).click()
+
+    item = page.locator(f"#notification-{first.pk}")
+    item.get_by_text("Gelesen", exact=True).wait_for()
+    assert page.locator("#notification-badge").inner_text().startswith("1")
+    assert page.evaluate("document.activeElement.id") == f"notification-{first.pk}-read"
+    assert navigations == []
+    assert page.evaluate("window.__cspViolations") == []
+    assert errors == []
+    first.refresh_from_db()
+    assert first.read_at is not None
+    for path in ("/notifications/", "/notifications/preferences/"):
+        page.goto(f"{live_server.url}{path}")
+        violations = [
+            v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in {"serious", "critical"}
+        ]
+        assert violations == [], path

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from groups import services
 from groups.models import Membership, Thread
+from portal.celery import app
 from portal.notifications import delivery, digests, journal
 from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Event
@@ -301,3 +302,22 @@ def _wait_until(condition, *, seconds: float = 20) -> bool:
             return True
         time.sleep(0.05)
     return bool(condition())
+
+
+def test_beat_runs_the_daily_digest_at_seven_and_the_weekly_on_mondays_at_seven_berlin_time():
+    schedule = app.conf.beat_schedule
+    daily = schedule["notifications.send_daily_digests"]
+    weekly = schedule["notifications.send_weekly_digests"]
+
+    assert (daily["task"], weekly["task"]) == (
+        "notifications.send_daily_digests",
+        "notifications.send_weekly_digests",
+    )
+    assert {daily["task"], weekly["task"], "notifications.send_digest"} <= set(app.tasks)
+    assert (daily["schedule"].hour, daily["schedule"].minute) == ({7}, {0})
+    assert (weekly["schedule"].hour, weekly["schedule"].minute, weekly["schedule"].day_of_week) == (
+        {7},
+        {0},
+        {1},
+    )
+    assert app.conf.timezone == "Europe/Berlin"
