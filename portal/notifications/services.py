@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from groups import access
+from groups.models import Membership, Space
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
 from portal.notifications.models import Delivery, Notification, Preference, UnsubscribeToken
 
@@ -42,6 +44,8 @@ def unsubscribe(*, token: UnsubscribeToken) -> None:
             }
             if would_be == digest or (would_be is None and kind not in PERSONAL_KINDS and digest in defaults):
                 preference_set(user=user, kind=kind, channel=Channel.IN_APP)
+                if would_be is None:
+                    _keep_the_other_digest(user=user, kind=kind, digest=digest)
         Preference.objects.filter(user=user, channel=digest).update(channel=Channel.IN_APP)
         queued = Delivery.objects.filter(user=user, channel=digest)
     else:
@@ -54,3 +58,23 @@ def unsubscribe(*, token: UnsubscribeToken) -> None:
     queued.filter(status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED, last_error="unsubscribed"
     )
+
+
+def _keep_the_other_digest(*, user, kind: str, digest: Channel) -> None:
+    """Where the defaults put this kind into the other digest (the rings around the person's own
+    circle go weekly), that stays so, space by space: unsubscribing one digest keeps the other."""
+    from portal.notifications.audience import default_channel
+
+    other = Channel.WEEKLY if digest == Channel.DAILY else Channel.DAILY
+    parents = dict(Space.objects.values_list("pk", "parent_id"))
+    around_own_circles = set()
+    for space_id in Membership.objects.filter(user=user).values_list("space_id", flat=True):
+        outer = parents.get(space_id)
+        while outer is not None:
+            around_own_circles.add(outer)
+            outer = parents.get(outer)
+    for space_id in access.ring_space_ids(user):
+        if default_channel(kind, from_inner_circle=space_id in around_own_circles) == other:
+            Preference.objects.get_or_create(
+                user=user, kind=kind, space_id=space_id, defaults={"channel": other}
+            )

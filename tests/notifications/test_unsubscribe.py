@@ -3,10 +3,12 @@
 import pytest
 from django.test import Client
 
+from groups import services
 from groups.models import Membership
+from portal.notifications import delivery
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.mail import unsubscribe_tokens
-from portal.notifications.models import Preference
+from portal.notifications.models import Delivery, Event, Notification, Preference
 from tests.factories import UserFactory
 
 
@@ -111,3 +113,19 @@ def test_the_pages_name_the_digest_being_unsubscribed(member, mail_client):
 
     assert f"Möchten Sie den täglichen Überblick an {member.email} nicht mehr erhalten?" in question
     assert "Sie erhalten den täglichen Überblick nicht mehr." in answer
+
+
+def test_an_inner_member_leaving_the_daily_digest_keeps_the_fachgruppes_weekly_one(
+    fachgruppe, inner, coordinator, partner, inner_member, mail_client
+):
+    mail_client.post(_url(inner_member, "digest_daily"), {"List-Unsubscribe": "One-Click"})
+
+    services.thread_create(space=inner, author=coordinator, title="Im inneren Kreis", body="Text")
+    services.thread_create(space=fachgruppe, author=partner, title="In der Fachgruppe", body="Text")
+    for event_id in Event.objects.values_list("pk", flat=True):
+        delivery.dispatch(event_id)
+
+    assert dict(Delivery.objects.filter(user=inner_member).values_list("event__space__slug", "channel")) == {
+        fachgruppe.slug: Channel.WEEKLY
+    }
+    assert Notification.objects.filter(user=inner_member).count() == 2
