@@ -4,6 +4,7 @@ ring item base with the record of every widening."""
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models.people import User
 
@@ -47,7 +48,7 @@ class Space(models.Model):
 class Membership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", _("Mitglied")
-        COORDINATOR = "coordinator", _("Koordination")
+        COORDINATOR = "coordinator", pgettext_lazy("role in a space", "Koordination")
 
     space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
