@@ -3,14 +3,17 @@
 A person is *inside* a space's ring when they are a member of that space or of
 any space inside it (rule 1 of DESIGN.md). A ring item (groups.models.RingItem)
 is visible to everyone inside its audience space, or to the public when its
-audience is empty. Staff see everything. Anything else does not exist for the
-person: object lookups answer 404 exactly as for an id that does not exist.
+audience is empty. A question is also visible to the person who asked it, and
+to the askers of the questions merged into it, wherever they stand (a partner
+outside the Fachgruppe follows what became of their question). Staff see
+everything. Anything else does not exist for the person: object lookups answer
+404 exactly as for an id that does not exist.
 """
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from groups.models import Membership, Space
+from groups.models import Membership, Question, Space
 
 _CACHE_ATTRIBUTE = "_ring_space_ids"
 
@@ -51,7 +54,16 @@ def visible_items(queryset: QuerySet, user) -> QuerySet:
     """Filters any queryset of ring items to what `user` may see."""
     if user.is_authenticated and user.is_staff:
         return queryset
-    return queryset.filter(Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user)))
+    rule = Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user))
+    if user.is_authenticated and queryset.model is Question:
+        rule |= asked_by_them(user)
+    return queryset.filter(rule)
+
+
+def asked_by_them(user) -> Q:
+    """Questions `user` asked, and those their questions were merged into: theirs to follow from anywhere."""
+    merged_into = Question.objects.filter(asked_by=user, merged_into__isnull=False).values("merged_into_id")
+    return Q(asked_by=user) | Q(pk__in=merged_into)
 
 
 def can_view(user, item: Model) -> bool:

@@ -6,13 +6,16 @@ from groups.models import (
     AudienceChange,
     Document,
     DocumentVersion,
+    InformationPage,
     Invitation,
     JoinRequest,
     Membership,
     Organisation,
     Post,
     Profile,
+    Question,
     Space,
+    Subscriber,
     Thread,
     Topic,
     Trade,
@@ -132,4 +135,51 @@ class AudienceChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["title", "working_group", "asked_by", "status", "assignee", "created_at"]
+    list_filter = ["status", "space"]
+    list_select_related = ["asked_by", "assignee"]
+    search_fields = ["title", "working_group", "asked_by__email"]
+    filter_horizontal = ["trades", "topics"]
+    # Triage goes through the portal, where each transition is checked and the asker is told.
+    readonly_fields = [
+        "space",
+        "audience",
+        "asked_by",
+        "status",
+        "assignee",
+        "thread",
+        "merged_into",
+        "decline_reason",
+        "decided_by",
+        "decided_at",
+        "answered_at",
+    ]
+
+
+@admin.register(InformationPage)
+class InformationPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "space", "audience", "published_at", "updated_at"]
+    list_filter = ["space", "trades", "topics"]
+    list_select_related = ["space", "audience"]
+    search_fields = ["title", "summary"]
+    filter_horizontal = ["trades", "topics"]
+    # Publishing goes through the portal, where it is recorded and the subscribers are mailed.
+    readonly_fields = ["space", "audience", "published_at", "source_question", "author"]
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "language", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["language"]
+    search_fields = ["email"]
+    # The consent record (when asked, when confirmed, when withdrawn) is evidence: nobody edits it.
+    readonly_fields = ["email", "created_at", "confirmation_sent_at", "confirmed_at", "unsubscribed_at"]
+    filter_horizontal = ["trades", "topics"]
+
+    def has_add_permission(self, request):
         return False

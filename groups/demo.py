@@ -1,18 +1,23 @@
 """Demo data of the groups app: organisations, memberships and discussions (idempotent)."""
 
+from datetime import timedelta
+
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from groups.models import (
     Document,
     DocumentComment,
     DocumentVersion,
+    InformationPage,
     JoinRequest,
     Membership,
     Organisation,
     Post,
     Profile,
+    Question,
     Space,
     Thread,
     Topic,
@@ -187,6 +192,133 @@ def seed_groups(*, users: dict[str, User]) -> None:
             DocumentComment.objects.create(
                 document=document, author=users["koordination@example.org"], body=question
             )
+    seed_questions(users=users, fachgruppe=spaces[FACHGRUPPE_SLUG])
+
+
+ANSWERED_QUESTION = {
+    "title": "Wie gewinnen Bäckereien Fachkräfte aus anderen Berufen?",
+    "body": (
+        "In der AG Transfer berichten mehrere Partner, dass Bäckereien offene Stellen in der Backstube "
+        "kaum noch besetzen können. Gibt es erprobte Wege für Quereinsteigerinnen und Quereinsteiger, "
+        "etwa aus der Gastronomie oder der Lebensmittelindustrie, und welche Unterstützung bieten "
+        "Kammern und Innungen dabei?"
+    ),
+}
+ANSWER_PAGE = {
+    "title": "Quereinstieg in die Backstube: So gewinnen Bäckereien neue Fachkräfte",
+    "slug": "quereinstieg-in-die-backstube",
+    "summary": (
+        "Wie Bäckereien Menschen aus anderen Berufen einarbeiten, welche Qualifizierungen es gibt "
+        "und wo Betriebe Unterstützung finden."
+    ),
+    "body": (
+        "## Worum es geht\n\n"
+        "Viele Bäckereien finden für die Backstube keine ausgebildeten Fachkräfte mehr. Menschen aus "
+        "Gastronomie, Hotellerie oder Lebensmittelindustrie bringen oft viel mit, was im Handwerk zählt.\n\n"
+        "## Was sich bewährt hat\n\n"
+        "- **Probearbeit mit Paten:** Ein erfahrener Geselle begleitet die ersten Wochen.\n"
+        "- **Teilqualifizierung:** Kammern bieten modulare Qualifizierungen an, die Schritt für Schritt "
+        "zum Berufsabschluss führen können.\n"
+        "- **Arbeitszeiten offen ansprechen:** Frühe Schichten sind für manche ein Vorteil, für andere "
+        "ein Ausschlussgrund; klare Absprachen verhindern Abbrüche.\n\n"
+        "## Wer unterstützt\n\n"
+        "Die Betriebsberatung Ihrer Handwerkskammer und die Innung vor Ort helfen bei der Planung. "
+        "Die Offensive Mittelstand stellt Checks zur Personalarbeit bereit."
+    ),
+}
+OPEN_QUESTIONS = [
+    (
+        "gast@example.org",
+        "AG Transfer",
+        "Welche Förderprogramme helfen Tischlereien, die Auftragsabwicklung zu digitalisieren?",
+        "Kleine Tischlereien fragen uns oft nach Zuschüssen für Software vom Aufmaß bis zur Rechnung. "
+        "Welche Programme kennen Sie aus Ihrer Beratung, und was hat sich bewährt?",
+        ["Tischlerhandwerk"],
+        ["Digitalisierung"],
+        None,
+    ),
+    (
+        "partner@example.org",
+        "AG Transfer",
+        "Wie gelingt die Nachfolge in kleinen Elektrobetrieben?",
+        "Viele Inhaber von Elektrobetrieben mit weniger als zehn Beschäftigten gehen in den nächsten "
+        "Jahren in den Ruhestand. Welche Wege zur Übergabe empfehlen die Kammern, und wann sollte die "
+        "Planung beginnen?",
+        ["Elektrotechnik"],
+        ["Nachfolge"],
+        "innen@example.org",
+    ),
+]
+
+
+def seed_questions(*, users: dict[str, User], fachgruppe: Space) -> None:
+    """One answered question of the AG Transfer with its public page, one awaiting triage, one in progress."""
+    coordinator = users["koordination@example.org"]
+    bakery, skills = Trade.objects.get(name="Bäckerhandwerk"), Topic.objects.get(name="Fachkräftesicherung")
+    answered, created = Question.objects.get_or_create(
+        title=ANSWERED_QUESTION["title"],
+        defaults={
+            "space": fachgruppe,
+            "audience": fachgruppe,
+            "body": ANSWERED_QUESTION["body"],
+            "working_group": "AG Transfer",
+            "asked_by": users["partner@example.org"],
+            "status": Question.Status.ANSWERED,
+            "assignee": users["innen@example.org"],
+            "decided_by": coordinator,
+            "decided_at": timezone.now() - timedelta(days=30),
+            "answered_at": timezone.now() - timedelta(days=14),
+        },
+    )
+    if created:
+        answered.trades.set([bakery])
+        answered.topics.set([skills])
+    page, created = InformationPage.objects.get_or_create(
+        slug=ANSWER_PAGE["slug"],
+        defaults={
+            **ANSWER_PAGE,
+            "space": fachgruppe,
+            "audience": None,
+            "author": coordinator,
+            "source_question": answered,
+            "published_at": answered.answered_at,
+            # Published before anyone subscribed: nothing to mail.
+            "subscribers_fanned_out_at": answered.answered_at,
+        },
+    )
+    if created:
+        page.trades.set([bakery])
+        page.topics.set([skills])
+    for email, group, title, body, trades, topics, assignee in OPEN_QUESTIONS:
+        question, created = Question.objects.get_or_create(
+            title=title,
+            defaults={
+                "space": fachgruppe,
+                "audience": fachgruppe,
+                "body": body,
+                "working_group": group,
+                "asked_by": users[email],
+            },
+        )
+        if not created:
+            continue
+        question.trades.set(Trade.objects.filter(name__in=trades))
+        question.topics.set(Topic.objects.filter(name__in=topics))
+        if assignee is not None:
+            thread = Thread.objects.create(
+                space=fachgruppe, audience=fachgruppe, author=coordinator, title=title
+            )
+            Post.objects.create(
+                thread=thread,
+                author=coordinator,
+                body=f"Frage der AG Transfer, zuständig: @{users[assignee].name}\n\n{body}",
+            )
+            question.status = Question.Status.ACCEPTED
+            question.assignee = users[assignee]
+            question.thread = thread
+            question.decided_by = coordinator
+            question.decided_at = timezone.now() - timedelta(days=3)
+            question.save(update_fields=["status", "assignee", "thread", "decided_by", "decided_at"])
 
 
 def _one_page_pdf(title: str) -> bytes:

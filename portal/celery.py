@@ -29,4 +29,12 @@ app.conf.beat_schedule = {
         "task": "portal.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "groups.resume_information_mailings": {
+        "task": "groups.resume_information_mailings",
+        "schedule": 5 * 60.0,
+    },
+    "groups.forget_unconfirmed_subscribers": {
+        "task": "groups.forget_unconfirmed_subscribers",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }

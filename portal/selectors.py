@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from groups import information
+
 RINGS = [
     {
         "key": "public",
@@ -36,4 +38,5 @@ def home_page_context(*, user) -> dict:
         "rings": RINGS,
         "upcoming_meetings": [],
         "showcased_projects": [],
+        "latest_information": information.latest_published(limit=3),
     }

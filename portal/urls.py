@@ -15,6 +15,8 @@ urlpatterns = [
     path("rechtliches/<slug:slug>/", views.legal_page, name="legal"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("spaces/", include("groups.urls")),
+    path("fragen/", include("groups.urls_questions")),
+    path("informationen/", include("groups.urls_information")),
     path("invitations/<str:token>/", groups_views.invitation_accept, name="invitation_accept"),
     path("profile/", groups_views.profile_edit, name="profile_edit"),
     path("notifications/", include("portal.notifications.urls")),

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
-from groups import services
-from groups.models import Invitation, JoinRequest
+from groups import information, questions, services
+from groups.models import Invitation, JoinRequest, Subscriber
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
 from tests.factories.groups import ThreadFactory
@@ -37,6 +38,7 @@ INNER_RING = {
     "staff": OK,
 }
 INNER_COORDINATION = {**INNER_RING, "inner_member": HIDDEN}
+FACHGRUPPE_RING = {**INNER_RING, "partner": OK}
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,34 @@ def cases(world) -> dict[str, Case]:
         "notifications:unsubscribe": Case(
             f"/notifications/unsubscribe/{world['unsubscribe_token']}/", EVERYONE
         ),
+        "questions:list": Case("/fragen/", SIGNED_IN),
+        "questions:create": Case("/fragen/neu/", SIGNED_IN),
+        # Asked by the requester, who is outside the Fachgruppe: the asker sees it, other outsiders do not.
+        "questions:detail": Case(world["question"].get_absolute_url(), {**FACHGRUPPE_RING, "requester": OK}),
+        "questions:draft_answer": Case(
+            f"{world['question'].get_absolute_url()}antwort-entwerfen/",
+            {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "information:list": Case("/informationen/", EVERYONE),
+        "information:feed_rss": Case("/informationen/feed/", EVERYONE),
+        "information:feed_atom": Case("/informationen/atom/", EVERYONE),
+        "information:subscribe": Case("/informationen/abonnieren/", EVERYONE),
+        "information:confirm": Case(
+            f"/informationen/abonnement/bestaetigen/{world['subscriber'].confirmation_token}/", EVERYONE
+        ),
+        "information:unsubscribe": Case(
+            f"/informationen/abonnement/abbestellen/{world['subscriber'].token}/", EVERYONE
+        ),
+        "information:create": Case("/informationen/neu/", FACHGRUPPE_RING),
+        # A draft of the inner circle: the public area answers 404 to anyone outside, anonymous included.
+        "information:detail": Case(world["draft"].get_absolute_url(), {**INNER_RING, "anonymous": HIDDEN}),
+        "information:edit": Case(f"{world['draft'].get_absolute_url()}bearbeiten/", INNER_RING),
+        "information:publish": Case(
+            f"{world['draft'].get_absolute_url()}veroeffentlichen/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
     }
 
 
@@ -164,6 +194,13 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         ).token,
         "invitation": Invitation.objects.create(
             space=inner, email="neu@example.org", token="matrix-token", expires_at="2099-01-01T00:00:00Z"
+        ),
+        "question": questions.question_submit(asker=requester, title="Matrixfrage", body="Worum es geht."),
+        "draft": information.information_draft_create(
+            space=inner, by=inner_member, title="Vertraulicher Entwurf", summary="Intern.", body="Intern."
+        ),
+        "subscriber": Subscriber.objects.create(
+            email="abo@example.org", confirmation_token="matrix-confirm", confirmation_sent_at=timezone.now()
         ),
     }
 

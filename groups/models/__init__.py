@@ -3,7 +3,9 @@
 # _document_upload_path stays reachable here: migration 0002 names it as groups.models._document_upload_path.
 from groups.models.discussions import Post, PostRevision, Thread
 from groups.models.documents import Document, DocumentComment, DocumentVersion, _document_upload_path
+from groups.models.information import InformationPage, Subscriber, SubscriberDelivery
 from groups.models.people import Organisation, Profile, Topic, Trade, User, UserManager
+from groups.models.questions import Question
 from groups.models.spaces import AudienceChange, Invitation, JoinRequest, Membership, RingItem, Space
 
 __all__ = [
@@ -11,6 +13,7 @@ __all__ = [
     "Document",
     "DocumentComment",
     "DocumentVersion",
+    "InformationPage",
     "Invitation",
     "JoinRequest",
     "Membership",
@@ -18,8 +21,11 @@ __all__ = [
     "Post",
     "PostRevision",
     "Profile",
+    "Question",
     "RingItem",
     "Space",
+    "Subscriber",
+    "SubscriberDelivery",
     "Thread",
     "Topic",
     "Trade",

@@ -16,6 +16,10 @@ class Kind(models.TextChoices):
     THREAD_CREATED = "thread_created", _("Neue Diskussion")
     POST_CREATED = "post_created", _("Neue Antwort in einer Diskussion")
     MENTIONED = "mentioned", _("Erwähnung")
+    QUESTION_ASKED = "question_asked", _("Neue Frage an die Fachgruppe")
+    QUESTION_DECIDED = "question_decided", _("Entscheidung über Ihre Frage")
+    QUESTION_ANSWERED = "question_answered", _("Ihre Frage ist beantwortet")
+    INFORMATION_PUBLISHED = "information_published", _("Neue Information für Betriebe veröffentlicht")
 
 
 class Channel(models.TextChoices):
@@ -27,7 +31,15 @@ class Channel(models.TextChoices):
 
 
 # Kinds addressed to one person about their own affairs: they matter at once.
-PERSONAL_KINDS = {Kind.JOIN_REQUESTED, Kind.JOIN_DECIDED, Kind.INVITED, Kind.MENTIONED}
+PERSONAL_KINDS = {
+    Kind.JOIN_REQUESTED,
+    Kind.JOIN_DECIDED,
+    Kind.INVITED,
+    Kind.MENTIONED,
+    Kind.QUESTION_ASKED,
+    Kind.QUESTION_DECIDED,
+    Kind.QUESTION_ANSWERED,
+}
 
 # Channels whose mail waits for a digest, by the name of the digest.
 DIGEST_CHANNELS = {Channel.DAILY, Channel.WEEKLY}

@@ -71,6 +71,8 @@ def event_subject(event, *, language: str) -> str:
 DECISIONS = {
     "approved": translation.gettext_lazy("aufgenommen"),
     "declined": translation.gettext_lazy("abgelehnt"),
+    "accepted": translation.gettext_lazy("angenommen"),
+    "merged": translation.gettext_lazy("mit einer anderen Frage zusammengeführt"),
 }
 
 
@@ -82,4 +84,8 @@ SUBJECTS = {
     Kind.THREAD_CREATED: translation.gettext_lazy("Neue Diskussion in %(space)s: %(title)s"),
     Kind.POST_CREATED: translation.gettext_lazy("Neue Antwort: %(title)s"),
     Kind.MENTIONED: translation.gettext_lazy("%(actor)s hat Sie erwähnt: %(title)s"),
+    Kind.QUESTION_ASKED: translation.gettext_lazy("Neue Frage an %(space)s: %(title)s"),
+    Kind.QUESTION_DECIDED: translation.gettext_lazy("Ihre Frage „%(title)s“: %(decision)s"),
+    Kind.QUESTION_ANSWERED: translation.gettext_lazy("Ihre Frage ist beantwortet: %(title)s"),
+    Kind.INFORMATION_PUBLISHED: translation.gettext_lazy("Neue Information für Betriebe: %(title)s"),
 }

@@ -1,0 +1,214 @@
+"""Information pages for craft businesses: drafting (also from a question), publishing, and their reads.
+
+A page is a ring item at home in a space. While a draft its audience is that
+space; publishing widens it to the public (recorded in AudienceChange, like
+every widening), answers the question it came from and starts the mail to
+the public subscribers (groups.subscriptions).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from groups import access, notify_questions, questions
+from groups.models import AudienceChange, InformationPage, Question, Space, Topic, Trade, User
+
+# Paths below /informationen/ that are not pages; no page may take their name.
+RESERVED_SLUGS = {"feed", "atom", "neu", "abonnieren", "abonnement"}
+SUMMARY_LENGTH = 300
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:70].strip("-") or "information"
+    slug, number = base, 1
+    while slug in RESERVED_SLUGS or InformationPage.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _clean_fields(*, title: str, summary: str, body: str) -> tuple[str, str]:
+    title, summary = title.strip(), summary.strip()
+    if not title or not summary or not body.strip():
+        raise ValidationError(_("Bitte füllen Sie Titel, Kurzfassung und Text aus."))
+    return title, summary
+
+
+@transaction.atomic
+def information_draft_create(
+    *,
+    space: Space,
+    by: User,
+    title: str,
+    summary: str,
+    body: str,
+    trades: list[Trade] | QuerySet = (),
+    topics: list[Topic] | QuerySet = (),
+    source_question: Question | None = None,
+) -> InformationPage:
+    """A draft, visible to the members of its home space until a coordinator publishes it."""
+    if not access.can_see_space_content(by, space):
+        raise PermissionDenied
+    title, summary = _clean_fields(title=title, summary=summary, body=body)
+    page = InformationPage.objects.create(
+        space=space,
+        audience=space,
+        title=title,
+        slug=_unique_slug(title),
+        summary=summary,
+        body=body,
+        author=by,
+        source_question=source_question,
+    )
+    page.trades.set(trades)
+    page.topics.set(topics)
+    return page
+
+
+@transaction.atomic
+def information_draft_from_question(*, question: Question, by: User) -> InformationPage:
+    """The button "Antwort als Information entwerfen": a draft prefilled from an accepted question."""
+    if not access.can_coordinate(by, question.space):
+        raise PermissionDenied
+    if question.status not in (Question.Status.ACCEPTED, Question.Status.ANSWERED):
+        raise ValidationError(_("Eine Antwort lässt sich nur zu einer angenommenen Frage entwerfen."))
+    summary = " ".join(question.body.split())
+    if len(summary) > SUMMARY_LENGTH:
+        summary = summary[: SUMMARY_LENGTH - 1] + "…"
+    body = _("## Die Frage\n\n%(question)s\n\n## Die Antwort der Fachgruppe\n\n") % {
+        "question": question.body
+    }
+    return information_draft_create(
+        space=question.space,
+        by=by,
+        title=question.title,
+        summary=summary,
+        body=body + _("(Hier steht die Antwort.)"),
+        trades=question.trades.all(),
+        topics=question.topics.all(),
+        source_question=question,
+    )
+
+
+def can_edit(user, page: InformationPage) -> bool:
+    """Members of the home space edit a draft; once it is public, only its coordinators do."""
+    if page.published_at:
+        return access.can_coordinate(user, page.space)
+    return access.can_see_space_content(user, page.space)
+
+
+@transaction.atomic
+def information_update(
+    *,
+    page: InformationPage,
+    by: User,
+    title: str,
+    summary: str,
+    body: str,
+    trades: list[Trade] | QuerySet,
+    topics: list[Topic] | QuerySet,
+) -> InformationPage:
+    """Changes text and vocabularies; the address stays, so links and feeds keep working."""
+    if not can_edit(by, page):
+        raise PermissionDenied
+    page.title, page.summary = _clean_fields(title=title, summary=summary, body=body)
+    page.body = body
+    page.save(update_fields=["title", "summary", "body", "updated_at"])
+    page.trades.set(trades)
+    page.topics.set(topics)
+    return page
+
+
+@transaction.atomic
+def information_publish(*, page: InformationPage, by: User) -> InformationPage:
+    """Makes a draft public: recorded as a widening, answers its question, tells ring and subscribers."""
+    from groups import subscriptions
+
+    if not access.can_coordinate(by, page.space):
+        raise PermissionDenied
+    page = (
+        InformationPage.objects.select_for_update(of=("self",))
+        .select_related("space", "audience")
+        .get(pk=page.pk)
+    )
+    if page.published_at is not None:
+        raise ValidationError(_("Diese Information ist bereits veröffentlicht."))
+    if page.audience_id is not None and access.outer_audience(page) is not None:
+        # Content flows outward one ring at a time: an inner draft is shared with the ring around it first.
+        raise ValidationError(_("Bitte teilen Sie den Entwurf zuerst mit dem umgebenden Raum."))
+    previous = page.audience
+    page.audience = None
+    page.published_at = timezone.now()
+    page.save(update_fields=["audience", "published_at", "updated_at"])
+    AudienceChange.objects.create(
+        content_type=ContentType.objects.get_for_model(page),
+        object_id=page.pk,
+        from_audience=previous,
+        to_audience=None,
+        changed_by=by,
+    )
+    notify_questions.information_published(page, by=by)
+    question = page.source_question
+    if question is not None and question.status == Question.Status.ACCEPTED:
+        questions.question_mark_answered(question=question, page=page, by=by)
+    transaction.on_commit(lambda: subscriptions.enqueue_fan_out(page.pk))
+    return page
+
+
+# --- Reads ---------------------------------------------------------------
+
+
+def _published() -> QuerySet[InformationPage]:
+    """What the public sees: the public ring's pages, through the same door as everything else."""
+    return access.visible_items(InformationPage.objects.all(), AnonymousUser()).filter(
+        published_at__isnull=False
+    )
+
+
+@dataclass
+class InformationFilter:
+    trade: Trade | None = None
+    topic: Topic | None = None
+
+
+def published_pages(*, filters: InformationFilter | None = None) -> QuerySet[InformationPage]:
+    """Published pages, newest first, with their vocabularies for list, feed and start page."""
+    pages = _published().prefetch_related("trades", "topics").order_by("-published_at", "-pk")
+    if filters is not None and filters.trade is not None:
+        pages = pages.filter(trades=filters.trade)
+    if filters is not None and filters.topic is not None:
+        pages = pages.filter(topics=filters.topic)
+    return pages
+
+
+def latest_published(*, limit: int = 3) -> list[InformationPage]:
+    return list(_published().order_by("-published_at", "-pk")[:limit])
+
+
+def draft_list(*, user) -> QuerySet[InformationPage]:
+    """Drafts the person may see (those of their rings); empty for the public."""
+    if not user.is_authenticated:
+        return InformationPage.objects.none()
+    return (
+        access.visible_items(InformationPage.objects.filter(published_at__isnull=True), user)
+        .select_related("space")
+        .order_by("-updated_at")
+    )
+
+
+def information_detail(*, user, slug: str) -> InformationPage:
+    """A published page for everyone, a draft for its ring; otherwise the same 404 as a missing page."""
+    return access.get_visible_or_404(
+        InformationPage.objects.select_related(
+            "space", "audience", "author", "source_question"
+        ).prefetch_related("trades", "topics"),
+        user,
+        slug=slug,
+    )

@@ -1,0 +1,284 @@
+"""Public subscriptions to new information, without an account: double opt-in, mailing, unsubscribe.
+
+An address is only ever mailed information after its owner clicked the
+confirmation link (double opt-in, as German law requires for advertising-like
+mail). Nothing here tells a visitor whether an address is already subscribed.
+Each published page is mailed once per subscriber (one SubscriberDelivery
+row each, claimed under a row lock); the beat task resumes what a lost
+broker message or a dead worker left behind.
+"""
+
+import logging
+import secrets
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import mail as django_mail
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from groups.models import InformationPage, Subscriber, SubscriberDelivery, Topic, Trade
+
+logger = logging.getLogger(__name__)
+
+# The same address gets at most one confirmation mail in this time, however often the form is sent.
+CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
+CONFIRMATION_VALID_FOR = timedelta(days=7)
+BATCH_SIZE = 200
+# Work older than this was not (or no longer) in the broker's queue: hand it out again.
+RESUME_AFTER = timedelta(minutes=2)
+
+
+def _url(name: str, token: str) -> str:
+    return settings.SITE_URL + reverse(name, kwargs={"token": token})
+
+
+# --- Subscribing ---------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_request(
+    *,
+    email: str,
+    language: str,
+    trades: list[Trade] | QuerySet = (),
+    topics: list[Topic] | QuerySet = (),
+) -> bool:
+    """Asks the owner of `email` to confirm. True when a confirmation mail goes out.
+
+    The caller shows the same answer either way: an address already confirmed,
+    or one mailed a moment ago, gets nothing new, and nobody learns which.
+    """
+    subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
+        email=email.strip().lower(), defaults={"language": language}
+    )
+    now = timezone.now()
+    if subscriber.is_active:
+        return False
+    if subscriber.confirmation_sent_at and now - subscriber.confirmation_sent_at < CONFIRMATION_RESEND_AFTER:
+        return False
+    subscriber.language = language
+    subscriber.confirmation_token = secrets.token_urlsafe(24)
+    subscriber.confirmation_sent_at = now
+    subscriber.save(update_fields=["language", "confirmation_token", "confirmation_sent_at"])
+    subscriber.trades.set(trades)
+    subscriber.topics.set(topics)
+    transaction.on_commit(lambda: _enqueue_confirmation(subscriber.pk))
+    return True
+
+
+def open_confirmation(token: str) -> Subscriber | None:
+    """The subscriber whose unused, unexpired confirmation link this is."""
+    if not token:
+        return None
+    return Subscriber.objects.filter(
+        confirmation_token=token, confirmation_sent_at__gte=timezone.now() - CONFIRMATION_VALID_FOR
+    ).first()
+
+
+@transaction.atomic
+def subscription_confirm(*, token: str) -> Subscriber | None:
+    """The second opt-in. The link works once; None for a used, expired or unknown one."""
+    subscriber = open_confirmation(token)
+    if subscriber is None:
+        return None
+    subscriber.confirmed_at = timezone.now()
+    subscriber.unsubscribed_at = None
+    subscriber.confirmation_token = ""
+    subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "confirmation_token"])
+    return subscriber
+
+
+@transaction.atomic
+def subscription_cancel(*, subscriber: Subscriber) -> Subscriber:
+    """No more mail. Repeating changes nothing; the first moment of unsubscribing stays recorded."""
+    Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=timezone.now(), confirmation_token=""
+    )
+    subscriber.refresh_from_db()
+    return subscriber
+
+
+def forget_unconfirmed() -> int:
+    """Deletes addresses whose owner never confirmed: nothing is kept about people who did not agree."""
+    deleted, _by_model = Subscriber.objects.filter(
+        confirmed_at__isnull=True, created_at__lt=timezone.now() - CONFIRMATION_VALID_FOR
+    ).delete()
+    return deleted
+
+
+def send_confirmation(subscriber_id: int) -> bool:
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).exclude(confirmation_token="").first()
+    if subscriber is None:
+        return False
+    context = {
+        "confirm_url": _url("information:confirm", subscriber.confirmation_token),
+        "valid_days": CONFIRMATION_VALID_FOR.days,
+    }
+    with translation.override(subscriber.language or settings.LANGUAGE_CODE):
+        subject = _("Bitte bestätigen Sie Ihr Abonnement")
+        message = _message(subscriber, subject, "subscription_confirm", context, one_click=False)
+    message.send()
+    return True
+
+
+# --- Mailing a published page --------------------------------------------
+
+
+def matching_subscribers(page: InformationPage) -> QuerySet[Subscriber]:
+    """Confirmed, active subscribers whose chosen trades and topics fit the page.
+
+    No choice means "everything"; a page without trades (or topics) concerns
+    every trade (or topic).
+    """
+    subscribers = Subscriber.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    for relation, field, ids in (
+        (Subscriber.trades.through, "trade_id", list(page.trades.values_list("pk", flat=True))),
+        (Subscriber.topics.through, "topic_id", list(page.topics.values_list("pk", flat=True))),
+    ):
+        if ids:
+            chosen = relation.objects.filter(subscriber_id=OuterRef("pk"))
+            subscribers = subscribers.filter(~Exists(chosen) | Exists(chosen.filter(**{f"{field}__in": ids})))
+    return subscribers
+
+
+def fan_out(page_id: int) -> list[list[int]]:
+    """Creates one delivery per matching subscriber, once; returns the pending ones in batches."""
+    with transaction.atomic():
+        page = (
+            InformationPage.objects.select_for_update()
+            .filter(pk=page_id, published_at__isnull=False, audience__isnull=True)
+            .first()
+        )
+        if page is None:
+            return []
+        if page.subscribers_fanned_out_at is None:
+            SubscriberDelivery.objects.bulk_create(
+                [
+                    SubscriberDelivery(page=page, subscriber_id=pk)
+                    for pk in matching_subscribers(page).values_list("pk", flat=True)
+                ],
+                batch_size=1000,
+                ignore_conflicts=True,
+            )
+            page.subscribers_fanned_out_at = timezone.now()
+            page.save(update_fields=["subscribers_fanned_out_at"])
+    pending = list(
+        SubscriberDelivery.objects.filter(page_id=page_id, sent_at__isnull=True, skipped=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [pending[i : i + BATCH_SIZE] for i in range(0, len(pending), BATCH_SIZE)]
+
+
+def send_batch(delivery_ids: list[int]) -> int:
+    """Sends the still pending mails of a batch under a row lock, so two workers never send the same one.
+
+    What was sent before a failure is recorded before the error goes up to
+    Celery's retry; the rest stays pending.
+    """
+    sent, failure = [], None
+    with transaction.atomic():
+        batch = list(
+            SubscriberDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=delivery_ids, sent_at__isnull=True, skipped=False)
+            .select_related("page", "subscriber")
+            .order_by("pk")
+        )
+        gone = [d.pk for d in batch if not d.subscriber.is_active]
+        try:
+            with django_mail.mailers.default as connection:
+                for delivery in batch:
+                    if delivery.pk in gone:
+                        continue
+                    try:
+                        connection.send_messages([_page_message(delivery)])
+                    except smtplib.SMTPRecipientsRefused:
+                        # The server refuses this one address for good; the others still go out.
+                        gone.append(delivery.pk)
+                    else:
+                        sent.append(delivery.pk)
+        except Exception as exc:  # noqa: BLE001 - recorded below, then raised for the retry
+            failure = exc
+        SubscriberDelivery.objects.filter(pk__in=gone).update(skipped=True)
+        SubscriberDelivery.objects.filter(pk__in=sent).update(sent_at=timezone.now())
+    if failure is not None:
+        raise failure
+    return len(sent)
+
+
+def _page_message(delivery: SubscriberDelivery) -> EmailMultiAlternatives:
+    page, subscriber = delivery.page, delivery.subscriber
+    context = {"page": page, "page_url": settings.SITE_URL + page.get_absolute_url()}
+    with translation.override(subscriber.language or settings.LANGUAGE_CODE):
+        subject = _("Neue Information für Betriebe: %(title)s") % {"title": page.title}
+        return _message(subscriber, subject, "information_published", context, one_click=True)
+
+
+def _message(subscriber: Subscriber, subject: str, template: str, context: dict, *, one_click: bool):
+    """A mail to a subscriber in their language; `template` names groups/email/<template>.txt and .html."""
+    unsubscribe_url = _url("information:unsubscribe", subscriber.token)
+    context = {**context, "unsubscribe_url": unsubscribe_url, "site_url": settings.SITE_URL}
+    headers = {"Auto-Submitted": "auto-generated"}
+    if one_click:
+        headers |= {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        body=render_to_string(f"groups/email/{template}.txt", context),
+        to=[subscriber.email],
+        headers=headers,
+    )
+    message.attach_alternative(render_to_string(f"groups/email/{template}.html", context), "text/html")
+    return message
+
+
+# --- Handing work to Celery ----------------------------------------------
+
+
+def enqueue_fan_out(page_id: int) -> None:
+    from groups.tasks import send_information_to_subscribers
+
+    _enqueue(send_information_to_subscribers, page_id=page_id)
+
+
+def _enqueue_confirmation(subscriber_id: int) -> None:
+    from groups.tasks import send_subscription_confirmation
+
+    _enqueue(send_subscription_confirmation, subscriber_id=subscriber_id)
+
+
+def _enqueue(task, **kwargs) -> None:
+    """Hands work to Celery. When the broker is away, the beat task `groups.resume_information_mailings`
+    picks up pages and mails later; a lost confirmation mail its owner asks for again."""
+    try:
+        task.apply_async(kwargs=kwargs, retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the work for the resume task
+        logger.warning("task not enqueued", extra={"task": task.name, "error": repr(exc)})
+
+
+def resumable() -> dict[str, list]:
+    """What the beat task hands out again: pages never fanned out, and mails still pending."""
+    before = timezone.now() - RESUME_AFTER
+    pages = list(
+        InformationPage.objects.filter(
+            published_at__lt=before, audience__isnull=True, subscribers_fanned_out_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    pending = list(
+        SubscriberDelivery.objects.filter(sent_at__isnull=True, skipped=False, created_at__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return {
+        "pages": pages,
+        "mail_batches": [pending[i : i + BATCH_SIZE] for i in range(0, len(pending), BATCH_SIZE)],
+    }

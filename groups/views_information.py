@@ -1,0 +1,174 @@
+"""Views of information for craft businesses: the public list and pages, drafting and publishing,
+and the public subscription (double opt-in, one-click unsubscribe).
+
+The list, pages and subscription need no account. Drafts exist only for the
+members of their home space: for everyone else they answer 404 like a page
+that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from groups import access, information, subscriptions
+from groups.forms_questions import InformationFilterForm, InformationPageForm, SubscriptionForm
+from groups.models import Space, Subscriber
+from groups.spaces import FACHGRUPPE_SLUG
+from groups.views import _form_error
+from groups.views_questions import query_without_page
+
+PAGE_SIZE = 10
+
+
+def filters_from(params) -> tuple[InformationFilterForm, information.InformationFilter]:
+    """The list's and the feeds' filters from GET parameters; unknown values are reported, not applied."""
+    form = InformationFilterForm(params or None)
+    if form.is_bound and form.is_valid():
+        return form, information.InformationFilter(
+            trade=form.cleaned_data["gewerk"], topic=form.cleaned_data["thema"]
+        )
+    return form, information.InformationFilter()
+
+
+def information_list(request):
+    filter_form, filters = filters_from(request.GET)
+    page = Paginator(information.published_pages(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("seite")
+    )
+    return render(
+        request,
+        "groups/information/information_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "filter_query": query_without_page(request),
+            "drafts": information.draft_list(user=request.user),
+            "can_draft": access.can_see_space_content(request.user, _fachgruppe()),
+            "subscription_form": SubscriptionForm(),
+        },
+    )
+
+
+def _fachgruppe() -> Space:
+    return Space.objects.get(slug=FACHGRUPPE_SLUG)
+
+
+def information_detail(request, slug: str):
+    page = information.information_detail(user=request.user, slug=slug)
+    return render(
+        request,
+        "groups/information/information_detail.html",
+        {
+            "page": page,
+            "can_edit": information.can_edit(request.user, page),
+            "can_publish": page.published_at is None and access.can_coordinate(request.user, page.space),
+        },
+    )
+
+
+@login_required
+def information_create(request):
+    space = _fachgruppe()
+    if not access.can_see_space_content(request.user, space):
+        raise Http404
+    form = InformationPageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            page = information.information_draft_create(space=space, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Der Entwurf ist gespeichert. Sichtbar ist er nur für %(space)s.") % {"space": space},
+            )
+            return redirect(page)
+    return render(request, "groups/information/information_form.html", {"form": form, "page": None})
+
+
+@login_required
+def information_edit(request, slug: str):
+    page = information.information_detail(user=request.user, slug=slug)
+    if not information.can_edit(request.user, page):
+        raise Http404
+    form = InformationPageForm(request.POST or None, instance=page)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            information.information_update(page=page, by=request.user, **data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Ihre Änderungen sind gespeichert."))
+            return redirect(page)
+    return render(request, "groups/information/information_form.html", {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def information_publish(request, slug: str):
+    page = information.information_detail(user=request.user, slug=slug)
+    if not access.can_coordinate(request.user, page.space):
+        raise Http404
+    try:
+        information.information_publish(page=page, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Die Information ist veröffentlicht."))
+    return redirect(page)
+
+
+# --- Subscription --------------------------------------------------------
+
+
+def subscribe(request):
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        subscriptions.subscription_request(
+            email=form.cleaned_data["email"],
+            language=translation.get_language() or "de",
+            trades=form.cleaned_data["trades"],
+            topics=form.cleaned_data["topics"],
+        )
+        # The same words whether or not the address was already subscribed or mailed a moment ago.
+        messages.success(
+            request,
+            _(
+                "Vielen Dank. Bitte sehen Sie in Ihr Postfach: Erst wenn Sie den Link in unserer E-Mail "
+                "bestätigen, erhalten Sie neue Informationen."
+            ),
+        )
+        return redirect("information:list")
+    return render(request, "groups/information/subscribe.html", {"form": form})
+
+
+def subscription_confirm(request, token: str):
+    """GET shows a button, POST confirms: a mail scanner following the link confirms nothing."""
+    if request.method == "POST":
+        subscriber = subscriptions.subscription_confirm(token=token)
+        if subscriber is not None:
+            return render(
+                request, "groups/information/subscription_confirmed.html", {"subscriber": subscriber}
+            )
+    elif subscriptions.open_confirmation(token) is not None:
+        return render(request, "groups/information/subscription_confirm.html")
+    return render(request, "groups/information/subscription_link_invalid.html", status=404)
+
+
+@csrf_exempt
+def unsubscribe(request, token: str):
+    """GET asks for confirmation; POST (also the mail client's one-click POST, without cookies)
+    unsubscribes and answers 200 without a redirect. Repeating changes nothing."""
+    subscriber = get_object_or_404(Subscriber, token=token)
+    if request.method == "POST":
+        subscriptions.subscription_cancel(subscriber=subscriber)
+        return render(request, "groups/information/unsubscribed.html")
+    return render(request, "groups/information/unsubscribe_confirm.html", {"subscriber": subscriber})

@@ -1,0 +1,248 @@
+"""Public subscriptions without an account: double opt-in, mail on publishing, one-click unsubscribe."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from groups import information, subscriptions
+from groups.models import InformationPage, Subscriber, SubscriberDelivery, Trade
+from tests.groups.test_information import published
+
+THANKS = "Bitte sehen Sie in Ihr Postfach"
+
+
+@pytest.fixture
+def subscribe(client, monkeypatch, django_capture_on_commit_callbacks):
+    """Sends the form as a visitor would; the confirmation mail goes out as the worker would send it."""
+    monkeypatch.setattr(subscriptions, "_enqueue_confirmation", subscriptions.send_confirmation)
+
+    def send(email="betrieb@example.org", **data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(
+                "/informationen/abonnieren/", {"email": email, "consent": "on", **data}, follow=True
+            )
+
+    return send
+
+
+def confirm_link(message) -> str:
+    [line] = [line for line in message.body.splitlines() if "/abonnement/bestaetigen/" in line]
+    return line.strip().removeprefix("http://testserver")
+
+
+def mail_the_subscribers(page: InformationPage) -> None:
+    """What the worker does after publishing: fan out, then send every batch."""
+    for batch in subscriptions.fan_out(page.pk):
+        subscriptions.send_batch(batch)
+
+
+def confirmed(email="betrieb@example.org", trades=()) -> Subscriber:
+    subscriber = Subscriber.objects.create(email=email, confirmed_at=timezone.now())
+    subscriber.trades.set(trades)
+    return subscriber
+
+
+def test_double_opt_in_from_form_to_first_mail(subscribe, client, fachgruppe, coordinator):
+    response = subscribe(email="Betrieb@Example.org")
+
+    assert THANKS in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["betrieb@example.org"]
+    assert message.subject == "[Fachgruppe Handwerk] Bitte bestätigen Sie Ihr Abonnement"
+    link = confirm_link(message)
+    assert "Abonnement bestätigen" in client.get(link).content.decode()
+
+    response = client.post(link)
+
+    assert response.status_code == 200
+    assert "Abonnement bestätigt" in response.content.decode()
+    assert Subscriber.objects.get().is_active
+    mail.outbox.clear()
+    page = published(fachgruppe, coordinator, title="Neues für Betriebe")
+    mail_the_subscribers(page)
+    [news] = mail.outbox
+    assert news.to == ["betrieb@example.org"]
+    assert news.subject == "[Fachgruppe Handwerk] Neue Information für Betriebe: Neues für Betriebe"
+    assert f"http://testserver{page.get_absolute_url()}" in news.body
+
+
+def test_an_unconfirmed_address_gets_nothing_but_the_confirmation(subscribe, client, fachgruppe, coordinator):
+    subscribe()
+    mail.outbox.clear()
+
+    mail_the_subscribers(published(fachgruppe, coordinator))
+
+    assert mail.outbox == []
+    assert not SubscriberDelivery.objects.exists()
+
+
+def test_the_confirmation_link_works_once(subscribe, client, fachgruppe):
+    subscribe()
+    link = confirm_link(mail.outbox[0])
+
+    assert client.post(link).status_code == 200
+    again = client.post(link)
+
+    assert again.status_code == 404
+    assert "bereits verwendet oder ist abgelaufen" in again.content.decode()
+    assert client.get(link).status_code == 404
+
+
+def test_an_old_confirmation_link_has_expired(subscribe, client, fachgruppe):
+    subscribe()
+    link = confirm_link(mail.outbox[0])
+
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert client.post(link).status_code == 404
+
+    assert not Subscriber.objects.get().is_active
+
+
+def test_the_form_never_reveals_whether_an_address_is_subscribed(subscribe, client, fachgruppe):
+    confirmed(email="schon@example.org")
+
+    known = subscribe(email="schon@example.org").content.decode()
+    unknown = subscribe(email="neu@example.org").content.decode()
+
+    assert THANKS in known
+    assert THANKS in unknown
+    assert [m.to for m in mail.outbox] == [["neu@example.org"]]
+
+
+def test_the_same_address_is_mailed_at_most_once_in_ten_minutes(subscribe, client, fachgruppe):
+    subscribe()
+    subscribe()
+    assert len(mail.outbox) == 1
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        subscribe()
+
+    assert len(mail.outbox) == 2
+    assert confirm_link(mail.outbox[0]) != confirm_link(mail.outbox[1])
+
+
+def test_the_form_without_consent_keeps_the_address_and_sends_nothing(client, fachgruppe):
+    response = client.post("/informationen/abonnieren/", {"email": "betrieb@example.org"})
+
+    assert response.status_code == 200
+    assert 'value="betrieb@example.org"' in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
+def test_subscribers_get_only_the_trades_they_chose(fachgruppe, coordinator):
+    bakery = Trade.objects.create(name="Bäckerhandwerk", slug="baeckerhandwerk")
+    joinery = Trade.objects.create(name="Tischlerhandwerk", slug="tischlerhandwerk")
+    confirmed(email="baeckerei@example.org", trades=[bakery])
+    confirmed(email="alles@example.org")
+
+    mail_the_subscribers(published(fachgruppe, coordinator, title="Holz", trades=[joinery]))
+    mail_the_subscribers(published(fachgruppe, coordinator, title="Brot", trades=[bakery]))
+    mail_the_subscribers(published(fachgruppe, coordinator, title="Für alle Gewerke"))
+
+    received = sorted((m.to[0], m.subject.rsplit(": ", 1)[1]) for m in mail.outbox)
+    assert received == [
+        ("alles@example.org", "Brot"),
+        ("alles@example.org", "Für alle Gewerke"),
+        ("alles@example.org", "Holz"),
+        ("baeckerei@example.org", "Brot"),
+        ("baeckerei@example.org", "Für alle Gewerke"),
+    ]
+
+
+def test_every_mail_carries_a_one_click_unsubscribe_of_its_subscriber(fachgruppe, coordinator):
+    subscriber = confirmed()
+
+    mail_the_subscribers(published(fachgruppe, coordinator))
+
+    [message] = mail.outbox
+    url = f"http://testserver/informationen/abonnement/abbestellen/{subscriber.token}/"
+    assert message.extra_headers["List-Unsubscribe"] == f"<{url}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert url in message.body
+
+
+def test_one_click_unsubscribe_without_cookies_answers_200_and_repeats_harmlessly(fachgruppe, coordinator):
+    subscriber = confirmed()
+    mail_client = Client(enforce_csrf_checks=True)
+    url = f"/informationen/abonnement/abbestellen/{subscriber.token}/"
+
+    first = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+    subscriber.refresh_from_db()
+    when = subscriber.unsubscribed_at
+    second = mail_client.post(url, {"List-Unsubscribe": "One-Click"})
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert "Abbestellt" in second.content.decode()
+    subscriber.refresh_from_db()
+    assert when is not None
+    assert subscriber.unsubscribed_at == when
+    mail_the_subscribers(published(fachgruppe, coordinator))
+    assert mail.outbox == []
+
+
+def test_opening_the_unsubscribe_link_only_asks(client, fachgruppe):
+    subscriber = confirmed()
+
+    response = client.get(f"/informationen/abonnement/abbestellen/{subscriber.token}/")
+
+    assert "Abbestellen" in response.content.decode()
+    subscriber.refresh_from_db()
+    assert subscriber.is_active
+    assert client.post("/informationen/abonnement/abbestellen/unbekannt/").status_code == 404
+
+
+def test_someone_unsubscribed_before_the_batch_goes_out_gets_nothing(fachgruppe, coordinator):
+    subscriber = confirmed()
+    page = published(fachgruppe, coordinator)
+    [batch] = subscriptions.fan_out(page.pk)
+
+    subscriptions.subscription_cancel(subscriber=subscriber)
+    subscriptions.send_batch(batch)
+
+    assert mail.outbox == []
+    assert SubscriberDelivery.objects.get().skipped
+
+
+def test_fanning_out_and_sending_twice_mails_once(fachgruppe, coordinator):
+    confirmed()
+    page = published(fachgruppe, coordinator)
+
+    [batch] = subscriptions.fan_out(page.pk)
+    subscriptions.send_batch(batch)
+    assert subscriptions.fan_out(page.pk) == []
+    subscriptions.send_batch(batch)
+
+    assert len(mail.outbox) == 1
+
+
+def test_drafts_are_never_mailed(fachgruppe, partner):
+    confirmed()
+    page = information.information_draft_create(
+        space=fachgruppe, by=partner, title="Entwurf", summary="Intern.", body="Intern."
+    )
+
+    assert subscriptions.fan_out(page.pk) == []
+    assert mail.outbox == []
+
+
+def test_a_publication_the_broker_lost_is_resumed(fachgruppe, coordinator):
+    confirmed()
+    page = published(fachgruppe, coordinator)
+
+    assert subscriptions.resumable()["pages"] == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert subscriptions.resumable()["pages"] == [page.pk]
+
+
+def test_addresses_never_confirmed_are_forgotten_after_a_week(subscribe, client, fachgruppe):
+    subscribe()
+    confirmed(email="bestaetigt@example.org")
+
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert subscriptions.forget_unconfirmed() == 1
+
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["bestaetigt@example.org"]
