@@ -14,13 +14,14 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $${PYENV_ROOT:-$$HOME/.pyenv}/v
 DEMO_PASSWORD ?= demo-Handwerk-2026
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test test-fast lint format messages bench services browser-deps clean
+.PHONY: help install run test test-fast lint format messages bench bench-fanout services browser-deps clean
 
 help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
 	@echo "make test   - the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL"
+	@echo "make bench-fanout - one event to 10,000 members on one worker (also part of make bench)"
 	@echo "make messages - update and compile the translation catalogues"
 
 $(UV):
@@ -76,6 +77,11 @@ bench: install
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	@.ci/ensure-services
 	$(PY) -m tests.bench.run
+	$(PY) -m tests.bench.fanout
+
+bench-fanout: install
+	@.ci/ensure-services
+	$(PY) -m tests.bench.fanout
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/test var/static

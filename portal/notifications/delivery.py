@@ -88,8 +88,10 @@ def send_immediate(delivery_ids: list[int]) -> int:
             for delivery in batch:
                 message = _event_message(delivery, tokens[delivery.event.kind][delivery.user_id])
                 connection.send_messages([message])
-                journal.note_sent(delivery.pk)
+                # Counted as sent before the journal is written: when Redis fails the note, the
+                # mail has still left, and putting it back to pending would send it again.
                 sent.append(delivery.pk)
+                journal.note_sent(delivery.pk)
     except Exception as exc:
         unsent = [d.pk for d in batch if d.pk not in set(sent)]
         Delivery.objects.filter(pk__in=unsent).update(
