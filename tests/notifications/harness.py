@@ -205,7 +205,7 @@ class Worker:
         }
         self.process: subprocess.Popen | None = None
 
-    def start(self, app, *, pool: str = "prefork") -> "Worker":
+    def start(self, app) -> "Worker":
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -215,7 +215,7 @@ class Worker:
                     "-A",
                     "portal",
                     "worker",
-                    f"--pool={pool}",
+                    "--pool=prefork",
                     "--concurrency=1",
                     f"--hostname={self.hostname}",
                     "--without-mingle",

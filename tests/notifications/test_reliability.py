@@ -89,7 +89,7 @@ def mail(tmp_path, settings) -> MailFolder:
 def start_worker(portal_redis, mail, tmp_path, settings):
     workers: list[Worker] = []
 
-    def start(pool: str = "prefork") -> Worker:
+    def start() -> Worker:
         worker = Worker(
             redis_url=portal_redis.url,
             mail=mail,
@@ -98,7 +98,7 @@ def start_worker(portal_redis, mail, tmp_path, settings):
             site_url=settings.SITE_URL,
         )
         workers.append(worker)
-        return worker.start(app, pool=pool)
+        return worker.start(app)
 
     yield start
     for worker in workers:
@@ -112,8 +112,8 @@ def beat(monkeypatch):
     return tasks.replay_outbox
 
 
-def _populate(space: Space, count: int, *, channel: Channel = Channel.IMMEDIATE) -> list[int]:
-    """`count` verified members of `space` who want every kind on `channel`, created in bulk."""
+def _populate(space: Space, count: int) -> list[int]:
+    """`count` verified members of `space` who want every kind at once by e-mail, created in bulk."""
     users = User.objects.bulk_create(
         [
             User(email=f"{space.slug}-{n}@example.org", name=f"Mitglied {n}", password="!")
@@ -125,7 +125,7 @@ def _populate(space: Space, count: int, *, channel: Channel = Channel.IMMEDIATE)
     )
     Membership.objects.bulk_create([Membership(space=space, user=user) for user in users])
     Preference.objects.bulk_create(
-        [Preference(user=user, kind=kind, channel=channel) for user in users for kind in Kind]
+        [Preference(user=user, kind=kind, channel=Channel.IMMEDIATE) for user in users for kind in Kind]
     )
     return [user.pk for user in users]
 
