@@ -114,6 +114,7 @@ def celery_worker(django_db_setup):
 
     from portal.celery import app
 
+    _drop_cached_control_producers(app)
     app.control.purge()
     # start_worker's own ping check waits for a task result, and the portal keeps
     # none (no result backend); a remote-control ping proves the same round trip.
@@ -121,3 +122,18 @@ def celery_worker(django_db_setup):
         replies = app.control.ping(destination=[worker.hostname], timeout=10)
         assert replies, f"the Celery worker {worker.hostname} did not answer a ping through the broker"
         yield worker
+    _drop_cached_control_producers(app)
+
+
+def _drop_cached_control_producers(app) -> None:
+    """Remote control (ping) caches a producer pool; a test that moves the app to another broker
+    and back closes it. Dropped before and after, as Celery itself does after a fork."""
+    vars(app.control.mailbox).pop("producer_pool", None)
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_resting(monkeypatch):
+    """Each test starts with a publisher that has not given up on the broker (see events.enqueue_dispatch)."""
+    from portal.notifications import events
+
+    monkeypatch.setattr(events, "_broker_resting_until", 0.0)

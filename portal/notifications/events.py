@@ -7,6 +7,7 @@ hands it to a worker later. Nothing is lost while Redis or every worker is down.
 """
 
 import logging
+import time
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -45,13 +46,24 @@ def record(
     return event
 
 
+# After a failed publish this process leaves the broker alone for a while: each
+# attempt costs a connect timeout, and the replay hands the events out anyway.
+BROKER_REST_SECONDS = 30.0
+_broker_resting_until = 0.0
+
+
 def enqueue_dispatch(event_id: int) -> bool:
     """Hands the event to Celery; False (and a log line) when the broker is away."""
+    global _broker_resting_until  # a per-process circuit breaker, nothing more
     from portal.notifications.tasks import dispatch_event
 
+    if time.monotonic() < _broker_resting_until:
+        logger.info("broker resting; the outbox replay will hand out the event", extra={"event_id": event_id})
+        return False
     try:
         dispatch_event.apply_async(kwargs={"event_id": event_id}, retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure leaves the event for the replay
+        _broker_resting_until = time.monotonic() + BROKER_REST_SECONDS
         logger.warning(
             "event not enqueued; the outbox replay will", extra={"event_id": event_id, "error": repr(exc)}
         )
