@@ -352,15 +352,16 @@ def document_comment(*, document: Document, author: User, body: str) -> Document
 def invitation_send(*, invitation: Invitation, request=None) -> None:
     """Mails the invitation link once the transaction that created it has committed."""
     from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
     from django.template.loader import render_to_string
     from django.urls import reverse
+
+    from portal.email import PortalEmail
 
     path = reverse("invitation_accept", kwargs={"token": invitation.token})
     url = request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
     context = {"invitation": invitation, "url": url}
     subject = _("Einladung in den Raum „%(space)s“") % {"space": invitation.space.name}
-    message = EmailMultiAlternatives(
+    message = PortalEmail(
         subject=f"[Fachgruppe Handwerk] {subject}",
         body=render_to_string("groups/email/invitation.txt", context),
         to=[invitation.email],

@@ -15,7 +15,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail as django_mail
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
@@ -24,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groups.models import InformationPage, Subscriber, SubscriberDelivery, Topic, Trade
+from portal.email import PortalEmail
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ def send_batch(delivery_ids: list[int]) -> int:
     return len(sent)
 
 
-def _page_message(delivery: SubscriberDelivery) -> EmailMultiAlternatives:
+def _page_message(delivery: SubscriberDelivery) -> PortalEmail:
     page, subscriber = delivery.page, delivery.subscriber
     context = {"page": page, "page_url": settings.SITE_URL + page.get_absolute_url()}
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
@@ -231,7 +231,7 @@ def _message(subscriber: Subscriber, subject: str, template: str, context: dict,
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    message = EmailMultiAlternatives(
+    message = PortalEmail(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
         body=render_to_string(f"groups/email/{template}.txt", context),
         to=[subscriber.email],

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from portal.notifications import audience, journal
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
-from portal.notifications.mail import build_message, display_data, event_subject, unsubscribe_tokens
+from portal.notifications.mail import RenderedEvent, event_message, render_event, unsubscribe_tokens
 from portal.notifications.models import Delivery, Event, Notification
 
 logger = logging.getLogger(__name__)
@@ -82,11 +82,12 @@ def send_immediate(delivery_ids: list[int]) -> int:
     tokens = {}
     for kind in {d.event.kind for d in batch}:
         tokens[kind] = unsubscribe_tokens({d.user_id for d in batch if d.event.kind == kind}, kind)
+    rendered: dict[tuple[int, str], RenderedEvent] = {}
     sent: list[int] = []
     try:
         with django_mail.mailers.default as connection:
             for delivery in batch:
-                message = _event_message(delivery, tokens[delivery.event.kind][delivery.user_id])
+                message = _event_message(delivery, tokens[delivery.event.kind][delivery.user_id], rendered)
                 connection.send_messages([message])
                 # Counted as sent before the journal is written: when Redis fails the note, the
                 # mail has still left, and putting it back to pending would send it again.
@@ -111,14 +112,14 @@ def _mark_sent(delivery_ids: list[int]) -> None:
         journal.forget(delivery_ids)
 
 
-def _event_message(delivery: Delivery, token: str):
+def _event_message(delivery: Delivery, token: str, rendered: dict[tuple[int, str], RenderedEvent]):
     event, user = delivery.event, delivery.user
     language = user.language or settings.LANGUAGE_CODE
-    return build_message(
+    if (event.pk, language) not in rendered:
+        rendered[event.pk, language] = render_event(event, language=language)
+    return event_message(
+        rendered[event.pk, language],
         user=user,
-        subject=event_subject(event, language=language),
-        template="event",
-        context={"event": event, "data": display_data(event), "kind": event.get_kind_display()},
         unsubscribe_token=token,
         message_id=f"<notification-{delivery.pk}@{_mail_domain()}>",
     )
@@ -183,4 +184,3 @@ def recover() -> dict[str, list]:
         "mail_batches": [mails[i : i + BATCH_SIZE] for i in range(0, len(mails), BATCH_SIZE)],
         "digests": digests,
     }
-

@@ -1,11 +1,15 @@
 """E-mails of the notifications: in the recipient's language, HTML and text, with one-click unsubscribe."""
 
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
+from portal.email import PortalEmail
 from portal.notifications.kinds import Kind
 from portal.notifications.models import UnsubscribeToken
 
@@ -32,16 +36,19 @@ def unsubscribe_url(token: str) -> str:
 
 def build_message(
     *, user, subject: str, template: str, context: dict, unsubscribe_token: str, message_id: str
-) -> EmailMultiAlternatives:
+) -> PortalEmail:
     """One mail: `template` names notifications/email/<template>.txt and .html."""
     url = unsubscribe_url(unsubscribe_token)
     with translation.override(user.language or settings.LANGUAGE_CODE):
         context = {**context, "user": user, "unsubscribe_url": url, "site_url": settings.SITE_URL}
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
-        prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-    message = EmailMultiAlternatives(
-        subject=f"{prefix}{subject}",
+    return _assemble(user=user, subject=subject, text=text, html=html, url=url, message_id=message_id)
+
+
+def _assemble(*, user, subject: str, text: str, html: str, url: str, message_id: str) -> PortalEmail:
+    message = PortalEmail(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
         body=text,
         to=[user.email],
         headers={
@@ -53,6 +60,47 @@ def build_message(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+# An event's mail differs between its recipients only in the name and the unsubscribe
+# link; it is rendered once per language with these stand-ins, filled in per person.
+_NAME = "\x00name\x00"
+_UNSUBSCRIBE_URL = "\x00unsubscribe\x00"
+
+
+@dataclass(frozen=True)
+class RenderedEvent:
+    subject: str
+    text: str
+    html: str
+
+
+def render_event(event, *, language: str) -> RenderedEvent:
+    stand_in = SimpleNamespace(name=_NAME, language=language)
+    with translation.override(language):
+        context = {
+            "event": event,
+            "data": display_data(event),
+            "kind": event.get_kind_display(),
+            "user": stand_in,
+            "unsubscribe_url": _UNSUBSCRIBE_URL,
+            "site_url": settings.SITE_URL,
+        }
+        text = render_to_string("notifications/email/event.txt", context)
+        html = render_to_string("notifications/email/event.html", context)
+    return RenderedEvent(subject=event_subject(event, language=language), text=text, html=html)
+
+
+def event_message(rendered: RenderedEvent, *, user, unsubscribe_token: str, message_id: str) -> PortalEmail:
+    url = unsubscribe_url(unsubscribe_token)
+    return _assemble(
+        user=user,
+        subject=rendered.subject,
+        text=rendered.text.replace(_NAME, user.name).replace(_UNSUBSCRIBE_URL, url),
+        html=rendered.html.replace(_NAME, escape(user.name)).replace(_UNSUBSCRIBE_URL, escape(url)),
+        url=url,
+        message_id=message_id,
+    )
 
 
 def display_data(event) -> dict:

@@ -211,3 +211,21 @@ def test_replay_hands_out_events_the_broker_never_got(fachgruppe, partner):
     Event.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
 
     assert delivery.recover()["events"] == [event.pk]
+
+
+def test_each_recipient_is_greeted_by_name_with_their_own_unsubscribe_link(fachgruppe, coordinator, outsider):
+    second = UserFactory(name="Anna Berg & Söhne")
+    Membership.objects.create(space=fachgruppe, user=second, role=Membership.Role.COORDINATOR)
+
+    services.join_request_create(space=fachgruppe, user=outsider)
+    _deliver_all()
+
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    first_mail, second_mail = by_recipient[coordinator.email], by_recipient[second.email]
+    assert f"Guten Tag {coordinator.name}," in first_mail.body
+    assert "Guten Tag Anna Berg & Söhne," in second_mail.body
+    assert "Guten Tag Anna Berg &amp; Söhne," in second_mail.alternatives[0][0]
+    links = {m.extra_headers["List-Unsubscribe"] for m in mail.outbox}
+    assert len(links) == 2
+    for message in mail.outbox:
+        assert message.extra_headers["List-Unsubscribe"][1:-1] in message.body
