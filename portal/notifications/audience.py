@@ -61,6 +61,9 @@ def default_channel(kind: str, *, from_inner_circle: bool) -> Channel:
         return Channel.IN_APP
     if kind in PERSONAL_KINDS:
         return Channel.IMMEDIATE
+    if kind == Kind.INFORMATION_PUBLISHED:
+        # What the Fachgruppe publishes for businesses is worth a weekly look, not a daily one.
+        return Channel.WEEKLY
     return Channel.WEEKLY if from_inner_circle else Channel.DAILY
 
 

@@ -229,3 +229,11 @@ def test_each_recipient_is_greeted_by_name_with_their_own_unsubscribe_link(fachg
     assert len(links) == 2
     for message in mail.outbox:
         assert message.extra_headers["List-Unsubscribe"][1:-1] in message.body
+
+
+def test_published_information_waits_for_the_weekly_digest_of_every_member():
+    from portal.notifications.audience import default_channel
+
+    assert default_channel(Kind.INFORMATION_PUBLISHED, from_inner_circle=False) == Channel.WEEKLY
+    assert default_channel(Kind.INFORMATION_PUBLISHED, from_inner_circle=True) == Channel.WEEKLY
+    assert default_channel(Kind.THREAD_CREATED, from_inner_circle=False) == Channel.DAILY
