@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import kombu.pools
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -64,6 +65,9 @@ def _point_celery_at(url: str) -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps its own registry of producer pools per connection; the pools
+    # closed above would be handed out again to the next test that publishes.
+    kombu.pools.reset()
     app.conf.broker_url = url
 
 
