@@ -290,6 +290,7 @@ def test_readers_see_the_earlier_wordings_of_an_edited_post(login, partner, inne
     assert "Erste Fassung" in html
     assert "Zweite Fassung" in html
     assert html.index("Zweite Fassung") < html.index("Erste Fassung")
+    assert f"Beitrag von {partner.name} in „{thread.title}“." in html
 
 
 def test_leaving_a_space(login, partner, fachgruppe):
