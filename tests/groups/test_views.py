@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups.models import Document, Invitation, JoinRequest, Membership, Profile, Thread
+from tests.factories import TEST_PASSWORD
 from tests.factories.groups import ThreadFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -307,3 +308,30 @@ def test_new_thread_starts_in_the_space(login, partner, fachgruppe):
 
     thread = Thread.objects.get()
     assert (thread.space, thread.audience, thread.title) == (fachgruppe, fachgruppe, "Neue Frage")
+
+
+def test_an_invited_newcomer_signs_up_and_comes_back_to_the_invitation(
+    client, coordinator, inner, fachgruppe, mailoutbox
+):
+    invitation = services.invitation_create(space=inner, email="neu@example.org", by=coordinator)
+    invitation_url = f"/invitations/{invitation.token}/"
+    client.post(
+        f"/accounts/signup/?next={invitation_url}",
+        {
+            "name": "Nora Neu",
+            "organisation_name": "Handwerkskammer Beispielstadt",
+            "email": "neu@example.org",
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+        },
+    )
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[-1].body, re.MULTILINE).group(1)
+
+    landed = client.post("/accounts/confirm-email/", {"code": code})
+    client.post(invitation_url)
+
+    assert landed["Location"] == invitation_url
+    assert set(Membership.objects.filter(user__email="neu@example.org").values_list("space", flat=True)) == {
+        inner.pk,
+        fachgruppe.pk,
+    }
