@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from groups import services
 from groups.models import Document, Invitation, JoinRequest, Membership, Profile, Thread
 from tests.factories import TEST_PASSWORD
 from tests.factories.groups import ThreadFactory
