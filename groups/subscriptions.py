@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import InformationPage, Subscriber, SubscriberDelivery, Topic, Trade
 from portal.email import PortalEmail
+from portal.notifications import journal
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 CONFIRMATION_VALID_FOR = timedelta(days=7)
 BATCH_SIZE = 200
+JOURNAL_NAMESPACE = "subscriptions"
 # Work older than this was not (or no longer) in the broker's queue: hand it out again.
 RESUME_AFTER = timedelta(minutes=2)
 
@@ -183,7 +185,7 @@ def send_batch(delivery_ids: list[int]) -> int:
     What was sent before a failure is recorded before the error goes up to
     Celery's retry; the rest stays pending.
     """
-    sent, failure = [], None
+    failure = None
     with transaction.atomic():
         batch = list(
             SubscriberDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -192,10 +194,12 @@ def send_batch(delivery_ids: list[int]) -> int:
             .order_by("pk")
         )
         gone = [d.pk for d in batch if not d.subscriber.is_active]
+        # Mails a dead worker sent before its transaction was lost: noted in the journal.
+        sent = sorted(journal.which_were_sent([d.pk for d in batch], namespace=JOURNAL_NAMESPACE))
         try:
             with django_mail.mailers.default as connection:
                 for delivery in batch:
-                    if delivery.pk in gone:
+                    if delivery.pk in gone or delivery.pk in sent:
                         continue
                     try:
                         connection.send_messages([_page_message(delivery)])
@@ -204,10 +208,12 @@ def send_batch(delivery_ids: list[int]) -> int:
                         gone.append(delivery.pk)
                     else:
                         sent.append(delivery.pk)
+                        journal.note_sent(delivery.pk, namespace=JOURNAL_NAMESPACE)
         except Exception as exc:  # noqa: BLE001 - recorded below, then raised for the retry
             failure = exc
         SubscriberDelivery.objects.filter(pk__in=gone).update(skipped=True)
         SubscriberDelivery.objects.filter(pk__in=sent).update(sent_at=timezone.now())
+    journal.forget(sent, namespace=JOURNAL_NAMESPACE)
     if failure is not None:
         raise failure
     return len(sent)

@@ -137,3 +137,9 @@ def _broker_not_resting(monkeypatch):
     from portal.notifications import events
 
     monkeypatch.setattr(events, "_broker_resting_until", 0.0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_cache_at_start(django_db_setup):
+    """A fresh test database reuses ids; journal notes of an earlier run must not match them."""
+    cache.clear()

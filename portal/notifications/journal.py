@@ -13,18 +13,23 @@ from django.core.cache import cache
 _TTL_SECONDS = 7 * 24 * 60 * 60
 
 
-def _key(delivery_id: int) -> str:
-    return f"notifications:sent:{delivery_id}"
+# Each kind of delivery row keeps its ids apart: notification deliveries by default,
+# "subscriptions" for the mails to public subscribers.
+DEFAULT_NAMESPACE = "notifications"
 
 
-def note_sent(delivery_id: int) -> None:
-    cache.set(_key(delivery_id), 1, timeout=_TTL_SECONDS)
+def _key(delivery_id: int, namespace: str) -> str:
+    return f"{namespace}:sent:{delivery_id}"
 
 
-def which_were_sent(delivery_ids: Iterable[int]) -> set[int]:
-    keys = {_key(pk): pk for pk in delivery_ids}
+def note_sent(delivery_id: int, *, namespace: str = DEFAULT_NAMESPACE) -> None:
+    cache.set(_key(delivery_id, namespace), 1, timeout=_TTL_SECONDS)
+
+
+def which_were_sent(delivery_ids: Iterable[int], *, namespace: str = DEFAULT_NAMESPACE) -> set[int]:
+    keys = {_key(pk, namespace): pk for pk in delivery_ids}
     return {keys[key] for key in cache.get_many(list(keys))}
 
 
-def forget(delivery_ids: Iterable[int]) -> None:
-    cache.delete_many([_key(pk) for pk in delivery_ids])
+def forget(delivery_ids: Iterable[int], *, namespace: str = DEFAULT_NAMESPACE) -> None:
+    cache.delete_many([_key(pk, namespace) for pk in delivery_ids])

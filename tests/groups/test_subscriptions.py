@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from groups import information, subscriptions
 from groups.models import InformationPage, Subscriber, SubscriberDelivery, Trade
+from portal.notifications import journal
 from tests.groups.test_information import published
 
 THANKS = "Bitte sehen Sie in Ihr Postfach"
@@ -217,6 +218,20 @@ def test_fanning_out_and_sending_twice_mails_once(fachgruppe, coordinator):
     subscriptions.send_batch(batch)
 
     assert len(mail.outbox) == 1
+
+
+def test_a_mail_a_dead_worker_sent_is_not_sent_again(fachgruppe, coordinator):
+    confirmed()
+    page = published(fachgruppe, coordinator)
+    [batch] = subscriptions.fan_out(page.pk)
+    # The worker sent the mail and noted it, then died before its transaction committed.
+    journal.note_sent(batch[0], namespace=subscriptions.JOURNAL_NAMESPACE)
+
+    subscriptions.send_batch(batch)
+
+    assert mail.outbox == []
+    assert SubscriberDelivery.objects.get().sent_at is not None
+    assert journal.which_were_sent(batch, namespace=subscriptions.JOURNAL_NAMESPACE) == set()
 
 
 def test_drafts_are_never_mailed(fachgruppe, partner):
