@@ -140,6 +140,6 @@ def _broker_not_resting(monkeypatch):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _empty_cache_at_start(django_db_setup):
+def _empty_cache_at_start():
     """A fresh test database reuses ids; journal notes of an earlier run must not match them."""
     cache.clear()
