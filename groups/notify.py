@@ -83,21 +83,18 @@ def widened(item, *, previous: Space, by: User) -> None:
 
 
 def thread_created(thread: Thread, post: Post) -> None:
-    record(
-        kind=Kind.THREAD_CREATED,
-        audience=Event.Audience.RING,
-        space=thread.space,
-        ring=thread.audience or thread.space,
-        actor=post.author,
-        subject=thread,
-        data=_post_data(thread, post),
-    )
-    _mentions(thread, post)
+    _discussion_event(Kind.THREAD_CREATED, thread, post)
 
 
 def post_created(thread: Thread, post: Post) -> None:
+    _discussion_event(Kind.POST_CREATED, thread, post)
+
+
+def _discussion_event(kind: Kind, thread: Thread, post: Post) -> None:
+    """A new thread or reply reaches the thread's ring (its home space's, once public);
+    the people it names with "@Name" are told separately."""
     record(
-        kind=Kind.POST_CREATED,
+        kind=kind,
         audience=Event.Audience.RING,
         space=thread.space,
         ring=thread.audience or thread.space,
