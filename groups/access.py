@@ -148,3 +148,27 @@ def outer_audience(item) -> Space | None:
     if item.audience_id is None:
         raise ValueError("A public item cannot be widened further.")
     return item.audience.parent
+
+
+# --- Meetings ------------------------------------------------------------
+
+
+def is_participant(user, meeting) -> bool:
+    return user.is_authenticated and meeting.participants.filter(user=user).exists()
+
+
+def can_see_meeting_link(user, meeting) -> bool:
+    """The video link: for participants and for people inside the meeting's ring, never for the public."""
+    if not can_view(user, meeting) or not user.is_authenticated:
+        return False
+    if user.is_staff or is_participant(user, meeting):
+        return True
+    ring = meeting.audience_id if meeting.audience_id is not None else meeting.space_id
+    return ring in ring_space_ids(user)
+
+
+def can_see_minutes(user, minutes) -> bool:
+    """Published minutes follow their meeting; drafts are for the home space's coordinators only."""
+    if not can_view(user, minutes.meeting):
+        return False
+    return minutes.status == "published" or can_coordinate(user, minutes.meeting.space)

@@ -1,0 +1,20 @@
+"""The models of the meetings app; everything is importable from here."""
+
+from meetings.models.agenda import ActionItem, AgendaItem, Decision, Minutes, MinutesRevision
+from meetings.models.calendar import CalendarToken, DatePoll, PollAnswer, PollOption
+from meetings.models.meetings import Meeting, Participant, Registration
+
+__all__ = [
+    "ActionItem",
+    "AgendaItem",
+    "CalendarToken",
+    "DatePoll",
+    "Decision",
+    "Meeting",
+    "Minutes",
+    "MinutesRevision",
+    "Participant",
+    "PollAnswer",
+    "PollOption",
+    "Registration",
+]

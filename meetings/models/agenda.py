@@ -1,0 +1,127 @@
+"""The agenda of a meeting and its minutes: per item the discussion, decisions and action items."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models.meetings import Meeting
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(_("Position"))
+    title = models.CharField(_("Titel"), max_length=300)
+    details = models.TextField(
+        _("Unterpunkte"), blank=True, help_text=_("Markdown, z. B. eine Liste von Fragen.")
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    presenter_name = models.CharField(
+        _("Vortragende Person"), max_length=150, blank=True, help_text=_("Für Gäste ohne Konto.")
+    )
+    duration_minutes = models.PositiveIntegerField(_("Dauer (Minuten)"), null=True, blank=True)
+    question = models.ForeignKey(
+        "groups.Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
+    )
+    # The minutes of this item: what was discussed (decisions and action items hang off the item).
+    discussion = models.TextField(_("Diskussion"), blank=True, help_text=_("Markdown"))
+
+    class Meta:
+        verbose_name = _("Tagesordnungspunkt")
+        verbose_name_plural = _("Tagesordnungspunkte")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Minutes(models.Model):
+    """The record (Protokoll) of a meeting: a draft for coordinators until it is published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        PUBLISHED = "published", _("Veröffentlicht")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    introduction = models.TextField(_("Einleitung"), blank=True, help_text=_("Markdown"))
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Protokoll")
+        verbose_name_plural = _("Protokolle")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ({self.get_status_display()})"
+
+
+class MinutesRevision(models.Model):
+    """The published minutes as they were before a later change (text of the whole record)."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
+    snapshot = models.JSONField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class Decision(models.Model):
+    """A decision (Beschluss) taken under an agenda item."""
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("Beschluss"))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Beschluss")
+        verbose_name_plural = _("Beschlüsse")
+        ordering = ["agenda_item", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ActionItem(models.Model):
+    """Who does what by when ("Weiteres Vorgehen"); open ones reappear at the space's next meeting."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Offen")
+        IN_PROGRESS = "in_progress", _("In Arbeit")
+        DONE = "done", _("Erledigt")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    title = models.CharField(_("Was"), max_length=300)
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="action_items", verbose_name=_("Wer")
+    )
+    other_assignees = models.CharField(
+        _("Weitere Verantwortliche"), max_length=300, blank=True, help_text=_("Namen von Gästen ohne Konto.")
+    )
+    due_date = models.DateField(_("Bis wann"), null=True, blank=True)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    reminded_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_overdue_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("Aufgabe")
+        verbose_name_plural = _("Aufgaben")
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
