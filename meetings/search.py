@@ -1,0 +1,133 @@
+"""Search over meetings, agendas, minutes, decisions and action items, filtered by the ring rules.
+
+On PostgreSQL: full-text search with the German configuration (stemming:
+"Ausbildungen" finds "Ausbildung") and ranking. Elsewhere (SQLite for
+`make run`): every word must occur, case-insensitively. What belongs to
+minutes (discussions, decisions, action items) is found only once the minutes
+are published, or by coordinators of the meeting's space.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from groups import access
+from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+
+MAX_HITS = 50
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    title: str
+    text: str
+    meeting: Meeting
+    rank: float
+
+    @property
+    def when(self) -> datetime | None:
+        return self.meeting.starts_at
+
+
+def search(*, user, query: str) -> list[Hit]:
+    query = " ".join(query.split())[:200]
+    if len(query) < 2:
+        return []
+    meetings = access.visible_items(Meeting.objects.all(), user)
+    coordinated = _coordinated_space_ids(user)
+    minutes_readable = Q(meeting__minutes__status=Minutes.Status.PUBLISHED) | Q(
+        meeting__space_id__in=coordinated
+    )
+    sources = [
+        (_("Sitzung"), meetings, ["title", "description"], lambda m: (m.title, m.description), lambda m: m),
+        (
+            _("Tagesordnung"),
+            AgendaItem.objects.filter(meeting__in=meetings).select_related("meeting"),
+            ["title", "details"],
+            lambda a: (a.title, a.details),
+            lambda a: a.meeting,
+        ),
+        (
+            _("Protokoll"),
+            AgendaItem.objects.filter(meeting__in=meetings)
+            .filter(minutes_readable)
+            .exclude(discussion="")
+            .select_related("meeting"),
+            ["discussion"],
+            lambda a: (a.title, a.discussion),
+            lambda a: a.meeting,
+        ),
+        (
+            _("Beschluss"),
+            Decision.objects.filter(agenda_item__meeting__in=meetings)
+            .filter(_prefixed(minutes_readable, "agenda_item__"))
+            .select_related("agenda_item__meeting"),
+            ["text"],
+            lambda d: (d.agenda_item.title, d.text),
+            lambda d: d.agenda_item.meeting,
+        ),
+        (
+            _("Aufgabe"),
+            ActionItem.objects.filter(meeting__in=meetings)
+            .filter(minutes_readable)
+            .select_related("meeting"),
+            ["title", "other_assignees"],
+            lambda t: (t.title, t.other_assignees),
+            lambda t: t.meeting,
+        ),
+    ]
+    hits = []
+    for kind, queryset, fields, describe, meeting_of in sources:
+        for row, rank in _matches(queryset, fields, query):
+            title, text = describe(row)
+            hits.append(Hit(kind=str(kind), title=title, text=text, meeting=meeting_of(row), rank=rank))
+    hits.sort(key=lambda hit: (-hit.rank, -(hit.when.timestamp() if hit.when else 0)))
+    return hits[:MAX_HITS]
+
+
+def _matches(queryset: QuerySet, fields: list[str], query: str) -> list[tuple[object, float]]:
+    if connection.vendor == "postgresql":
+        vector = SearchVector(*fields, config="german")
+        search_query = SearchQuery(query, config="german", search_type="websearch")
+        ranked = (
+            queryset.annotate(rank=SearchRank(vector, search_query))
+            .filter(rank__gt=0)
+            .order_by("-rank")[:MAX_HITS]
+        )
+        return [(row, row.rank) for row in ranked]
+    condition = Q()
+    for word in query.split():
+        condition &= _any_field(fields, word)
+    return [(row, 1.0) for row in queryset.filter(condition)[:MAX_HITS]]
+
+
+def _any_field(fields: list[str], word: str) -> Q:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": word})
+    return condition
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition, seen from a model one relation further away."""
+    prefixed = Q()
+    prefixed.connector = condition.connector
+    prefixed.negated = condition.negated
+    for child in condition.children:
+        prefixed.children.append(
+            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+        )
+    return prefixed
+
+
+def _coordinated_space_ids(user) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    if user.is_staff:
+        return list(access.ring_space_ids(user))
+    return [space.pk for space in access.visible_spaces(user) if access.can_coordinate(user, space)]
