@@ -106,6 +106,7 @@ def cases(world) -> dict[str, Case]:
             "post",
         ),
         "groups:document_download": Case(f"{document.get_absolute_url()}versions/1/download/", INNER_RING),
+        "meetings:search": Case("/meetings/search/?q=Konzept", EVERYONE),
         "notifications:list": Case("/notifications/", SIGNED_IN),
         "notifications:unread_badge": Case("/notifications/count/", SIGNED_IN),
         "notifications:mark_read": Case(
