@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from groups.demo import seed_groups
+from meetings.demo import seed_meetings
 from portal import demo
 
 
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         if len(password) < 4:
             raise CommandError("The demo password needs at least 4 characters.")
         users = demo.seed_accounts(password=password)
-        seed_groups(users={user.email: user for user in users})
+        by_email = {user.email: user for user in users}
+        seed_groups(users=by_email)
+        seed_meetings(users=by_email)
         for user in users:
             self.stdout.write(f"  {user.email}")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts."))
