@@ -42,7 +42,8 @@ run: install
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here),
 # gettext for the catalogues, pango and a font for weasyprint's PDFs.
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null \
+		|| ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; then \
 		echo "Installing Debian packages for the tests (chromium, gettext, pango, fonts)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 			chromium gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \

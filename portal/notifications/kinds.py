@@ -20,6 +20,17 @@ class Kind(models.TextChoices):
     QUESTION_DECIDED = "question_decided", _("Entscheidung über Ihre Frage")
     QUESTION_ANSWERED = "question_answered", _("Ihre Frage ist beantwortet")
     INFORMATION_PUBLISHED = "information_published", _("Neue Information für Betriebe veröffentlicht")
+    MEETING_SCHEDULED = "meeting_scheduled", _("Neue Sitzung angesetzt")
+    MEETING_CHANGED = "meeting_changed", _("Sitzung geändert")
+    MEETING_CANCELLED = "meeting_cancelled", _("Sitzung abgesagt")
+    AGENDA_PUBLISHED = "agenda_published", _("Tagesordnung veröffentlicht")
+    MINUTES_PUBLISHED = "minutes_published", _("Protokoll veröffentlicht")
+    ACTION_ITEM_ASSIGNED = "action_item_assigned", _("Neue Aufgabe für Sie")
+    ACTION_ITEM_DUE = "action_item_due", _("Aufgabe bald fällig")
+    ACTION_ITEM_OVERDUE = "action_item_overdue", _("Aufgabe überfällig")
+    POLL_OPENED = "poll_opened", _("Terminumfrage zu einer Sitzung")
+    POLL_CLOSED = "poll_closed", _("Termin einer Sitzung festgelegt")
+    REGISTRATION_MOVED_UP = "registration_moved_up", _("Von der Warteliste nachgerückt")
 
 
 class Channel(models.TextChoices):
@@ -39,6 +50,10 @@ PERSONAL_KINDS = {
     Kind.QUESTION_ASKED,
     Kind.QUESTION_DECIDED,
     Kind.QUESTION_ANSWERED,
+    Kind.ACTION_ITEM_ASSIGNED,
+    Kind.ACTION_ITEM_DUE,
+    Kind.ACTION_ITEM_OVERDUE,
+    Kind.REGISTRATION_MOVED_UP,
 }
 
 # Channels whose mail waits for a digest, by the name of the digest.
