@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from groups import information
+from meetings import selectors as meetings
 
 RINGS = [
     {
@@ -36,7 +37,7 @@ def home_page_context(*, user) -> dict:
     """What the start page shows. Meetings and projects join as their apps provide selectors."""
     return {
         "rings": RINGS,
-        "upcoming_meetings": [],
+        "upcoming_meetings": meetings.upcoming_meetings(user=user, limit=3),
         "showcased_projects": [],
         "latest_information": information.latest_published(limit=3),
     }

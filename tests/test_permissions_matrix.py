@@ -18,6 +18,7 @@ from groups.models import Invitation, JoinRequest, Subscriber
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
 from tests.factories.groups import ThreadFactory
+from tests.factories.meetings import AgendaItemFactory, MeetingFactory, ParticipantFactory
 from tests.roles import ROLES
 
 # Third-party areas with their own tests upstream; their pages hold no ring content.
@@ -107,6 +108,48 @@ def cases(world) -> dict[str, Case]:
         ),
         "groups:document_download": Case(f"{document.get_absolute_url()}versions/1/download/", INNER_RING),
         "meetings:search": Case("/meetings/search/?q=Konzept", EVERYONE),
+        "meetings:list": Case("/meetings/", EVERYONE),
+        "meetings:create": Case("/meetings/new/", {**INNER_COORDINATION, "outsider": HIDDEN}),
+        "meetings:detail": Case(f"/meetings/{world['meeting'].pk}/", INNER_RING),
+        "meetings:edit": Case(f"/meetings/{world['meeting'].pk}/edit/", INNER_COORDINATION),
+        "meetings:cancel": Case(f"/meetings/{world['meeting'].pk}/cancel/", INNER_COORDINATION),
+        "meetings:mark_held": Case(
+            f"/meetings/{world['meeting'].pk}/held/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "meetings:agenda_item_add": Case(f"/meetings/{world['meeting'].pk}/agenda/new/", INNER_COORDINATION),
+        "meetings:agenda_item_edit": Case(
+            f"/meetings/{world['meeting'].pk}/agenda/{world['agenda_item'].pk}/edit/", INNER_COORDINATION
+        ),
+        "meetings:agenda_item_delete": Case(
+            f"/meetings/{world['meeting'].pk}/agenda/{world['spare_agenda_item'].pk}/delete/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "meetings:agenda_item_move": Case(
+            f"/meetings/{world['meeting'].pk}/agenda/{world['agenda_item'].pk}/move/up/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "meetings:agenda_publish": Case(
+            f"/meetings/{world['meeting'].pk}/agenda/publish/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "meetings:participant_invite": Case(
+            f"/meetings/{world['meeting'].pk}/participants/invite/", INNER_COORDINATION
+        ),
+        # Only invited people answer; the inner member is invited, everyone else who sees it gets a 404.
+        "meetings:participant_respond": Case(
+            f"/meetings/{world['meeting'].pk}/participants/respond/",
+            {**INNER_RING, "inner_member": REDIRECT, "coordinator": HIDDEN, "staff": HIDDEN},
+            "post",
+            {"response": "accepted"},
+        ),
+        "meetings:attendance": Case(
+            f"/meetings/{world['meeting'].pk}/participants/attendance/", INNER_COORDINATION
+        ),
         "notifications:list": Case("/notifications/", SIGNED_IN),
         "notifications:unread_badge": Case("/notifications/count/", SIGNED_IN),
         "notifications:mark_read": Case(
@@ -178,7 +221,12 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         upload=SimpleUploadedFile("konzept.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     join_request_to_inner = JoinRequest.objects.create(space=inner, user=coordinator, message="(Test)")
+    meeting = MeetingFactory(space=inner)
+    ParticipantFactory(meeting=meeting, user=inner_member)
     return {
+        "meeting": meeting,
+        "agenda_item": AgendaItemFactory(meeting=meeting),
+        "spare_agenda_item": AgendaItemFactory(meeting=meeting),
         "fachgruppe": fachgruppe,
         "inner": inner,
         "thread": thread,

@@ -1,0 +1,187 @@
+"""Forms of the meetings core: they only validate; the services decide."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Space, User
+from meetings.models import AgendaItem, Meeting, Participant
+from meetings.services import EDITABLE_FIELDS
+
+PUBLIC = "public"
+
+
+def _aware(day: datetime.date, time: datetime.time | None) -> datetime.datetime | None:
+    """A date and a local time as a moment in the portal's time zone (Europe/Berlin)."""
+    if day is None or time is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+class MeetingForm(forms.Form):
+    """A meeting's details; date and times in Europe/Berlin, or only a period for a tentative one."""
+
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    kind = forms.ChoiceField(label=_("Art"), choices=Meeting.Kind.choices)
+    date = forms.DateField(
+        label=_("Datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start_time = forms.TimeField(
+        label=_("Beginn"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Ende"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    tentative_period = forms.CharField(
+        label=_("Vorgesehener Zeitraum"),
+        max_length=100,
+        required=False,
+        help_text=_("Nur für vorläufige Termine ohne Datum, z. B. „Oktober/November 2026“."),
+    )
+    place = forms.CharField(label=_("Ort"), max_length=300, required=False)
+    video_url = forms.URLField(
+        label=_("Link zur Videokonferenz"), required=False, help_text=_("Nur für Teilnehmende sichtbar.")
+    )
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown"),
+    )
+    capacity = forms.IntegerField(
+        label=_("Plätze"), min_value=1, required=False, help_text=_("Für Schulungen: leer heißt unbegrenzt.")
+    )
+    registration_open = forms.BooleanField(label=_("Anmeldung offen"), required=False)
+    open_to_partners = forms.BooleanField(
+        label=_("Auch für Partner außerhalb des Raums"),
+        required=False,
+        help_text=_("Partner, die nicht Mitglied des Raums sind, können sich anmelden."),
+    )
+
+    @classmethod
+    def initial_for(cls, meeting: Meeting) -> dict:
+        initial = {name: getattr(meeting, name) for name in EDITABLE_FIELDS}
+        if meeting.starts_at:
+            start = timezone.localtime(meeting.starts_at)
+            initial |= {"date": start.date(), "start_time": start.time()}
+        if meeting.ends_at:
+            initial["end_time"] = timezone.localtime(meeting.ends_at).time()
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start is None:
+            self.add_error("start_time", _("Bitte geben Sie die Uhrzeit des Beginns an."))
+        if day is None and (start or end):
+            self.add_error("date", _("Bitte geben Sie das Datum an."))
+        if day and start and end and end <= start:
+            self.add_error("end_time", _("Das Ende muss nach dem Beginn liegen."))
+        if day is None and not data.get("tentative_period", "").strip() and not self.errors:
+            raise forms.ValidationError(
+                _("Bitte geben Sie ein Datum oder, wenn der Termin vorläufig ist, den Zeitraum an.")
+            )
+        return data
+
+    def meeting_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in EDITABLE_FIELDS if name in data}
+        fields["starts_at"] = _aware(data["date"], data["start_time"])
+        fields["ends_at"] = _aware(data["date"], data["end_time"])
+        return fields
+
+
+class MeetingCreateForm(MeetingForm):
+    """A new meeting also chooses its home space and who may see it."""
+
+    space = forms.ModelChoiceField(label=_("Raum"), queryset=Space.objects.none(), empty_label=None)
+    audience = forms.ChoiceField(
+        label=_("Sichtbar für"),
+        help_text=_("Der Raum selbst, ein Raum darum oder die Öffentlichkeit."),
+    )
+
+    field_order = ["space", "audience"]
+
+    def __init__(self, *args, spaces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["space"].queryset = spaces
+        around: dict[int, Space] = {}
+        for space in spaces.select_related("parent__parent"):
+            ring = space
+            while ring is not None:
+                around.setdefault(ring.pk, ring)
+                ring = ring.parent
+        self.fields["audience"].choices = [
+            *((str(pk), _("Mitglieder von %(space)s") % {"space": ring.name}) for pk, ring in around.items()),
+            (PUBLIC, _("Öffentlich")),
+        ]
+        self._around = around
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("audience")
+        data["audience"] = None if chosen in (None, PUBLIC) else self._around[int(chosen)]
+        return data
+
+
+class CancelForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Ja, die Sitzung absagen und alle Beteiligten benachrichtigen."))
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "details", "presenter_name", "duration_minutes"]
+        widgets = {"details": forms.Textarea(attrs={"rows": 4})}
+
+
+class InviteAccountForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse des Kontos"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("Zu dieser Adresse gibt es kein Konto. Laden Sie die Person als Gast ein.")
+            )
+        self.user = user
+        return email
+
+
+class InviteGuestForm(forms.ModelForm):
+    class Meta:
+        model = Participant
+        fields = ["name", "organisation", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("Ihre Rückmeldung"),
+        choices=[
+            (Participant.Response.ACCEPTED, _("Ich nehme teil")),
+            (Participant.Response.DECLINED, _("Ich nehme nicht teil")),
+            (Participant.Response.EXCUSED, _("Ich bin entschuldigt")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Anmerkung"), max_length=300, required=False)
+
+
+class AttendanceForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Anwesend"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(str(p.pk), p.display_name) for p in participants]
+
+    def present_ids(self) -> set[int]:
+        return {int(pk) for pk in self.cleaned_data["present"]}

@@ -1,0 +1,95 @@
+"""The events the meetings core writes into the outbox: what each says and whom it reaches.
+
+Called by meetings.services inside their transactions. A meeting reaches the
+ring of its audience, or its home space when it is public (the public ring
+reaches no account). Changes and cancellations also reach the invited
+accounts outside that ring, in a second event addressed to them by name.
+"""
+
+from groups import access
+from groups.models import User
+from meetings.models import Meeting
+from portal.notifications.events import record
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event
+
+EXCERPT_LENGTH = 400
+
+
+def _ring(meeting: Meeting):
+    return meeting.audience if meeting.audience_id is not None else meeting.space
+
+
+def _data(meeting: Meeting, by: User, excerpt: str = "") -> dict:
+    excerpt = " ".join(excerpt.split())
+    if len(excerpt) > EXCERPT_LENGTH:
+        excerpt = excerpt[: EXCERPT_LENGTH - 1] + "…"
+    return {
+        "title": meeting.title,
+        "space": meeting.space.name,
+        "actor": by.name,
+        "excerpt": excerpt,
+        "url": meeting.get_absolute_url(),
+    }
+
+
+def _invited_accounts(meeting: Meeting) -> list[User]:
+    return list(User.objects.filter(participations__meeting=meeting, is_active=True))
+
+
+def _to_ring_and_participants(kind: Kind, meeting: Meeting, by: User, excerpt: str) -> None:
+    ring = _ring(meeting)
+    data = _data(meeting, by, excerpt)
+    record(
+        kind=kind,
+        audience=Event.Audience.RING,
+        space=meeting.space,
+        ring=ring,
+        actor=by,
+        subject=meeting,
+        data=data,
+    )
+    inside = access.audience_member_ids(ring)
+    outside = [user for user in _invited_accounts(meeting) if user.pk not in inside]
+    if outside:
+        record(
+            kind=kind,
+            audience=Event.Audience.PEOPLE,
+            space=meeting.space,
+            recipients=outside,
+            actor=by,
+            subject=meeting,
+            data=data,
+        )
+
+
+def meeting_scheduled(meeting: Meeting, *, by: User) -> None:
+    record(
+        kind=Kind.MEETING_SCHEDULED,
+        audience=Event.Audience.RING,
+        space=meeting.space,
+        ring=_ring(meeting),
+        actor=by,
+        subject=meeting,
+        data=_data(meeting, by, meeting.description),
+    )
+
+
+def meeting_changed(meeting: Meeting, *, by: User, what: str) -> None:
+    _to_ring_and_participants(Kind.MEETING_CHANGED, meeting, by, what)
+
+
+def meeting_cancelled(meeting: Meeting, *, by: User) -> None:
+    _to_ring_and_participants(Kind.MEETING_CANCELLED, meeting, by, "")
+
+
+def agenda_published(meeting: Meeting, *, by: User, agenda: str) -> None:
+    record(
+        kind=Kind.AGENDA_PUBLISHED,
+        audience=Event.Audience.PEOPLE,
+        space=meeting.space,
+        recipients=_invited_accounts(meeting),
+        actor=by,
+        subject=meeting,
+        data=_data(meeting, by, agenda),
+    )

@@ -1,0 +1,116 @@
+"""Reads of the meetings core: lists of meetings and one meeting's page, always through groups.access."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from groups import access
+from groups.models import Membership, Space
+from meetings.models import ActionItem, AgendaItem, Meeting, Participant
+
+
+def _visible(user) -> QuerySet[Meeting]:
+    return access.visible_items(Meeting.objects.all(), user).select_related("space", "audience")
+
+
+def _upcoming_rule() -> Q:
+    """Tentative meetings, and those not yet over (cancelled ones stay listed so people see it)."""
+    now = timezone.now()
+    return Q(status=Meeting.Status.TENTATIVE) | (
+        ~Q(status=Meeting.Status.HELD) & (Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now))
+    )
+
+
+@dataclass
+class MeetingList:
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    spaces: list[Space]
+    space: Space | None
+
+
+def meeting_list(*, user, space: Space | None = None) -> MeetingList:
+    """Upcoming (soonest first, tentative ones last) and past meetings (latest first) the person may see."""
+    meetings = _visible(user)
+    if space is not None:
+        meetings = meetings.filter(space=space)
+    upcoming = meetings.filter(_upcoming_rule()).order_by("starts_at", "pk")
+    past = meetings.exclude(_upcoming_rule()).order_by("-starts_at", "-pk")
+    return MeetingList(
+        upcoming=list(upcoming),
+        past=list(past),
+        spaces=list(access.visible_spaces(user).filter(pk__in=_visible(user).values("space_id"))),
+        space=space,
+    )
+
+
+def upcoming_meetings(*, user, limit: int = 3, space: Space | None = None) -> list[Meeting]:
+    """The next meetings the person may see, tentative ones (with their period) after the dated ones."""
+    meetings = _visible(user).filter(_upcoming_rule()).exclude(status=Meeting.Status.CANCELLED)
+    if space is not None:
+        meetings = meetings.filter(space=space)
+    return list(meetings.order_by("starts_at", "pk")[:limit])
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    participants: list[Participant]
+    carried_action_items: list[ActionItem]
+    can_coordinate: bool
+    can_see_link: bool
+    my_participation: Participant | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def meeting_detail(*, user, pk: int) -> MeetingPage:
+    meeting = access.get_visible_or_404(_visible(user).select_related("created_by"), user, pk=pk)
+    participants = list(
+        Participant.objects.filter(meeting=meeting).select_related("user").order_by("name", "pk")
+    )
+    my_participation = next((p for p in participants if user.is_authenticated and p.user_id == user.pk), None)
+    counts = {}
+    for participant in participants:
+        counts[participant.response] = counts.get(participant.response, 0) + 1
+    return MeetingPage(
+        meeting=meeting,
+        agenda=list(
+            AgendaItem.objects.filter(meeting=meeting).select_related("presenter").order_by("position", "pk")
+        ),
+        participants=participants,
+        carried_action_items=carried_action_items(user=user, meeting=meeting),
+        can_coordinate=access.can_coordinate(user, meeting.space),
+        can_see_link=bool(meeting.video_url) and access.can_see_meeting_link(user, meeting),
+        my_participation=my_participation,
+        counts=counts,
+    )
+
+
+def carried_action_items(*, user, meeting: Meeting) -> list[ActionItem]:
+    """Open action items of the space's earlier meetings the person may see: they come up again."""
+    earlier = access.visible_items(Meeting.objects.filter(space_id=meeting.space_id), user).exclude(
+        pk=meeting.pk
+    )
+    earlier = earlier.filter(starts_at__lt=meeting.starts_at or timezone.now())
+    return list(
+        ActionItem.objects.filter(
+            meeting__in=earlier, status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS]
+        )
+        .select_related("meeting")
+        .prefetch_related("assignees")
+        .order_by("due_date", "meeting__starts_at", "pk")
+    )
+
+
+def agenda_item_of(*, meeting: Meeting, pk: int) -> AgendaItem:
+    return get_object_or_404(AgendaItem.objects.filter(meeting=meeting), pk=pk)
+
+
+def coordinated_spaces(*, user) -> QuerySet[Space]:
+    """The spaces in which the person may plan meetings."""
+    if user.is_authenticated and user.is_staff:
+        return Space.objects.all()
+    return Space.objects.filter(memberships__user=user, memberships__role=Membership.Role.COORDINATOR)

@@ -1,0 +1,291 @@
+"""Writes of the meetings core: meetings and their states, the agenda, participants and attendance.
+
+Every function is keyword-only, runs in one transaction, refuses what the
+coordinator may not do (PermissionDenied) and what makes no sense
+(ValidationError with a translated message), and records its event in the
+same transaction. `Meeting.sequence` rises with every change a calendar must
+pick up. Minutes, polls, registrations and calendars live in their own modules.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups import access
+from groups.models import Space, User
+from meetings import notify
+from meetings.models import AgendaItem, Meeting, Participant
+
+# The fields a coordinator edits, and those of them a calendar shows.
+EDITABLE_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "tentative_period",
+    "place",
+    "video_url",
+    "capacity",
+    "registration_open",
+    "open_to_partners",
+)
+CALENDAR_FIELDS = {"title", "description", "starts_at", "ends_at", "tentative_period", "place", "video_url"}
+
+
+def _require_coordinator(user: User, meeting_or_space) -> None:
+    space = meeting_or_space.space if isinstance(meeting_or_space, Meeting) else meeting_or_space
+    if not access.can_coordinate(user, space):
+        raise PermissionDenied
+
+
+def _check_audience(space: Space, audience: Space | None) -> None:
+    """The audience is the home space itself, a space around it, or the public (None)."""
+    around = space
+    while around is not None:
+        if audience is not None and around.pk == audience.pk:
+            return
+        around = around.parent
+    if audience is not None:
+        raise ValidationError(
+            _("Sichtbar sein kann eine Sitzung nur im eigenen Raum oder in einem Raum darum.")
+        )
+
+
+def _check_times(fields: dict) -> None:
+    starts_at, ends_at = fields.get("starts_at"), fields.get("ends_at")
+    if starts_at is None and not fields.get("tentative_period", "").strip():
+        raise ValidationError(
+            _("Bitte geben Sie ein Datum oder, wenn der Termin vorläufig ist, den Zeitraum an.")
+        )
+    if starts_at is None and ends_at is not None:
+        raise ValidationError(_("Ein Ende ohne Beginn ist nicht möglich."))
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise ValidationError(_("Das Ende muss nach dem Beginn liegen."))
+
+
+def _unknown_fields(fields: dict) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+
+
+# --- Meetings ------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_create(*, by: User, space: Space, audience: Space | None, fields: dict) -> Meeting:
+    """A new meeting: planned when it has a start, tentative (with its period) when not."""
+    _require_coordinator(by, space)
+    _unknown_fields(fields)
+    _check_audience(space, audience)
+    _check_times(fields)
+    status = Meeting.Status.PLANNED if fields.get("starts_at") else Meeting.Status.TENTATIVE
+    meeting = Meeting.objects.create(space=space, audience=audience, status=status, created_by=by, **fields)
+    notify.meeting_scheduled(meeting, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, by: User, fields: dict) -> Meeting:
+    """Changes the meeting; a tentative meeting that gets a start becomes planned."""
+    _require_coordinator(by, meeting)
+    _unknown_fields(fields)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("Eine abgesagte Sitzung kann nicht mehr geändert werden."))
+    merged = {name: getattr(meeting, name) for name in EDITABLE_FIELDS} | fields
+    _check_times(merged)
+    changed = [name for name, value in fields.items() if getattr(meeting, name) != value]
+    if not changed:
+        return meeting
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    if meeting.status == Meeting.Status.TENTATIVE and meeting.starts_at is not None:
+        meeting.status = Meeting.Status.PLANNED
+        changed.append("status")
+    elif meeting.status == Meeting.Status.PLANNED and meeting.starts_at is None:
+        meeting.status = Meeting.Status.TENTATIVE
+        changed.append("status")
+    if CALENDAR_FIELDS.intersection(changed) or "status" in changed:
+        meeting.sequence += 1
+        changed.append("sequence")
+    meeting.save(update_fields=[*changed, "updated_at"])
+    if CALENDAR_FIELDS.intersection(changed):
+        notify.meeting_changed(meeting, by=by, what=_describe_change(meeting, changed))
+    return meeting
+
+
+def _describe_change(meeting: Meeting, changed: list[str]) -> str:
+    labels = [str(Meeting._meta.get_field(name).verbose_name) for name in changed if name in CALENDAR_FIELDS]
+    return _("Geändert: %(fields)s") % {"fields": ", ".join(labels)}
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
+    """Tentative or planned → cancelled."""
+    _require_coordinator(by, meeting)
+    if meeting.status not in {Meeting.Status.TENTATIVE, Meeting.Status.PLANNED}:
+        raise ValidationError(_("Nur geplante oder vorläufige Sitzungen können abgesagt werden."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    notify.meeting_cancelled(meeting, by=by)
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
+    """Planned → held, once the meeting has begun."""
+    _require_coordinator(by, meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Nur eine geplante Sitzung kann als stattgefunden markiert werden."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Die Sitzung hat noch nicht begonnen."))
+    meeting.status = Meeting.Status.HELD
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "sequence", "updated_at"])
+    return meeting
+
+
+# --- Agenda --------------------------------------------------------------
+
+
+def _agenda_open(meeting: Meeting, by: User) -> None:
+    _require_coordinator(by, meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("Die Tagesordnung einer abgesagten Sitzung kann nicht mehr geändert werden."))
+
+
+def _renumber(meeting: Meeting) -> None:
+    """Positions 1..n in the current order, after a deletion or a move."""
+    for number, item in enumerate(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"), 1):
+        if item.position != number:
+            AgendaItem.objects.filter(pk=item.pk).update(position=number)
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, by: User, fields: dict) -> AgendaItem:
+    _agenda_open(meeting, by)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    position = AgendaItem.objects.filter(meeting=meeting).count() + 1
+    return AgendaItem.objects.create(meeting=meeting, position=position, **fields)
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, by: User, fields: dict) -> AgendaItem:
+    _agenda_open(item.meeting, by)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save(update_fields=list(fields))
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
+    meeting = item.meeting
+    _agenda_open(meeting, by)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    item.delete()
+    _renumber(meeting)
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, by: User, up: bool) -> AgendaItem:
+    """Swaps the item with its neighbour above or below; at either end nothing moves."""
+    meeting = item.meeting
+    _agenda_open(meeting, by)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    _renumber(meeting)
+    item.refresh_from_db(fields=["position"])
+    neighbour_position = item.position - 1 if up else item.position + 1
+    neighbour = AgendaItem.objects.filter(meeting=meeting, position=neighbour_position).first()
+    if neighbour is None:
+        return item
+    AgendaItem.objects.filter(pk=neighbour.pk).update(position=item.position)
+    AgendaItem.objects.filter(pk=item.pk).update(position=neighbour_position)
+    item.position = neighbour_position
+    return item
+
+
+@transaction.atomic
+def agenda_publish(*, meeting: Meeting, by: User) -> Meeting:
+    """Sends the agenda to the invited accounts; publishing again sends the current version."""
+    _agenda_open(meeting, by)
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"))
+    if not items:
+        raise ValidationError(_("Die Tagesordnung ist noch leer."))
+    meeting.agenda_published_at = timezone.now()
+    meeting.save(update_fields=["agenda_published_at", "updated_at"])
+    notify.agenda_published(
+        meeting, by=by, agenda="\n".join(f"{item.position}. {item.title}" for item in items)
+    )
+    return meeting
+
+
+# --- Participants --------------------------------------------------------
+
+
+@transaction.atomic
+def participant_invite_account(*, meeting: Meeting, by: User, user: User) -> Participant:
+    _require_coordinator(by, meeting)
+    if not access.can_view(user, meeting):
+        raise ValidationError(
+            _("%(name)s kann diese Sitzung nicht sehen. Laden Sie die Person zuerst in den Raum ein.")
+            % {"name": user.name}
+        )
+    if Participant.objects.filter(meeting=meeting, user=user).exists():
+        raise ValidationError(_("%(name)s ist bereits eingeladen.") % {"name": user.name})
+    return Participant.objects.create(
+        meeting=meeting, user=user, name=user.name, organisation=user.organisation_name, email=user.email
+    )
+
+
+@transaction.atomic
+def participant_invite_guest(
+    *, meeting: Meeting, by: User, name: str, organisation: str = "", email: str = ""
+) -> Participant:
+    _require_coordinator(by, meeting)
+    name, email = name.strip(), email.strip().lower()
+    if not name:
+        raise ValidationError(_("Bitte geben Sie den Namen des Gastes an."))
+    if email and Participant.objects.filter(meeting=meeting, email__iexact=email).exists():
+        raise ValidationError(_("Diese E-Mail-Adresse ist bereits eingeladen."))
+    return Participant.objects.create(
+        meeting=meeting, name=name, organisation=organisation.strip(), email=email
+    )
+
+
+ANSWERS = {Participant.Response.ACCEPTED, Participant.Response.DECLINED, Participant.Response.EXCUSED}
+
+
+@transaction.atomic
+def participant_respond(
+    *, participant: Participant, user: User, response: str, note: str = ""
+) -> Participant:
+    """Zusage, Absage or Entschuldigung: each person answers for themselves, until the meeting is over."""
+    if participant.user_id != user.pk:
+        raise PermissionDenied
+    if response not in ANSWERS:
+        raise ValidationError(_("Bitte wählen Sie Zusage, Absage oder Entschuldigung."))
+    if participant.meeting.status in {Meeting.Status.CANCELLED, Meeting.Status.HELD}:
+        raise ValidationError(_("Für diese Sitzung sind keine Rückmeldungen mehr möglich."))
+    participant.response = response
+    participant.note = note.strip()
+    participant.responded_at = timezone.now()
+    participant.save(update_fields=["response", "note", "responded_at"])
+    return participant
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, by: User, present_ids: set[int]) -> int:
+    """After the meeting: who was there (every invited person is marked present or absent)."""
+    _require_coordinator(by, meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("Eine abgesagte Sitzung hat keine Anwesenheit."))
+    if meeting.starts_at is None or meeting.starts_at > timezone.now():
+        raise ValidationError(_("Die Anwesenheit lässt sich erst erfassen, wenn die Sitzung begonnen hat."))
+    participants = Participant.objects.filter(meeting=meeting)
+    participants.filter(pk__in=present_ids).update(attended=True)
+    participants.exclude(pk__in=present_ids).update(attended=False)
+    return participants.filter(attended=True).count()

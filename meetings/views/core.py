@@ -1,0 +1,288 @@
+"""Views of the meetings core: thin, every meeting resolved through groups.access.
+
+Hidden meetings answer 404 to signed-in people and send anonymous visitors to
+the login page; coordinator pages answer 404 to everyone else.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups import access
+from groups.models import Space
+from groups.views import anonymous_to_login
+from meetings import selectors, services
+from meetings.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    CancelForm,
+    InviteAccountForm,
+    InviteGuestForm,
+    MeetingCreateForm,
+    MeetingForm,
+    RespondForm,
+)
+from meetings.models import Meeting, Participant
+
+
+def _meeting_or_404(request, pk: int) -> Meeting:
+    return access.get_visible_or_404(Meeting.objects.select_related("space", "audience"), request.user, pk=pk)
+
+
+def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
+    meeting = _meeting_or_404(request, pk)
+    if not access.can_coordinate(request.user, meeting.space):
+        raise Http404
+    return meeting
+
+
+def _form_error(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+def meeting_list(request):
+    space = None
+    if slug := request.GET.get("space"):
+        space = Space.objects.filter(slug=slug, pk__in=access.ring_space_ids(request.user)).first()
+    listing = selectors.meeting_list(user=request.user, space=space)
+    can_plan = request.user.is_authenticated and selectors.coordinated_spaces(user=request.user).exists()
+    return render(request, "meetings/list.html", {"listing": listing, "can_plan": can_plan})
+
+
+@anonymous_to_login
+def meeting_create(request):
+    if not request.user.is_authenticated:
+        raise Http404
+    spaces = selectors.coordinated_spaces(user=request.user)
+    if not spaces.exists():
+        raise Http404
+    form = MeetingCreateForm(request.POST or None, spaces=spaces)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                by=request.user,
+                space=form.cleaned_data["space"],
+                audience=form.cleaned_data["audience"],
+                fields=form.meeting_fields(),
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Die Sitzung ist angelegt."))
+            return redirect(meeting)
+    return render(request, "meetings/forms/meeting_form.html", {"form": form})
+
+
+@anonymous_to_login
+def meeting_detail(request, pk: int):
+    page = selectors.meeting_detail(user=request.user, pk=pk)
+    context = {"page": page, "meeting": page.meeting, "can_coordinate": page.can_coordinate}
+    if page.my_participation is not None:
+        context["respond_form"] = RespondForm(
+            initial={"response": page.my_participation.response, "note": page.my_participation.note}
+        )
+    return render(request, "meetings/detail.html", context)
+
+
+@anonymous_to_login
+def meeting_edit(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, by=request.user, fields=form.meeting_fields())
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Die Änderungen sind gespeichert."))
+            return redirect(meeting)
+    return render(request, "meetings/forms/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@anonymous_to_login
+def meeting_cancel(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, by=request.user)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Die Sitzung ist abgesagt."))
+            return redirect(meeting)
+    return render(request, "meetings/forms/meeting_cancel.html", {"form": form, "meeting": meeting})
+
+
+def _post_action(request, meeting: Meeting, action, success: str):
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, success)
+    return redirect(meeting)
+
+
+@anonymous_to_login
+@require_POST
+def meeting_mark_held(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.meeting_mark_held(meeting=meeting, by=request.user),
+        _("Die Sitzung ist als stattgefunden markiert."),
+    )
+
+
+# --- Agenda --------------------------------------------------------------
+
+
+@anonymous_to_login
+def agenda_item_add(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    form = AgendaItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_add(meeting=meeting, by=request.user, fields=form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Der Tagesordnungspunkt ist hinzugefügt."))
+            return redirect(f"{meeting.get_absolute_url()}#agenda")
+    return render(request, "meetings/forms/agenda_item_form.html", {"form": form, "meeting": meeting})
+
+
+@anonymous_to_login
+def agenda_item_edit(request, pk: int, item_id: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    item = selectors.agenda_item_of(meeting=meeting, pk=item_id)
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agenda_item_update(item=item, by=request.user, fields=form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Der Tagesordnungspunkt ist gespeichert."))
+            return redirect(f"{meeting.get_absolute_url()}#agenda")
+    return render(
+        request, "meetings/forms/agenda_item_form.html", {"form": form, "meeting": meeting, "item": item}
+    )
+
+
+@anonymous_to_login
+@require_POST
+def agenda_item_delete(request, pk: int, item_id: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    item = selectors.agenda_item_of(meeting=meeting, pk=item_id)
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.agenda_item_delete(item=item, by=request.user),
+        _("Der Tagesordnungspunkt ist entfernt."),
+    )
+
+
+@anonymous_to_login
+@require_POST
+def agenda_item_move(request, pk: int, item_id: int, direction: str):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    if direction not in {"up", "down"}:
+        raise Http404
+    item = selectors.agenda_item_of(meeting=meeting, pk=item_id)
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.agenda_item_move(item=item, by=request.user, up=direction == "up"),
+        _("Die Reihenfolge ist geändert."),
+    )
+
+
+@anonymous_to_login
+@require_POST
+def agenda_publish(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    return _post_action(
+        request,
+        meeting,
+        lambda: services.agenda_publish(meeting=meeting, by=request.user),
+        _("Die Tagesordnung ist veröffentlicht; die Eingeladenen werden benachrichtigt."),
+    )
+
+
+# --- Participants --------------------------------------------------------
+
+
+def _invite(request, meeting: Meeting, account_form, guest_form) -> bool:
+    try:
+        if account_form.is_bound and account_form.is_valid():
+            services.participant_invite_account(meeting=meeting, by=request.user, user=account_form.user)
+            return True
+        if guest_form.is_bound and guest_form.is_valid():
+            services.participant_invite_guest(meeting=meeting, by=request.user, **guest_form.cleaned_data)
+            return True
+    except ValidationError as error:
+        _form_error(account_form if account_form.is_bound else guest_form, error)
+    return False
+
+
+@anonymous_to_login
+def participant_invite(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    data = request.POST if request.method == "POST" else None
+    account_form = InviteAccountForm(data if data and "invite_account" in data else None)
+    guest_form = InviteGuestForm(data if data and "invite_guest" in data else None, prefix="guest")
+    if _invite(request, meeting, account_form, guest_form):
+        messages.success(request, _("Die Einladung ist eingetragen."))
+        return redirect(f"{meeting.get_absolute_url()}#participants")
+    return render(
+        request,
+        "meetings/forms/participant_invite.html",
+        {"meeting": meeting, "account_form": account_form, "guest_form": guest_form},
+    )
+
+
+@anonymous_to_login
+@require_POST
+def participant_respond(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    participant = get_object_or_404(Participant, meeting=meeting, user_id=request.user.pk)
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte wählen Sie Zusage, Absage oder Entschuldigung."))
+        return redirect(meeting)
+    try:
+        services.participant_respond(participant=participant, user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
+    return redirect(meeting)
+
+
+@anonymous_to_login
+def attendance(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    participants = list(Participant.objects.filter(meeting=meeting).select_related("user"))
+    form = AttendanceForm(
+        request.POST or None,
+        participants=participants,
+        initial={"present": [str(p.pk) for p in participants if p.attended]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            present = services.attendance_record(
+                meeting=meeting, by=request.user, present_ids=form.present_ids()
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Anwesenheit gespeichert: %(count)d anwesend.") % {"count": present})
+            return redirect(f"{meeting.get_absolute_url()}#participants")
+    return render(request, "meetings/forms/attendance.html", {"form": form, "meeting": meeting})
