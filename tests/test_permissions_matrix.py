@@ -15,10 +15,16 @@ from django.utils import timezone
 
 from groups import information, questions, services
 from groups.models import Invitation, JoinRequest, Subscriber
+from meetings.models import CalendarToken, DatePoll, PollOption
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
 from tests.factories.groups import ThreadFactory
-from tests.factories.meetings import AgendaItemFactory, MeetingFactory, ParticipantFactory
+from tests.factories.meetings import (
+    AgendaItemFactory,
+    MeetingFactory,
+    ParticipantFactory,
+    TentativeMeetingFactory,
+)
 from tests.roles import ROLES
 
 # Third-party areas with their own tests upstream; their pages hold no ring content.
@@ -150,6 +156,32 @@ def cases(world) -> dict[str, Case]:
         "meetings:attendance": Case(
             f"/meetings/{world['meeting'].pk}/participants/attendance/", INNER_COORDINATION
         ),
+        "meetings:meeting_ics": Case(f"/meetings/{world['meeting'].pk}/ics/", INNER_RING),
+        "meetings:calendar": Case("/meetings/calendar/", EVERYONE),
+        "meetings:calendar_subscribe": Case("/meetings/calendar/subscribe/", SIGNED_IN),
+        # The secret address stands for its owner (the inner member): no login, whoever holds it.
+        "meetings:calendar_feed": Case(f"/meetings/feed/{world['calendar_token']}.ics", EVERYONE),
+        "meetings:poll_create": Case(
+            f"/meetings/{world['tentative_meeting'].pk}/poll/new/", INNER_COORDINATION
+        ),
+        "meetings:poll_detail": Case(f"/meetings/{world['poll'].meeting_id}/poll/", INNER_RING),
+        "meetings:poll_close": Case(
+            f"/meetings/{world['poll'].meeting_id}/poll/close/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+            {"option": world["poll"].options.get().pk},
+        ),
+        # Registration is closed for this meeting: who may see it is told so on the meeting page.
+        "meetings:registration_create": Case(
+            f"/meetings/{world['meeting'].pk}/register/",
+            {**INNER_RING, "inner_member": REDIRECT, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "meetings:registration_cancel": Case(
+            f"/meetings/{world['meeting'].pk}/register/cancel/",
+            {**INNER_RING, "inner_member": REDIRECT, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
         "notifications:list": Case("/notifications/", SIGNED_IN),
         "notifications:unread_badge": Case("/notifications/count/", SIGNED_IN),
         "notifications:mark_read": Case(
@@ -223,7 +255,12 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
     join_request_to_inner = JoinRequest.objects.create(space=inner, user=coordinator, message="(Test)")
     meeting = MeetingFactory(space=inner)
     ParticipantFactory(meeting=meeting, user=inner_member)
+    poll = DatePoll.objects.create(meeting=TentativeMeetingFactory(space=inner))
+    PollOption.objects.create(poll=poll, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
     return {
+        "tentative_meeting": TentativeMeetingFactory(space=inner),
+        "poll": poll,
+        "calendar_token": CalendarToken.objects.create(user=inner_member).token,
         "meeting": meeting,
         "agenda_item": AgendaItemFactory(meeting=meeting),
         "spare_agenda_item": AgendaItemFactory(meeting=meeting),

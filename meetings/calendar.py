@@ -1,0 +1,175 @@
+"""The meetings as a calendar: iCalendar files (one meeting, a person's feed) and the month view.
+
+Everything here works on meetings the caller already filtered through
+groups.access; the video link is written only for people
+access.can_see_meeting_link allows.
+"""
+
+import calendar as month_grid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from groups import access
+from meetings.models import AgendaItem, CalendarToken, Meeting
+
+BERLIN = ZoneInfo(settings.TIME_ZONE)
+
+_STATUS = {
+    Meeting.Status.CANCELLED: "CANCELLED",
+    Meeting.Status.TENTATIVE: "TENTATIVE",
+    Meeting.Status.PLANNED: "CONFIRMED",
+    Meeting.Status.HELD: "CONFIRMED",
+}
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable for the meeting's whole life, so calendars update the event instead of adding one."""
+    return f"meeting-{meeting.pk}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def calendar_meetings(queryset: QuerySet) -> QuerySet:
+    """Meetings a calendar can show (those with a date), with what their events print."""
+    return (
+        queryset.filter(starts_at__isnull=False)
+        .select_related("space")
+        .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.only("meeting_id", "title")))
+    )
+
+
+def ics_for(meetings, *, user, name: str) -> bytes:
+    """An iCalendar file with one VEVENT per meeting and the VTIMEZONE they need."""
+    cal = Calendar.new(name=name, prodid="-//Offensive Mittelstand//Fachgruppe Handwerk//DE")
+    for meeting in meetings:
+        cal.add_component(_event(meeting, with_link=access.can_see_meeting_link(user, meeting)))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _event(meeting: Meeting, *, with_link: bool) -> Event:
+    url = settings.SITE_URL + meeting.get_absolute_url()
+    event = Event.new(
+        uid=meeting_uid(meeting),
+        sequence=meeting.sequence,
+        stamp=meeting.updated_at,
+        start=meeting.starts_at.astimezone(BERLIN),
+        end=meeting.ends_at.astimezone(BERLIN) if meeting.ends_at else None,
+        summary=meeting.title,
+        status=_STATUS[meeting.status],
+        url=url,
+        description=_description(meeting, url=url, with_link=with_link),
+    )
+    location = [meeting.place] if meeting.place else []
+    if with_link and meeting.video_url:
+        location.append(meeting.video_url)
+    if location:
+        event.add("location", " – ".join(location))
+    return event
+
+
+def _description(meeting: Meeting, *, url: str, with_link: bool) -> str:
+    lines = []
+    if meeting.status == Meeting.Status.CANCELLED:
+        lines += [_("Dieser Termin ist abgesagt."), ""]
+    if meeting.agenda_published_at is not None:
+        items = list(meeting.agenda_items.all())
+        if items:
+            lines.append(_("Tagesordnung:"))
+            lines += [f"{number}. {item.title}" for number, item in enumerate(items, start=1)]
+            lines.append("")
+    if with_link and meeting.video_url:
+        lines += [_("Videokonferenz: %(url)s") % {"url": meeting.video_url}, ""]
+    lines.append(url)
+    return "\n".join(lines)
+
+
+# --- The personal feed ----------------------------------------------------
+
+
+def feed_token_for(*, user) -> CalendarToken:
+    token, _created = CalendarToken.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def feed_token_renew(*, user) -> CalendarToken:
+    """A new secret for the person's feed: the old address answers 404 from now on."""
+    token, created = CalendarToken.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        token.token = CalendarToken._meta.get_field("token").get_default()
+        token.save(update_fields=["token", "created_at"])
+    return token
+
+
+def feed_owner(token: str):
+    """The person behind a feed address, or None for an unknown or replaced one."""
+    found = CalendarToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    return found.user if found else None
+
+
+def feed_meetings(*, user) -> QuerySet:
+    """What the person may see at this very moment: memberships are read afresh on every request."""
+    return calendar_meetings(access.visible_items(Meeting.objects.all(), user))
+
+
+# --- The month view -------------------------------------------------------
+
+
+@dataclass
+class Day:
+    date: date
+    in_month: bool
+    meetings: list
+
+
+@dataclass
+class Month:
+    first: date
+    weeks: list[list[Day]]
+
+    @property
+    def previous(self) -> date:
+        return (self.first - timedelta(days=1)).replace(day=1)
+
+    @property
+    def next(self) -> date:
+        return (self.first + timedelta(days=31)).replace(day=1)
+
+
+def parse_month(value: str | None) -> date:
+    """ "2026-10" → 1 October 2026; anything else (or nothing) → the current month."""
+    today = timezone.localdate()
+    if value:
+        try:
+            return datetime.strptime(value, "%Y-%m").date()
+        except ValueError:
+            pass
+    return today.replace(day=1)
+
+
+def month_view(*, user, first: date) -> Month:
+    """The weeks (Monday to Sunday) around a month with the meetings `user` may see, in one query."""
+    weeks = month_grid.Calendar(firstweekday=month_grid.MONDAY).monthdatescalendar(first.year, first.month)
+    start = datetime.combine(weeks[0][0], datetime.min.time(), tzinfo=BERLIN)
+    end = datetime.combine(weeks[-1][-1] + timedelta(days=1), datetime.min.time(), tzinfo=BERLIN)
+    meetings = (
+        access.visible_items(Meeting.objects.all(), user)
+        .filter(starts_at__gte=start, starts_at__lt=end)
+        .select_related("space")
+        .order_by("starts_at", "pk")
+    )
+    by_day: dict[date, list] = {}
+    for meeting in meetings:
+        by_day.setdefault(meeting.starts_at.astimezone(BERLIN).date(), []).append(meeting)
+    return Month(
+        first=first,
+        weeks=[[Day(day, day.month == first.month, by_day.get(day, [])) for day in week] for week in weeks],
+    )

@@ -1,0 +1,184 @@
+"""Date polls that fix a tentative meeting: opening, answering, the results, closing.
+
+A poll is open or closed (DatePoll.Status). The invitees are the people inside
+the meeting's ring and its participants with an account; they answer yes, if
+need be or no for every proposed date. Closing the poll with one of its dates
+plans the meeting and tells the invitees.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from groups import access
+from groups.models import User
+from meetings.models import DatePoll, Meeting, PollAnswer, PollOption
+from portal.notifications.events import record
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event
+
+
+def invitee_ids(meeting: Meeting) -> set[int]:
+    """The ring the meeting is for (its audience, or the home space for a public one) and its participants."""
+    ring = meeting.audience or meeting.space
+    ids = access.audience_member_ids(ring)
+    ids |= set(meeting.participants.filter(user__isnull=False).values_list("user_id", flat=True))
+    return ids
+
+
+def may_answer(user, meeting: Meeting) -> bool:
+    if not user.is_authenticated or not access.can_view(user, meeting):
+        return False
+    ring_id = meeting.audience_id or meeting.space_id
+    return ring_id in access.ring_space_ids(user) or access.is_participant(user, meeting)
+
+
+def _require_coordinator(user: User, meeting: Meeting) -> None:
+    if not access.can_coordinate(user, meeting.space):
+        raise ValidationError(_("Nur die Koordination des Raums kann Terminumfragen verwalten."))
+
+
+def _notify(kind: Kind, *, meeting: Meeting, by: User, url: str) -> None:
+    record(
+        kind=kind,
+        audience=Event.Audience.PEOPLE,
+        space=meeting.space,
+        actor=by,
+        recipients=User.objects.filter(pk__in=invitee_ids(meeting)),
+        subject=meeting,
+        data={"title": meeting.title, "space": meeting.space.name, "actor": by.name, "url": url},
+    )
+
+
+@transaction.atomic
+def poll_open(*, meeting: Meeting, by: User, options: list[tuple[datetime, datetime]]) -> DatePoll:
+    """Proposes dates for a tentative meeting and asks the invitees which suit them."""
+    _require_coordinator(by, meeting)
+    meeting = Meeting.objects.select_for_update().select_related("space").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.TENTATIVE:
+        raise ValidationError(_("Eine Terminumfrage ist nur für vorläufige Termine möglich."))
+    if DatePoll.objects.filter(meeting=meeting).exists():
+        raise ValidationError(_("Für diesen Termin gibt es bereits eine Terminumfrage."))
+    if not options:
+        raise ValidationError(_("Bitte schlagen Sie mindestens einen Termin vor."))
+    for starts_at, ends_at in options:
+        if ends_at <= starts_at:
+            raise ValidationError(_("Das Ende eines Terminvorschlags muss nach seinem Beginn liegen."))
+    poll = DatePoll.objects.create(meeting=meeting)
+    PollOption.objects.bulk_create(
+        [PollOption(poll=poll, starts_at=start, ends_at=end) for start, end in sorted(options)]
+    )
+    _notify(Kind.POLL_OPENED, meeting=meeting, by=by, url=poll_url(meeting))
+    return poll
+
+
+@transaction.atomic
+def poll_answer(*, poll: DatePoll, user: User, answers: dict[int, str]) -> None:
+    """Records (or replaces) the person's answer to every option of the poll at once."""
+    poll = DatePoll.objects.select_for_update().select_related("meeting").get(pk=poll.pk)
+    if poll.status != DatePoll.Status.OPEN:
+        raise ValidationError(_("Diese Terminumfrage ist bereits abgeschlossen."))
+    if not may_answer(user, poll.meeting):
+        raise ValidationError(_("Sie sind zu dieser Terminumfrage nicht eingeladen."))
+    option_ids = set(poll.options.values_list("pk", flat=True))
+    if set(answers) != option_ids or not set(answers.values()) <= set(PollAnswer.Answer.values):
+        raise ValidationError(_("Bitte beantworten Sie jeden Terminvorschlag."))
+    PollAnswer.objects.bulk_create(
+        [PollAnswer(option_id=pk, user=user, answer=answer) for pk, answer in answers.items()],
+        update_conflicts=True,
+        unique_fields=["option", "user"],
+        update_fields=["answer"],
+    )
+
+
+@transaction.atomic
+def poll_close(*, poll: DatePoll, option: PollOption, by: User) -> Meeting:
+    """Fixes the meeting on the chosen date: planned, a new calendar sequence, the invitees told."""
+    poll = DatePoll.objects.select_for_update().select_related("meeting__space").get(pk=poll.pk)
+    meeting = poll.meeting
+    _require_coordinator(by, meeting)
+    if poll.status != DatePoll.Status.OPEN:
+        raise ValidationError(_("Diese Terminumfrage ist bereits abgeschlossen."))
+    if option.poll_id != poll.pk:
+        raise ValidationError(_("Dieser Termin gehört nicht zu dieser Umfrage."))
+    poll.status = DatePoll.Status.CLOSED
+    poll.chosen_option = option
+    poll.closed_at = timezone.now()
+    poll.save(update_fields=["status", "chosen_option", "closed_at"])
+    meeting.starts_at, meeting.ends_at = option.starts_at, option.ends_at
+    meeting.status = Meeting.Status.PLANNED
+    meeting.sequence += 1
+    meeting.save(update_fields=["starts_at", "ends_at", "status", "sequence", "updated_at"])
+    _notify(Kind.POLL_CLOSED, meeting=meeting, by=by, url=meeting.get_absolute_url())
+    return meeting
+
+
+def poll_url(meeting: Meeting) -> str:
+    return reverse("meetings:poll_detail", kwargs={"pk": meeting.pk})
+
+
+# --- Reads ------------------------------------------------------------------
+
+
+@dataclass
+class OptionResult:
+    option: PollOption
+    yes: int
+    maybe: int
+    no: int
+    chosen: bool
+
+
+@dataclass
+class PersonRow:
+    name: str
+    answers: list[PollAnswer.Answer | None]
+
+
+@dataclass
+class PollResults:
+    poll: DatePoll
+    options: list[OptionResult]
+    people: list[PersonRow]
+    own: dict[int, str]
+
+
+def poll_results(*, poll: DatePoll, user) -> PollResults:
+    """Counts per date and who answered what, in two queries whatever the number of answers."""
+    options = list(
+        poll.options.prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=PollAnswer.objects.select_related("user").order_by("user__name", "pk"),
+            )
+        )
+    )
+    rows: dict[int, PersonRow] = {}
+    own: dict[int, str] = {}
+    for index, option in enumerate(options):
+        for answer in option.answers.all():
+            row = rows.setdefault(answer.user_id, PersonRow(answer.user.name, [None] * len(options)))
+            row.answers[index] = PollAnswer.Answer(answer.answer)
+            if answer.user_id == user.pk:
+                own[option.pk] = answer.answer
+    results = []
+    for option in options:
+        given = [answer.answer for answer in option.answers.all()]
+        results.append(
+            OptionResult(
+                option=option,
+                yes=given.count(PollAnswer.Answer.YES),
+                maybe=given.count(PollAnswer.Answer.IF_NEED_BE),
+                no=given.count(PollAnswer.Answer.NO),
+                chosen=option.pk == poll.chosen_option_id,
+            )
+        )
+    return PollResults(
+        poll=poll, options=results, people=sorted(rows.values(), key=lambda r: r.name), own=own
+    )

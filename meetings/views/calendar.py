@@ -1,0 +1,185 @@
+"""Views of the calendar, the date polls and the registrations: thin, every meeting through groups.access."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups import access
+from groups.views import anonymous_to_login
+from meetings import calendar, polls, registrations
+from meetings.forms_calendar import PollCloseForm, PollOptionFormSet, poll_panel
+from meetings.models import DatePoll, Meeting, Registration
+
+
+def _meeting_or_404(request, pk: int) -> Meeting:
+    return access.get_visible_or_404(Meeting.objects.select_related("space"), request.user, pk=pk)
+
+
+def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
+    meeting = _meeting_or_404(request, pk)
+    if not access.can_coordinate(request.user, meeting.space):
+        raise Http404
+    return meeting
+
+
+def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # What a calendar shows depends on who asks: no shared cache may keep it.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+# --- Calendar ----------------------------------------------------------------
+
+
+@anonymous_to_login
+def meeting_ics(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    meetings = list(calendar.calendar_meetings(Meeting.objects.filter(pk=meeting.pk)))
+    if not meetings:
+        raise Http404
+    body = calendar.ics_for(meetings, user=request.user, name=meeting.title)
+    return _ics_response(body, filename=f"sitzung-{meeting.pk}.ics")
+
+
+def calendar_month(request):
+    first = calendar.parse_month(request.GET.get("month"))
+    month = calendar.month_view(user=request.user, first=first)
+    return render(request, "meetings/calendar_month.html", {"month": month})
+
+
+@login_required
+def calendar_subscribe(request):
+    if request.method == "POST":
+        calendar.feed_token_renew(user=request.user)
+        messages.success(
+            request, _("Die neue Adresse gilt ab sofort; die bisherige funktioniert nicht mehr.")
+        )
+        return redirect("meetings:calendar_subscribe")
+    token = calendar.feed_token_for(user=request.user)
+    feed_url = settings.SITE_URL + reverse("meetings:calendar_feed", kwargs={"token": token.token})
+    return render(request, "meetings/calendar_subscribe.html", {"feed_url": feed_url, "token": token})
+
+
+def calendar_feed(request, token: str):
+    """No login: the secret in the address stands for the person, and only what they may see now."""
+    user = calendar.feed_owner(token)
+    if user is None:
+        raise Http404
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        body = calendar.ics_for(calendar.feed_meetings(user=user), user=user, name=_("Fachgruppe Handwerk"))
+    return _ics_response(body, filename="fachgruppe-handwerk.ics")
+
+
+# --- Date polls -------------------------------------------------------------
+
+
+@anonymous_to_login
+def poll_create(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    if DatePoll.objects.filter(meeting=meeting).exists():
+        return redirect("meetings:poll_detail", pk=meeting.pk)
+    formset = PollOptionFormSet(request.POST or None, prefix="options")
+    refused = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            polls.poll_open(meeting=meeting, by=request.user, options=formset.periods())
+        except ValidationError as error:
+            refused = error.messages
+        else:
+            messages.success(
+                request, _("Die Terminumfrage ist eröffnet; die Eingeladenen werden benachrichtigt.")
+            )
+            return redirect("meetings:poll_detail", pk=meeting.pk)
+    return render(
+        request, "meetings/poll_form.html", {"meeting": meeting, "formset": formset, "refused": refused}
+    )
+
+
+@anonymous_to_login
+def poll_detail(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    get_object_or_404(DatePoll, meeting=meeting)
+    panel = poll_panel(
+        meeting=meeting,
+        user=request.user,
+        can_coordinate=access.can_coordinate(request.user, meeting.space),
+        data=request.POST if request.method == "POST" else None,
+    )
+    if request.method == "POST":
+        if panel.answer_form is None:
+            raise Http404
+        if panel.answer_form.is_valid():
+            try:
+                polls.poll_answer(poll=panel.poll, user=request.user, answers=panel.answer_form.answers())
+            except ValidationError as error:
+                panel.answer_form.add_error(None, error)
+            else:
+                messages.success(request, _("Vielen Dank, Ihre Antworten sind gespeichert."))
+                return redirect("meetings:poll_detail", pk=meeting.pk)
+    return render(request, "meetings/poll_detail.html", {"meeting": meeting, "panel": panel})
+
+
+@anonymous_to_login
+@require_POST
+def poll_close(request, pk: int):
+    meeting = _coordinated_meeting_or_404(request, pk)
+    poll = get_object_or_404(DatePoll, meeting=meeting)
+    form = PollCloseForm(request.POST, poll=poll)
+    if not form.is_valid():
+        messages.error(request, form.errors["option"][0])
+        return redirect("meetings:poll_detail", pk=meeting.pk)
+    try:
+        polls.poll_close(poll=poll, option=form.cleaned_data["option"], by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("meetings:poll_detail", pk=meeting.pk)
+    messages.success(request, _("Der Termin steht fest; die Eingeladenen werden benachrichtigt."))
+    return redirect(meeting)
+
+
+# --- Registrations ----------------------------------------------------------
+
+
+@anonymous_to_login
+@require_POST
+def registration_create(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    try:
+        registration = registrations.registration_register(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if registration.status == Registration.Status.CONFIRMED:
+            messages.success(request, _("Sie sind angemeldet."))
+        else:
+            messages.info(request, _("Alle Plätze sind vergeben; Sie stehen auf der Warteliste."))
+    return redirect(meeting)
+
+
+@anonymous_to_login
+@require_POST
+def registration_cancel(request, pk: int):
+    meeting = _meeting_or_404(request, pk)
+    registration = Registration.objects.filter(
+        meeting=meeting, user=request.user, status__in=registrations.ACTIVE
+    ).first()
+    if registration is None:
+        messages.error(request, _("Sie sind für diesen Termin nicht angemeldet."))
+        return redirect(meeting)
+    try:
+        registrations.registration_cancel(registration=registration, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Ihre Anmeldung ist storniert."))
+    return redirect(meeting)

@@ -1,0 +1,218 @@
+"""The calendar: one meeting as iCalendar, the personal feed, the month view."""
+
+import datetime
+
+import pytest
+from icalendar import Calendar
+
+from groups.models import Membership
+from meetings import calendar
+from meetings.models import CalendarToken, Meeting
+from tests.factories.meetings import AgendaItemFactory, MeetingFactory, TentativeMeetingFactory
+from tests.querycount import assert_constant_queries
+
+BERLIN = calendar.BERLIN
+
+
+def _parse(response) -> Calendar:
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def _events(response) -> dict[str, object]:
+    return {str(event["SUMMARY"]): event for event in _parse(response).events}
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=BERLIN)
+
+
+def _feed_url(user) -> str:
+    return f"/meetings/feed/{calendar.feed_token_for(user=user).token}.ics"
+
+
+def test_meeting_ics_has_a_stable_uid_berlin_time_and_a_timezone(client, fachgruppe, partner):
+    meeting = MeetingFactory(
+        space=fachgruppe, title="Fachgruppentreffen Juni", starts_at=_at(datetime.date(2026, 6, 28), 15)
+    )
+    client.force_login(partner)
+
+    cal = _parse(client.get(f"/meetings/{meeting.pk}/ics/"))
+
+    [event] = cal.events
+    assert str(event["UID"]) == f"meeting-{meeting.pk}@testserver"
+    assert event.start == datetime.datetime(2026, 6, 28, 15, 0, tzinfo=BERLIN)
+    assert event["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert event.end == datetime.datetime(2026, 6, 28, 17, 0, tzinfo=BERLIN)
+    assert [tz.tz_name for tz in cal.timezones] == ["Europe/Berlin"]
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["URL"]) == f"http://testserver/meetings/{meeting.pk}/"
+
+
+def test_a_changed_meeting_keeps_its_uid_with_a_higher_sequence(client, fachgruppe, partner):
+    meeting = MeetingFactory(space=fachgruppe)
+    client.force_login(partner)
+    before = _parse(client.get(f"/meetings/{meeting.pk}/ics/")).events[0]
+
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=meeting.sequence + 1, place="Handwerkskammer")
+    after = _parse(client.get(f"/meetings/{meeting.pk}/ics/")).events[0]
+
+    assert str(after["UID"]) == str(before["UID"])
+    assert int(after["SEQUENCE"]) == int(before["SEQUENCE"]) + 1
+    assert str(after["LOCATION"]).startswith("Handwerkskammer")
+
+
+def test_a_cancelled_meeting_is_cancelled_in_the_calendar(client, fachgruppe, partner):
+    meeting = MeetingFactory(space=fachgruppe, status=Meeting.Status.CANCELLED)
+    client.force_login(partner)
+
+    event = _parse(client.get(f"/meetings/{meeting.pk}/ics/")).events[0]
+
+    assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_description_lists_the_published_agenda_and_the_meeting_address(client, fachgruppe, partner):
+    meeting = MeetingFactory(space=fachgruppe, agenda_published_at=datetime.datetime.now(tz=BERLIN))
+    AgendaItemFactory(meeting=meeting, title="Begrüßung")
+    AgendaItemFactory(meeting=meeting, title="Ziele der Fachgruppe")
+    client.force_login(partner)
+
+    description = str(_parse(client.get(f"/meetings/{meeting.pk}/ics/")).events[0]["DESCRIPTION"])
+
+    assert "1. Begrüßung\n2. Ziele der Fachgruppe" in description
+    assert f"http://testserver/meetings/{meeting.pk}/" in description
+
+
+def test_video_link_is_in_the_ics_for_members_but_not_for_the_public(client, fachgruppe, partner):
+    meeting = MeetingFactory(space=fachgruppe, audience=None, video_url="https://meet.example.org/geheim")
+
+    public = _parse(client.get(f"/meetings/{meeting.pk}/ics/")).events[0]
+    client.force_login(partner)
+    member = _parse(client.get(f"/meetings/{meeting.pk}/ics/")).events[0]
+
+    assert "geheim" not in public.to_ical().decode()
+    assert "https://meet.example.org/geheim" in str(member["LOCATION"])
+
+
+def test_tentative_meeting_without_a_date_has_no_calendar_entry(client, fachgruppe, partner):
+    meeting = TentativeMeetingFactory(space=fachgruppe)
+    client.force_login(partner)
+
+    assert client.get(f"/meetings/{meeting.pk}/ics/").status_code == 404
+
+
+def test_partner_cannot_download_an_inner_meeting(client, inner, partner):
+    meeting = MeetingFactory(space=inner)
+    client.force_login(partner)
+
+    assert client.get(f"/meetings/{meeting.pk}/ics/").status_code == 404
+
+
+def test_feed_needs_no_login_and_holds_only_what_the_person_may_see(client, fachgruppe, inner, partner):
+    MeetingFactory(space=fachgruppe, title="Fachgruppentreffen")
+    MeetingFactory(space=inner, title="Innerer Kreis")
+    MeetingFactory(space=fachgruppe, audience=None, title="Öffentliche Schulung")
+    TentativeMeetingFactory(space=fachgruppe, title="Irgendwann im Herbst")
+
+    response = client.get(_feed_url(partner))
+
+    assert set(_events(response)) == {"Fachgruppentreffen", "Öffentliche Schulung"}
+    assert response["Cache-Control"] in {"private, no-store", "no-store, private"}
+
+
+def test_tentative_meeting_with_a_date_is_tentative_in_the_feed(client, fachgruppe, partner):
+    TentativeMeetingFactory(
+        space=fachgruppe, title="Vielleicht", starts_at=_at(datetime.date(2026, 10, 6), 10)
+    )
+
+    event = _events(client.get(_feed_url(partner)))["Vielleicht"]
+
+    assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_leaving_a_space_removes_its_meetings_from_the_feed_at_once(client, fachgruppe, inner, inner_member):
+    MeetingFactory(space=inner, title="Innerer Kreis")
+    url = _feed_url(inner_member)
+    assert "Innerer Kreis" in _events(client.get(url))
+
+    Membership.objects.filter(user=inner_member, space=inner).delete()
+
+    assert "Innerer Kreis" not in _events(client.get(url))
+
+
+def test_a_new_feed_address_revokes_the_old_one(client, partner):
+    old_url = _feed_url(partner)
+    client.force_login(partner)
+
+    response = client.post("/meetings/calendar/subscribe/", follow=True)
+
+    new_url = _feed_url(partner)
+    assert new_url != old_url
+    assert new_url in response.content.decode()
+    client.logout()
+    assert client.get(old_url).status_code == 404
+    assert client.get(new_url).status_code == 200
+
+
+def test_unknown_feed_token_is_not_found(client, db):
+    assert client.get("/meetings/feed/nichts-dergleichen.ics").status_code == 404
+
+
+def test_subscribe_page_shows_the_personal_address(client, partner):
+    client.force_login(partner)
+
+    response = client.get("/meetings/calendar/subscribe/")
+
+    token = CalendarToken.objects.get(user=partner).token
+    assert f"http://testserver/meetings/feed/{token}.ics" in response.content.decode()
+
+
+def test_month_view_shows_only_visible_meetings_on_their_day(client, fachgruppe, inner, partner):
+    MeetingFactory(
+        space=fachgruppe, title="Fachgruppentreffen", starts_at=_at(datetime.date(2026, 10, 6), 15)
+    )
+    MeetingFactory(space=inner, title="Innerer Kreis", starts_at=_at(datetime.date(2026, 10, 7), 15))
+    MeetingFactory(space=fachgruppe, title="Im November", starts_at=_at(datetime.date(2026, 11, 20), 15))
+    client.force_login(partner)
+
+    response = client.get("/meetings/calendar/?month=2026-10")
+
+    month = response.context["month"]
+    shown = {
+        day.date: [m.title for m in day.meetings] for week in month.weeks for day in week if day.meetings
+    }
+    assert shown == {datetime.date(2026, 10, 6): ["Fachgruppentreffen"]}
+    assert [day.date.weekday() for day in month.weeks[0]] == [0, 1, 2, 3, 4, 5, 6]
+    content = response.content.decode()
+    assert "Innerer Kreis" not in content
+    assert "?month=2026-11" in content
+    assert "?month=2026-09" in content
+
+
+def test_month_view_with_a_bad_month_shows_the_current_one(client, db):
+    response = client.get("/meetings/calendar/?month=Oktober")
+
+    assert response.status_code == 200
+    assert response.context["month"].first == calendar.parse_month(None)
+
+
+def test_month_view_queries_do_not_grow_with_meetings(client, fachgruppe, partner):
+    client.force_login(partner)
+    day = datetime.date(2026, 10, 1)
+
+    def grow():
+        MeetingFactory(
+            space=fachgruppe, starts_at=_at(day + datetime.timedelta(days=Meeting.objects.count()), 9)
+        )
+
+    assert_constant_queries(client, "/meetings/calendar/?month=2026-10", grow=grow)
+
+
+@pytest.mark.parametrize("month", ["2026-10", "2026-12"])
+def test_month_navigation_crosses_years(month):
+    first = calendar.parse_month(month)
+    month_ = calendar.Month(first=first, weeks=[])
+
+    assert month_.next.day == 1
+    assert month_.previous.day == 1
+    assert (month_.next - first).days in {30, 31}
