@@ -155,6 +155,20 @@ def test_an_unverified_address_cannot_register_from_outside(fachgruppe, outsider
     assert not registrations.may_register(outsider, training)
 
 
+def test_inner_training_shared_with_the_fachgruppe_opens_to_its_partners_only_when_marked(
+    fachgruppe, inner, partner
+):
+    training = MeetingFactory(space=inner, audience=fachgruppe, capacity=10, registration_open=True)
+
+    with pytest.raises(ValidationError, match="keine Anmeldung möglich"):
+        registrations.registration_register(meeting=training, user=partner)
+    Meeting.objects.filter(pk=training.pk).update(open_to_partners=True)
+    training.refresh_from_db()
+    registrations.registration_register(meeting=training, user=partner)
+
+    assert _statuses(training) == {partner.pk: "confirmed"}
+
+
 def test_partner_never_sees_or_registers_for_an_inner_training(client, inner, partner):
     training = MeetingFactory(space=inner, capacity=10, registration_open=True, open_to_partners=True)
     client.force_login(partner)
