@@ -37,4 +37,8 @@ app.conf.beat_schedule = {
         "task": "groups.forget_unconfirmed_subscribers",
         "schedule": crontab(hour=3, minute=41),
     },
+    "meetings.remind_action_items": {
+        "task": "meetings.remind_action_items",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from groups import information, questions, services
 from groups.models import Invitation, JoinRequest, Subscriber
+from meetings import minutes
 from meetings.models import CalendarToken, DatePoll, PollOption
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
@@ -182,6 +183,27 @@ def cases(world) -> dict[str, Case]:
             {**INNER_RING, "inner_member": REDIRECT, "coordinator": REDIRECT, "staff": REDIRECT},
             "post",
         ),
+        "meetings:minutes_edit": Case(
+            f"/meetings/{world['minutes_meeting'].pk}/minutes/", INNER_COORDINATION
+        ),
+        # Already published: coordinators are sent back with a message, everyone else finds nothing.
+        "meetings:minutes_publish": Case(
+            f"/meetings/{world['minutes_meeting'].pk}/minutes/publish/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "meetings:minutes_history": Case(
+            f"/meetings/{world['minutes_meeting'].pk}/minutes/history/", INNER_RING
+        ),
+        "meetings:minutes_pdf": Case(f"/meetings/{world['minutes_meeting'].pk}/minutes.pdf", INNER_RING),
+        "meetings:tasks": Case("/meetings/tasks/", SIGNED_IN),
+        # The inner member is the assignee; coordinators of the home space may change it too.
+        "meetings:task_status": Case(
+            f"/meetings/tasks/{world['action_item'].pk}/status/",
+            {**INNER_COORDINATION, "inner_member": REDIRECT, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+            {"status": "in_progress"},
+        ),
         "notifications:list": Case("/notifications/", SIGNED_IN),
         "notifications:unread_badge": Case("/notifications/count/", SIGNED_IN),
         "notifications:mark_read": Case(
@@ -256,12 +278,19 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
     meeting = MeetingFactory(space=inner)
     ParticipantFactory(meeting=meeting, user=inner_member)
     poll = DatePoll.objects.create(meeting=TentativeMeetingFactory(space=inner))
+    minutes_meeting = MeetingFactory(space=inner)
+    action_item = minutes.action_item_add(
+        meeting=minutes_meeting, by=coordinator, title="Vertrauliche Aufgabe", assignees=[inner_member]
+    )
+    minutes.minutes_publish(meeting=minutes_meeting, by=coordinator)
     PollOption.objects.create(poll=poll, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
     return {
         "tentative_meeting": TentativeMeetingFactory(space=inner),
         "poll": poll,
         "calendar_token": CalendarToken.objects.create(user=inner_member).token,
         "meeting": meeting,
+        "minutes_meeting": minutes_meeting,
+        "action_item": action_item,
         "agenda_item": AgendaItemFactory(meeting=meeting),
         "spare_agenda_item": AgendaItemFactory(meeting=meeting),
         "fachgruppe": fachgruppe,

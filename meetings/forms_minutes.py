@@ -1,0 +1,56 @@
+"""Forms of the minutes: they only validate; meetings.minutes does the change."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import ActionItem, AgendaItem
+
+
+class IntroductionForm(forms.Form):
+    introduction = forms.CharField(
+        label=_("Einleitung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Markdown"),
+    )
+
+
+class DiscussionForm(forms.Form):
+    discussion = forms.CharField(
+        label=_("Diskussion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown"),
+    )
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Beschluss"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("Was"), max_length=300)
+    agenda_item = forms.ModelChoiceField(
+        label=_("Zu Tagesordnungspunkt"), queryset=AgendaItem.objects.none(), required=False
+    )
+    assignees = forms.ModelMultipleChoiceField(
+        label=_("Wer"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_assignees = forms.CharField(
+        label=_("Weitere Verantwortliche"),
+        max_length=300,
+        required=False,
+        help_text=_("Namen von Gästen ohne Konto, durch Komma getrennt."),
+    )
+    due_date = forms.DateField(
+        label=_("Bis wann"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, meeting, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("position", "pk")
+        self.fields["assignees"].queryset = people
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)

@@ -1,0 +1,514 @@
+"""The minutes (Protokoll) of a meeting: reads and writes of the record, its decisions and action items.
+
+A draft is for the coordinators of the meeting's home space; publishing shows
+it to everyone who may see the meeting. Changes to published minutes first
+keep the record as it was (MinutesRevision). An action item's status is the
+living state of the work, not part of the record's wording, so changing it
+keeps no revision.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from groups import access
+from groups.models import User
+from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision, Participant
+from portal.notifications.events import record
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event
+
+DUE_SOON = datetime.timedelta(days=3)
+
+
+# --- Reads ---------------------------------------------------------------
+
+
+@dataclass
+class ItemRecord:
+    item: AgendaItem
+    decisions: list[Decision]
+    action_items: list[ActionItem] = field(default_factory=list)
+
+
+@dataclass
+class MinutesRecord:
+    """Everything a page or the PDF shows of the minutes, loaded in a fixed number of queries."""
+
+    meeting: Meeting
+    minutes: Minutes
+    items: list[ItemRecord]
+    action_items: list[ActionItem]
+    participants: list[Participant]
+    next_meetings: list[Meeting]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.minutes.status == Minutes.Status.DRAFT
+
+    @property
+    def attendees(self) -> list[Participant]:
+        """Who took part (as recorded, or as they answered), then who excused themselves."""
+        present = [
+            person
+            for person in self.participants
+            if person.attended
+            or (
+                person.attended is None
+                and person.response in (Participant.Response.ACCEPTED, Participant.Response.INVITED)
+            )
+        ]
+        excused = [person for person in self.participants if person.response == Participant.Response.EXCUSED]
+        return present + [person for person in excused if person not in present]
+
+
+def _action_items() -> QuerySet[ActionItem]:
+    return ActionItem.objects.prefetch_related(
+        Prefetch("assignees", queryset=User.objects.order_by("name"))
+    ).order_by("due_date", "pk")
+
+
+def minutes_record(*, user, meeting: Meeting, coordinator: bool | None = None) -> MinutesRecord | None:
+    """The minutes of a meeting the person may already see; None when there are none for them."""
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("published_by").first()
+    if minutes is None:
+        return None
+    if minutes.status == Minutes.Status.DRAFT:
+        if coordinator is None:
+            coordinator = access.can_coordinate(user, meeting.space)
+        if not coordinator:
+            return None
+    items = list(
+        meeting.agenda_items.order_by("position", "pk").prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk"))
+        )
+    )
+    records = {item.pk: ItemRecord(item=item, decisions=list(item.decisions.all())) for item in items}
+    action_items = list(_action_items().filter(meeting=meeting))
+    for action_item in action_items:
+        if action_item.agenda_item_id in records:
+            records[action_item.agenda_item_id].action_items.append(action_item)
+    return MinutesRecord(
+        meeting=meeting,
+        minutes=minutes,
+        items=list(records.values()),
+        action_items=action_items,
+        participants=list(meeting.participants.select_related("user").order_by("name", "user__name", "pk")),
+        next_meetings=next_meetings(user=user, meeting=meeting),
+    )
+
+
+def next_meetings(*, user, meeting: Meeting) -> list[Meeting]:
+    """The follow-up meeting when one is linked, otherwise the space's later meetings the person may see."""
+    later = access.visible_items(Meeting.objects.exclude(status=Meeting.Status.CANCELLED), user)
+    if meeting.next_meeting_id:
+        return list(later.filter(pk=meeting.next_meeting_id))
+    after = Q(status=Meeting.Status.TENTATIVE, starts_at__isnull=True)
+    if meeting.starts_at:
+        after |= Q(starts_at__gt=meeting.starts_at)
+    return list(
+        later.filter(after, space_id=meeting.space_id).exclude(pk=meeting.pk).order_by("starts_at")[:3]
+    )
+
+
+def visible_meeting_or_404(*, user, pk: int) -> Meeting:
+    return access.get_visible_or_404(
+        Meeting.objects.select_related("space", "audience", "next_meeting"), user, pk=pk
+    )
+
+
+def revisions(*, minutes: Minutes) -> QuerySet[MinutesRevision]:
+    return minutes.revisions.select_related("changed_by")
+
+
+def my_action_items(user) -> QuerySet[ActionItem]:
+    """The person's action items from published minutes of meetings they may still see; open ones first."""
+    if not user.is_authenticated:
+        return ActionItem.objects.none()
+    meetings = access.visible_items(Meeting.objects.all(), user).filter(
+        minutes__status=Minutes.Status.PUBLISHED
+    )
+    return (
+        _action_items()
+        .filter(assignees=user, meeting__in=meetings)
+        .select_related("meeting", "agenda_item")
+        .order_by("status", "due_date", "pk")
+    )
+
+
+def can_change_status(user, action_item: ActionItem) -> bool:
+    if not access.can_view(user, action_item.meeting):
+        return False
+    if action_item.assignees.filter(pk=user.pk).exists():
+        return Minutes.objects.filter(meeting=action_item.meeting, status=Minutes.Status.PUBLISHED).exists()
+    return access.can_coordinate(user, action_item.meeting.space)
+
+
+# --- Writes --------------------------------------------------------------
+
+
+def _require_coordinator(user: User, meeting: Meeting) -> None:
+    if not access.can_coordinate(user, meeting.space):
+        raise PermissionDenied
+
+
+def _editable_minutes(*, meeting: Meeting, by: User) -> Minutes:
+    """The minutes to change, a new draft on the first edit; published ones keep a revision first."""
+    _require_coordinator(by, meeting)
+    minutes, _created = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
+    if minutes.status == Minutes.Status.PUBLISHED:
+        MinutesRevision.objects.create(minutes=minutes, snapshot=snapshot(minutes), changed_by=by)
+    return minutes
+
+
+def snapshot(minutes: Minutes) -> dict:
+    """The record's wording as JSON: introduction, per item the discussion and decisions, the action items."""
+    meeting = minutes.meeting
+    items = meeting.agenda_items.order_by("position", "pk").prefetch_related(
+        Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk"))
+    )
+    return {
+        "introduction": minutes.introduction,
+        "items": [
+            {
+                "position": item.position,
+                "title": item.title,
+                "discussion": item.discussion,
+                "decisions": [decision.text for decision in item.decisions.all()],
+            }
+            for item in items
+        ],
+        "action_items": [
+            {
+                "title": action_item.title,
+                "assignees": assignee_names(action_item),
+                "due_date": action_item.due_date.isoformat() if action_item.due_date else None,
+                "status": action_item.status,
+            }
+            for action_item in _action_items().filter(meeting=meeting)
+        ],
+    }
+
+
+def assignee_names(action_item: ActionItem) -> str:
+    names = [person.name for person in action_item.assignees.all()]
+    if action_item.other_assignees:
+        names.append(action_item.other_assignees)
+    return ", ".join(names)
+
+
+def assignable_people(meeting: Meeting) -> QuerySet[User]:
+    """Accounts that can take on an action item: the meeting's participants and the home space's ring."""
+    ids = access.audience_member_ids(meeting.space) | set(
+        meeting.participants.filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("name")
+
+
+@transaction.atomic
+def minutes_edit(*, meeting: Meeting, by: User, introduction: str) -> Minutes:
+    minutes = _editable_minutes(meeting=meeting, by=by)
+    minutes.introduction = introduction.strip()
+    minutes.save(update_fields=["introduction", "updated_at"])
+    return minutes
+
+
+@transaction.atomic
+def agenda_item_discussion_edit(*, agenda_item: AgendaItem, by: User, discussion: str) -> AgendaItem:
+    _editable_minutes(meeting=agenda_item.meeting, by=by)
+    agenda_item.discussion = discussion.strip()
+    agenda_item.save(update_fields=["discussion"])
+    return agenda_item
+
+
+def _decision_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Bitte geben Sie den Wortlaut des Beschlusses ein."))
+    return text
+
+
+@transaction.atomic
+def decision_add(*, agenda_item: AgendaItem, by: User, text: str) -> Decision:
+    text = _decision_text(text)
+    _editable_minutes(meeting=agenda_item.meeting, by=by)
+    return Decision.objects.create(
+        agenda_item=agenda_item, text=text, position=agenda_item.decisions.count() + 1
+    )
+
+
+@transaction.atomic
+def decision_edit(*, decision: Decision, by: User, text: str) -> Decision:
+    text = _decision_text(text)
+    _editable_minutes(meeting=decision.agenda_item.meeting, by=by)
+    decision.text = text
+    decision.save(update_fields=["text"])
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, by: User) -> None:
+    _editable_minutes(meeting=decision.agenda_item.meeting, by=by)
+    decision.delete()
+
+
+def _validated_assignment(
+    *, meeting: Meeting, title: str, agenda_item: AgendaItem | None, assignees, other_assignees: str
+) -> tuple[str, list[User], str]:
+    title, other_assignees = title.strip(), other_assignees.strip()
+    if not title:
+        raise ValidationError(_("Bitte beschreiben Sie die Aufgabe."))
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("Der Tagesordnungspunkt gehört nicht zu dieser Sitzung."))
+    assignees = list(assignees)
+    allowed = set(assignable_people(meeting).values_list("pk", flat=True))
+    if any(person.pk not in allowed for person in assignees):
+        raise ValidationError(
+            _(
+                "Aufgaben können nur Teilnehmende oder Mitglieder des Raums übernehmen; "
+                "andere bitte als Namen eintragen."
+            )
+        )
+    if not assignees and not other_assignees:
+        raise ValidationError(_("Bitte geben Sie an, wer die Aufgabe übernimmt."))
+    return title, assignees, other_assignees
+
+
+@transaction.atomic
+def action_item_add(
+    *,
+    meeting: Meeting,
+    by: User,
+    title: str,
+    agenda_item: AgendaItem | None = None,
+    assignees=(),
+    other_assignees: str = "",
+    due_date: datetime.date | None = None,
+) -> ActionItem:
+    title, assignees, other_assignees = _validated_assignment(
+        meeting=meeting,
+        title=title,
+        agenda_item=agenda_item,
+        assignees=assignees,
+        other_assignees=other_assignees,
+    )
+    minutes = _editable_minutes(meeting=meeting, by=by)
+    action_item = ActionItem.objects.create(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title,
+        other_assignees=other_assignees,
+        due_date=due_date,
+    )
+    action_item.assignees.set(assignees)
+    if minutes.status == Minutes.Status.PUBLISHED:
+        _assigned(action_item, people=assignees, by=by)
+    return action_item
+
+
+@transaction.atomic
+def action_item_edit(
+    *,
+    action_item: ActionItem,
+    by: User,
+    title: str,
+    agenda_item: AgendaItem | None = None,
+    assignees=(),
+    other_assignees: str = "",
+    due_date: datetime.date | None = None,
+) -> ActionItem:
+    meeting = action_item.meeting
+    title, assignees, other_assignees = _validated_assignment(
+        meeting=meeting,
+        title=title,
+        agenda_item=agenda_item,
+        assignees=assignees,
+        other_assignees=other_assignees,
+    )
+    minutes = _editable_minutes(meeting=meeting, by=by)
+    before = set(action_item.assignees.values_list("pk", flat=True))
+    if action_item.due_date != due_date:
+        action_item.reminded_due_at = action_item.reminded_overdue_at = None
+    action_item.title, action_item.agenda_item = title, agenda_item
+    action_item.other_assignees, action_item.due_date = other_assignees, due_date
+    action_item.save()
+    action_item.assignees.set(assignees)
+    if minutes.status == Minutes.Status.PUBLISHED:
+        _assigned(action_item, people=[person for person in assignees if person.pk not in before], by=by)
+    return action_item
+
+
+def _require_status_changer(action_item: ActionItem, by: User) -> None:
+    if not can_change_status(by, action_item):
+        raise PermissionDenied
+
+
+def _set_status(action_item: ActionItem, status: str) -> ActionItem:
+    action_item.status = status
+    action_item.done_at = timezone.now() if status == ActionItem.Status.DONE else None
+    action_item.save(update_fields=["status", "done_at"])
+    return action_item
+
+
+@transaction.atomic
+def action_item_start(*, action_item: ActionItem, by: User) -> ActionItem:
+    _require_status_changer(action_item, by)
+    if action_item.status != ActionItem.Status.OPEN:
+        raise ValidationError(_("Nur eine offene Aufgabe kann begonnen werden."))
+    return _set_status(action_item, ActionItem.Status.IN_PROGRESS)
+
+
+@transaction.atomic
+def action_item_finish(*, action_item: ActionItem, by: User) -> ActionItem:
+    _require_status_changer(action_item, by)
+    if action_item.status == ActionItem.Status.DONE:
+        raise ValidationError(_("Die Aufgabe ist bereits erledigt."))
+    return _set_status(action_item, ActionItem.Status.DONE)
+
+
+@transaction.atomic
+def action_item_reopen(*, action_item: ActionItem, by: User) -> ActionItem:
+    _require_status_changer(action_item, by)
+    if action_item.status == ActionItem.Status.OPEN:
+        raise ValidationError(_("Die Aufgabe ist bereits offen."))
+    return _set_status(action_item, ActionItem.Status.OPEN)
+
+
+STATUS_TRANSITIONS = {
+    ActionItem.Status.IN_PROGRESS: action_item_start,
+    ActionItem.Status.DONE: action_item_finish,
+    ActionItem.Status.OPEN: action_item_reopen,
+}
+
+
+@transaction.atomic
+def minutes_publish(*, meeting: Meeting, by: User) -> Minutes:
+    """Draft → published: the meeting's ring and its participants are told, assignees get their tasks."""
+    _require_coordinator(by, meeting)
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None:
+        raise ValidationError(_("Es gibt noch kein Protokoll zum Veröffentlichen."))
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError(_("Das Protokoll ist bereits veröffentlicht."))
+    minutes.status, minutes.published_at, minutes.published_by = Minutes.Status.PUBLISHED, timezone.now(), by
+    minutes.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    _published(meeting, by=by)
+    for action_item in _action_items().filter(meeting=meeting):
+        _assigned(action_item, people=list(action_item.assignees.all()), by=by)
+    return minutes
+
+
+# --- Events ----------------------------------------------------------------
+
+
+def _meeting_data(meeting: Meeting, **extra) -> dict:
+    return {"title": meeting.title, "space": meeting.space.name, "url": meeting.get_absolute_url(), **extra}
+
+
+def _published(meeting: Meeting, *, by: User) -> None:
+    ring = meeting.audience or meeting.space
+    data = _meeting_data(meeting, actor=by.name, url=f"{meeting.get_absolute_url()}#protokoll")
+    record(
+        kind=Kind.MINUTES_PUBLISHED,
+        audience=Event.Audience.RING,
+        space=meeting.space,
+        ring=ring,
+        actor=by,
+        subject=meeting,
+        data=data,
+    )
+    outside = (
+        User.objects.filter(participations__meeting=meeting, is_active=True)
+        .exclude(pk__in=access.audience_member_ids(ring))
+        .distinct()
+    )
+    if outside:
+        record(
+            kind=Kind.MINUTES_PUBLISHED,
+            audience=Event.Audience.PEOPLE,
+            space=meeting.space,
+            actor=by,
+            recipients=list(outside),
+            subject=meeting,
+            data=data,
+        )
+
+
+def _action_item_data(action_item: ActionItem, **extra) -> dict:
+    meeting = action_item.meeting
+    due = date_format(action_item.due_date, "SHORT_DATE_FORMAT") if action_item.due_date else ""
+    return {
+        "title": action_item.title,
+        "space": meeting.space.name,
+        "meeting": meeting.title,
+        "due": due,
+        "excerpt": _("Aus der Sitzung „%(meeting)s“.") % {"meeting": meeting.title},
+        "url": reverse("meetings:tasks"),
+        **extra,
+    }
+
+
+def _assigned(action_item: ActionItem, *, people: list[User], by: User) -> None:
+    people = [person for person in people if person.pk != by.pk]
+    if not people:
+        return
+    record(
+        kind=Kind.ACTION_ITEM_ASSIGNED,
+        audience=Event.Audience.PEOPLE,
+        space=action_item.meeting.space,
+        actor=by,
+        recipients=people,
+        subject=action_item.meeting,
+        data=_action_item_data(action_item, actor=by.name),
+    )
+
+
+def _open_of_published_minutes() -> QuerySet[ActionItem]:
+    return (
+        _action_items()
+        .filter(meeting__minutes__status=Minutes.Status.PUBLISHED, due_date__isnull=False)
+        .exclude(status=ActionItem.Status.DONE)
+        .select_related("meeting__space")
+    )
+
+
+@transaction.atomic
+def action_items_remind(*, today: datetime.date | None = None) -> int:
+    """Tells assignees once when an open item is due within three days, and once when it is overdue."""
+    today = today or timezone.localdate()
+    now, sent = timezone.now(), 0
+    reminders = (
+        (
+            Kind.ACTION_ITEM_DUE,
+            "reminded_due_at",
+            Q(due_date__gte=today, due_date__lte=today + DUE_SOON, reminded_due_at__isnull=True),
+        ),
+        (
+            Kind.ACTION_ITEM_OVERDUE,
+            "reminded_overdue_at",
+            Q(due_date__lt=today, reminded_overdue_at__isnull=True),
+        ),
+    )
+    for kind, stamp, due in reminders:
+        for action_item in _open_of_published_minutes().filter(due).select_for_update(of=("self",)):
+            people = list(action_item.assignees.all())
+            if people:
+                record(
+                    kind=kind,
+                    audience=Event.Audience.PEOPLE,
+                    space=action_item.meeting.space,
+                    recipients=people,
+                    subject=action_item.meeting,
+                    data=_action_item_data(action_item),
+                )
+                sent += 1
+            setattr(action_item, stamp, now)
+            action_item.save(update_fields=[stamp])
+    return sent
