@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -139,16 +139,20 @@ def my_action_items(user) -> QuerySet[ActionItem]:
         _action_items()
         .filter(assignees=user, meeting__in=meetings)
         .select_related("meeting", "agenda_item")
-        .order_by("status", "due_date", "pk")
+        .alias(
+            finished=Case(When(status=ActionItem.Status.DONE, then=Value(1)), default=Value(0)),
+        )
+        .order_by("finished", F("due_date").asc(nulls_last=True), "pk")
     )
 
 
 def can_change_status(user, action_item: ActionItem) -> bool:
     if not access.can_view(user, action_item.meeting):
         return False
-    if action_item.assignees.filter(pk=user.pk).exists():
-        return Minutes.objects.filter(meeting=action_item.meeting, status=Minutes.Status.PUBLISHED).exists()
-    return access.can_coordinate(user, action_item.meeting.space)
+    if access.can_coordinate(user, action_item.meeting.space):
+        return True
+    published = Minutes.objects.filter(meeting=action_item.meeting, status=Minutes.Status.PUBLISHED)
+    return published.exists() and action_item.assignees.filter(pk=user.pk).exists()
 
 
 # --- Writes --------------------------------------------------------------

@@ -49,6 +49,19 @@ def test_meine_aufgaben_lists_only_ones_own_items_of_published_minutes(
     assert "Aus einem Entwurf" not in html
 
 
+def test_meine_aufgaben_lists_open_items_before_finished_ones(client, meeting, coordinator, partner):
+    finished = _task(meeting, coordinator, title="Schon erledigt", assignees=[partner])
+    _task(meeting, coordinator, title="Noch offen", assignees=[partner])
+    service.action_item_finish(action_item=finished, by=coordinator)
+    service.minutes_publish(meeting=meeting, by=coordinator)
+    client.force_login(partner)
+
+    html = client.get("/meetings/tasks/").content.decode()
+
+    assert html.index("Noch offen") < html.index("Schon erledigt")
+    assert '<option value="done" selected>' in html
+
+
 def test_meine_aufgaben_hides_items_of_meetings_the_person_no_longer_sees(
     client, inner, meeting, coordinator, inner_member
 ):

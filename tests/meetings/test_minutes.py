@@ -77,6 +77,16 @@ def test_a_draft_is_absent_for_partners_and_shown_as_draft_to_coordinators(
     assert "Protokoll bearbeiten" in html
 
 
+def test_the_meeting_page_shows_the_draft_to_coordinators_only(client, meeting, draft, partner, coordinator):
+    client.force_login(partner)
+    assert "Ein Konzept wird erarbeitet." not in client.get(meeting.get_absolute_url()).content.decode()
+
+    client.force_login(coordinator)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Ein Konzept wird erarbeitet." in html
+    assert "Entwurf" in html
+
+
 def test_partners_get_404_for_the_draft_pdf_and_the_edit_page(client, meeting, draft, partner):
     client.force_login(partner)
 
