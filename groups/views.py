@@ -31,6 +31,7 @@ from groups.forms import (
     ThreadForm,
 )
 from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Profile, Space
+from meetings.selectors import upcoming_meetings
 
 
 def _space_inside_or_404(request, slug: str) -> Space:
@@ -78,7 +79,8 @@ def space_list(request):
 def space_detail(request, slug: str):
     space = get_object_or_404(Space.objects.select_related("parent"), slug=slug)
     home = selectors.space_home(user=request.user, space=space)
-    return render(request, "groups/space_detail.html", {"home": home, "space": space})
+    meetings = upcoming_meetings(user=request.user, space=space) if home.is_inside else []
+    return render(request, "groups/space_detail.html", {"home": home, "space": space, "meetings": meetings})
 
 
 @login_required

@@ -336,3 +336,16 @@ def test_an_invited_newcomer_signs_up_and_comes_back_to_the_invitation(
         inner.pk,
         fachgruppe.pk,
     }
+
+
+def test_the_space_home_lists_its_next_meetings_for_members_only(client, login, partner, fachgruppe):
+    from tests.factories.meetings import MeetingFactory
+
+    MeetingFactory(space=fachgruppe, title="Fachgruppentreffen im Dezember")
+
+    member_html = login(partner).get(f"/spaces/{fachgruppe.slug}/").content.decode()
+    client.logout()
+    anonymous_html = client.get(f"/spaces/{fachgruppe.slug}/").content.decode()
+
+    assert "Fachgruppentreffen im Dezember" in member_html
+    assert "Fachgruppentreffen im Dezember" not in anonymous_html
