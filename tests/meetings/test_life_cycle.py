@@ -1,4 +1,4 @@
-"""A coordinator runs a meeting like the seed's through the pages, from planning to the published Protokoll."""
+"""A coordinator runs a meeting like the seed's through the pages, from planning to published minutes."""
 
 import datetime
 import io
