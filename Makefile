@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $${PYENV_ROOT:-$$HOME/.pyenv}/v
 DEMO_PASSWORD ?= demo-Handwerk-2026
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help install run test test-fast lint format messages bench bench-fanout services browser-deps clean
+.PHONY: pdf-deps help install run test test-fast lint format messages bench bench-fanout services browser-deps clean
 
 help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
@@ -36,8 +36,20 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.installed
 
-run: install
+run: install pdf-deps
 	DEBUG=true DEMO_PASSWORD="$(DEMO_PASSWORD)" $(PY) manage.py run_portal
+
+# Pango and a font for weasyprint's minutes PDFs (Debian packages; installed when missing and apt is at hand).
+pdf-deps:
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; then \
+		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian packages for the minutes PDF (pango, fonts)..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+		else \
+			echo "Note: install pango (libpango-1.0-0 libpangoft2-1.0-0) for the minutes PDF."; \
+		fi; \
+	fi
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here),
 # gettext for the catalogues, pango and a font for weasyprint's PDFs.
