@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models import RingItem
 
@@ -71,7 +72,7 @@ class Meeting(RingItem):
 
     class Meta:
         verbose_name = _("Sitzung")
-        verbose_name_plural = _("Sitzungen")
+        verbose_name_plural = pgettext_lazy("meetings", "Sitzungen")
         ordering = ["starts_at", "pk"]
 
     def __str__(self) -> str:
@@ -87,7 +88,7 @@ class Participant(models.Model):
     class Response(models.TextChoices):
         INVITED = "invited", _("Eingeladen")
         ACCEPTED = "accepted", _("Zugesagt")
-        DECLINED = "declined", _("Abgesagt")
+        DECLINED = "declined", pgettext_lazy("response to an invitation", "Abgesagt")
         EXCUSED = "excused", _("Entschuldigt")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
