@@ -17,7 +17,7 @@ from portal.notifications.models import Event
 EXCERPT_LENGTH = 400
 
 
-def _excerpt(text: str) -> str:
+def excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
 
@@ -34,7 +34,7 @@ def join_requested(join_request: JoinRequest) -> None:
             "actor": join_request.user.name,
             "space": space.name,
             "title": join_request.user.organisation_name,
-            "excerpt": _excerpt(join_request.message),
+            "excerpt": excerpt(join_request.message),
             "url": reverse("groups:join_request_decide", kwargs={"slug": space.slug, "pk": join_request.pk}),
         },
     )
@@ -110,7 +110,7 @@ def _post_data(thread: Thread, post: Post) -> dict:
         "space": thread.space.name,
         "title": thread.title,
         "actor": post.author.name,
-        "excerpt": _excerpt(post.body),
+        "excerpt": excerpt(post.body),
         "url": f"{thread.get_absolute_url()}#post-{post.pk}",
     }
 

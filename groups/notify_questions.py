@@ -7,7 +7,7 @@ they may see the question, which the asker always may.
 """
 
 from groups.models import InformationPage, Question
-from groups.notify import _excerpt
+from groups.notify import excerpt
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
@@ -24,7 +24,7 @@ def question_asked(question: Question) -> None:
             "space": question.space.name,
             "title": question.title,
             "actor": question.asked_by.name,
-            "excerpt": _excerpt(question.body),
+            "excerpt": excerpt(question.body),
             "url": question.get_absolute_url(),
         },
     )
