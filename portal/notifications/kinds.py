@@ -31,6 +31,10 @@ class Kind(models.TextChoices):
     POLL_OPENED = "poll_opened", _("Terminumfrage zu einer Sitzung")
     POLL_CLOSED = "poll_closed", _("Termin einer Sitzung festgelegt")
     REGISTRATION_MOVED_UP = "registration_moved_up", _("Von der Warteliste nachgerückt")
+    MEETING_INVITED = "meeting_invited", _("Einladung zu einer Sitzung")
+    PROJECT_SUBMITTED = "project_submitted", _("Projekt zur Prüfung eingereicht")
+    PROJECT_DECIDED = "project_decided", _("Entscheidung über Ihr Projekt")
+    PROJECT_ACCEPTED = "project_accepted", _("Neues Modellprojekt im Schaufenster")
 
 
 class Channel(models.TextChoices):
@@ -55,6 +59,9 @@ PERSONAL_KINDS = {
     Kind.ACTION_ITEM_DUE,
     Kind.ACTION_ITEM_OVERDUE,
     Kind.REGISTRATION_MOVED_UP,
+    Kind.MEETING_INVITED,
+    Kind.PROJECT_SUBMITTED,
+    Kind.PROJECT_DECIDED,
 }
 
 # Channels whose mail waits for a digest, by the name of the digest.

@@ -121,6 +121,7 @@ DECISIONS = {
     "declined": translation.gettext_lazy("abgelehnt"),
     "accepted": translation.gettext_lazy("angenommen"),
     "merged": translation.gettext_lazy("mit einer anderen Frage zusammengeführt"),
+    "returned": translation.gettext_lazy("zur Überarbeitung zurückgegeben"),
 }
 
 
@@ -147,4 +148,8 @@ SUBJECTS = {
     Kind.POLL_OPENED: translation.gettext_lazy("Terminumfrage: %(title)s"),
     Kind.POLL_CLOSED: translation.gettext_lazy("Termin steht fest: %(title)s"),
     Kind.REGISTRATION_MOVED_UP: translation.gettext_lazy("Sie haben einen Platz: %(title)s"),
+    Kind.MEETING_INVITED: translation.gettext_lazy("Einladung: %(title)s"),
+    Kind.PROJECT_SUBMITTED: translation.gettext_lazy("Projekt zur Prüfung: %(title)s"),
+    Kind.PROJECT_DECIDED: translation.gettext_lazy("Ihr Projekt „%(title)s“: %(decision)s"),
+    Kind.PROJECT_ACCEPTED: translation.gettext_lazy("Neues Modellprojekt: %(title)s"),
 }
