@@ -5,7 +5,9 @@ any space inside it (rule 1 of DESIGN.md). A ring item (groups.models.RingItem)
 is visible to everyone inside its audience space, or to the public when its
 audience is empty. A question is also visible to the person who asked it, and
 to the askers of the questions merged into it, wherever they stand (a partner
-outside the Fachgruppe follows what became of their question). Staff see
+outside the Fachgruppe follows what became of their question). A model project
+(projects.Project) is under review until it is accepted: before that it
+belongs only to its submitter and the coordinators of its home space. Staff see
 everything. Anything else does not exist for the person: object lookups answer
 404 exactly as for an id that does not exist.
 """
@@ -16,6 +18,8 @@ from django.http import Http404
 from groups.models import Membership, Question, Space
 
 _CACHE_ATTRIBUTE = "_ring_space_ids"
+_COORDINATED_ATTRIBUTE = "_coordinated_space_ids"
+_PROJECT_LABEL = "projects.project"
 
 
 def ring_space_ids(user) -> frozenset[int]:
@@ -39,10 +43,30 @@ def ring_space_ids(user) -> frozenset[int]:
     return inside
 
 
+def coordinated_space_ids(user) -> frozenset[int]:
+    """The ids of the spaces `user` coordinates (all of them for staff; cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, _COORDINATED_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    if user.is_staff:
+        coordinated = frozenset(Space.objects.values_list("pk", flat=True))
+    else:
+        coordinated = frozenset(
+            Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
+                "space_id", flat=True
+            )
+        )
+    setattr(user, _COORDINATED_ATTRIBUTE, coordinated)
+    return coordinated
+
+
 def forget(user) -> None:
     """Drop the cached rings, after the person's memberships changed."""
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
+    for attribute in (_CACHE_ATTRIBUTE, _COORDINATED_ATTRIBUTE):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def visible_spaces(user) -> QuerySet[Space]:
@@ -57,7 +81,17 @@ def visible_items(queryset: QuerySet, user) -> QuerySet:
     rule = Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user))
     if user.is_authenticated and queryset.model is Question:
         rule |= asked_by_them(user)
+    if queryset.model._meta.label_lower == _PROJECT_LABEL:
+        rule = _project_rule(user, ring_rule=rule)
     return queryset.filter(rule)
+
+
+def _project_rule(user, *, ring_rule: Q) -> Q:
+    """Accepted projects follow the ring; the others are their submitter's and the coordinators' only."""
+    rule = Q(status="accepted") & ring_rule
+    if user.is_authenticated:
+        rule |= Q(submitted_by=user) | Q(space_id__in=coordinated_space_ids(user))
+    return rule
 
 
 def asked_by_them(user) -> Q:
@@ -172,3 +206,25 @@ def can_see_minutes(user, minutes) -> bool:
     if not can_view(user, minutes.meeting):
         return False
     return minutes.status == "published" or can_coordinate(user, minutes.meeting.space)
+
+
+# --- Projects ------------------------------------------------------------
+
+
+def can_review(user, project) -> bool:
+    """Reviewing and deciding: the home space's coordinators, never on a project of their own."""
+    return can_coordinate(user, project.space) and project.submitted_by_id != user.pk
+
+
+def can_see_reviews(user, project) -> bool:
+    """Individual reviews, with names and internal notes: for the home space's coordinators only."""
+    return can_coordinate(user, project.space)
+
+
+def can_edit_project(user, project) -> bool:
+    """The submitter while the project is theirs to change; the home space's coordinators always."""
+    if not user.is_authenticated:
+        return False
+    if can_coordinate(user, project.space):
+        return True
+    return project.submitted_by_id == user.pk and project.is_editable_by_submitter

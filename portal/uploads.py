@@ -21,6 +21,9 @@ DOCX = FileKind(
     "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)"
 )
 XLSX = FileKind("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)")
+PPTX = FileKind(
+    "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint (PPTX)"
+)
 ODT = FileKind("odt", "application/vnd.oasis.opendocument.text", "OpenDocument (ODT)")
 
 DOCUMENT_KINDS = (PDF, DOCX, XLSX, ODT)
@@ -48,6 +51,8 @@ def sniff_kind(upload: UploadedFile) -> FileKind | None:
                     return DOCX
                 if any(name.startswith("xl/") for name in names):
                     return XLSX
+                if any(name.startswith("ppt/") for name in names):
+                    return PPTX
     except (zipfile.BadZipFile, OSError):
         return None
     finally:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("spaces/", include("groups.urls")),
     path("meetings/", include("meetings.urls")),
+    path("projects/", include("projects.urls")),
     path("fragen/", include("groups.urls_questions")),
     path("informationen/", include("groups.urls_information")),
     path("invitations/<str:token>/", groups_views.invitation_accept, name="invitation_accept"),

@@ -24,6 +24,14 @@ class AgendaItem(models.Model):
     question = models.ForeignKey(
         "groups.Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
+    project = models.ForeignKey(
+        "projects.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("Vorgestelltes Projekt"),
+    )
     # The minutes of this item: what was discussed (decisions and action items hang off the item).
     discussion = models.TextField(_("Diskussion"), blank=True, help_text=_("Markdown"))
 

@@ -1,0 +1,203 @@
+"""Forms of the submission (one per section), the uploads, the review and the decision."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import Topic, Trade
+from meetings.models import Meeting
+from portal.uploads import validate_upload
+from projects import images
+from projects.models import Decision, Project, Review
+from projects.services import ATTACHMENT_KINDS, ATTACHMENT_MAX_BYTES
+
+MAX_LINKS = 10
+
+
+class _DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class BasicsForm(forms.ModelForm):
+    """Section "Grunddaten". A draft needs only a title; the rest is checked when it is submitted."""
+
+    class Meta:
+        model = Project
+        fields = ["title", "summary", "organisation", "funding_programme", "region", "starts_on", "ends_on"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
+            "starts_on": _DateInput(),
+            "ends_on": _DateInput(),
+        }
+        help_texts = {"ends_on": _("Leer lassen, solange das Projekt läuft.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("Das Ende liegt vor dem Beginn."))
+        return cleaned
+
+
+class ContentForm(forms.ModelForm):
+    """Section "Inhalt": the description and the vocabularies."""
+
+    class Meta:
+        model = Project
+        fields = ["description", "trades", "topics"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 14}),
+            "trades": forms.CheckboxSelectMultiple,
+            "topics": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trades"].queryset = Trade.objects.all()
+        self.fields["topics"].queryset = Topic.objects.all()
+
+
+class LinksField(forms.CharField):
+    """Web addresses, one per line; stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        lines = [line.strip() for line in (value or "").splitlines() if line.strip()]
+        if len(lines) > MAX_LINKS:
+            raise ValidationError(_("Höchstens %(count)s Links, bitte."), params={"count": MAX_LINKS})
+        check = URLValidator(schemes=["http", "https"])
+        for line in lines:
+            try:
+                check(line)
+            except ValidationError:
+                raise ValidationError(
+                    _("„%(line)s“ ist keine vollständige Webadresse (mit https://)."), params={"line": line}
+                ) from None
+        return lines
+
+
+class ContactForm(forms.ModelForm):
+    """Section "Kontakt und Links"."""
+
+    links = LinksField(
+        label=_("Links"), required=False, help_text=_("Webadressen zum Projekt, eine pro Zeile.")
+    )
+
+    class Meta:
+        model = Project
+        fields = ["contact_name", "contact_email", "contact_phone", "links"]
+
+
+SECTIONS = {
+    "grunddaten": (_("Grunddaten"), BasicsForm),
+    "inhalt": (_("Inhalt"), ContentForm),
+    "kontakt": (_("Kontakt und Links"), ContactForm),
+}
+MEDIA_SECTION = "medien"
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(
+        label=_("Bild"),
+        help_text=_(
+            "JPEG, PNG oder WebP, höchstens 10 MB. "
+            "Wir verkleinern es und entfernen Metadaten wie den Aufnahmeort."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    alt_text = forms.CharField(
+        label=_("Bildbeschreibung"),
+        max_length=250,
+        help_text=_("Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können."),
+    )
+    caption = forms.CharField(label=_("Bildunterschrift"), max_length=250, required=False)
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        self.processed = images.process(upload)
+        return upload
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Datei"),
+        help_text=_("PDF, Word, Excel, PowerPoint oder OpenDocument, höchstens 20 MB."),
+    )
+    title = forms.CharField(label=_("Titel"), max_length=200, required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
+        return upload
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class ReviewForm(forms.ModelForm):
+    transferability = forms.TypedChoiceField(
+        label=_("Übertragbarkeit"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 = nur hier denkbar, 5 = von anderen Regionen und Gewerken direkt übernehmbar."),
+    )
+    added_value = forms.TypedChoiceField(
+        label=_("Mehrwert für das Handwerk"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 = kaum Nutzen für Betriebe, 5 = großer, belegter Nutzen für Handwerksbetriebe."),
+    )
+
+    class Meta:
+        model = Review
+        fields = ["transferability", "transferability_reason", "added_value", "added_value_reason", "note"]
+        widgets = {
+            "transferability_reason": forms.Textarea(attrs={"rows": 3}),
+            "added_value_reason": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DecisionForm(forms.ModelForm):
+    outcome = forms.ChoiceField(
+        label=_("Entscheidung"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["outcome", "reason", "changes_requested", "share_reviews"]
+        widgets = {
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "changes_requested": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("outcome") == Decision.Outcome.RETURNED
+            and not cleaned.get("changes_requested", "").strip()
+        ):
+            self.add_error("changes_requested", _("Bitte schreiben Sie, was überarbeitet werden soll."))
+        return cleaned
+
+
+class AgendaForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Sitzung"), queryset=Meeting.objects.none(), empty_label=None)
+    duration_minutes = forms.IntegerField(
+        label=_("Dauer (Minuten)"), min_value=5, max_value=240, initial=20, required=False
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda meeting: f"{meeting.title} ({meeting.space})"

@@ -1,0 +1,131 @@
+"""Named reads of projects for the submission and review pages, all through the ring rules (groups.access)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from groups import access
+from meetings.models import AgendaItem, Meeting
+from projects.models import Decision, Project, Review
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    return access.visible_items(Project.objects.all(), user)
+
+
+def project_detail(*, user, slug: str) -> Project:
+    queryset = Project.objects.select_related(
+        "space", "organisation", "funding_programme", "submitted_by"
+    ).prefetch_related("trades", "topics", "images", "attachments")
+    return access.get_visible_or_404(queryset, user, slug=slug)
+
+
+def my_projects(*, user) -> QuerySet[Project]:
+    return Project.objects.filter(submitted_by=user).select_related("organisation").order_by("-updated_at")
+
+
+def review_queue(*, user) -> QuerySet[Project]:
+    """Projects waiting for the coordinators of the spaces `user` coordinates, oldest first."""
+    return (
+        Project.objects.filter(
+            space_id__in=access.coordinated_space_ids(user),
+            status__in=[Project.Status.SUBMITTED, Project.Status.IN_REVIEW],
+        )
+        .select_related("organisation", "submitted_by")
+        .annotate(review_count=Count("reviews", distinct=True))
+        .order_by("submitted_at")
+    )
+
+
+def recently_decided(*, user, limit: int = 10) -> QuerySet[Project]:
+    return (
+        Project.objects.filter(
+            space_id__in=access.coordinated_space_ids(user),
+            status__in=[Project.Status.ACCEPTED, Project.Status.RETURNED, Project.Status.DECLINED],
+        )
+        .select_related("organisation")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Round:
+    """One submission round as the review page and the submitter's history show it."""
+
+    number: int
+    submitted_at: object
+    snapshot: dict
+    reviews: list[Review]
+    decision: Decision | None
+
+    @property
+    def averages(self) -> dict:
+        if not self.reviews:
+            return {}
+        count = len(self.reviews)
+        return {
+            "transferability": sum(r.transferability for r in self.reviews) / count,
+            "added_value": sum(r.added_value for r in self.reviews) / count,
+        }
+
+
+def rounds(project: Project) -> list[Round]:
+    """Every round of a project, newest first, with its reviews and decision (for coordinators)."""
+    reviews: dict[int, list[Review]] = {}
+    for review in project.reviews.select_related("reviewer").order_by("created_at"):
+        reviews.setdefault(review.round, []).append(review)
+    decisions = {d.round: d for d in project.decisions.select_related("decided_by")}
+    return [
+        Round(
+            number=submission.number,
+            submitted_at=submission.submitted_at,
+            snapshot=submission.snapshot,
+            reviews=reviews.get(submission.number, []),
+            decision=decisions.get(submission.number),
+        )
+        for submission in project.submissions.order_by("-number")
+    ]
+
+
+def decisions_for_submitter(project: Project) -> list[Decision]:
+    """The decisions with their reasons, newest first; reviews only where a coordinator shared them."""
+    decisions = list(project.decisions.order_by("-round"))
+    shared_rounds = {d.round for d in decisions if d.share_reviews}
+    shared: dict[int, list[Review]] = {}
+    for review in project.reviews.filter(round__in=shared_rounds).order_by("created_at"):
+        shared.setdefault(review.round, []).append(review)
+    for decision in decisions:
+        decision.shared_reviews = shared.get(decision.round, [])
+    return decisions
+
+
+def score_summary(project: Project) -> dict:
+    """Average scores of the current round (coordinators only)."""
+    return project.reviews.filter(round=project.round).aggregate(
+        transferability=Avg("transferability"), added_value=Avg("added_value"), count=Count("pk")
+    )
+
+
+def presentations(*, user, project: Project) -> list[AgendaItem]:
+    """The meetings where the project is (or was) presented, as far as `user` may see them."""
+    meetings = access.visible_items(Meeting.objects.all(), user)
+    return list(
+        AgendaItem.objects.filter(project=project, meeting__in=meetings)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at")
+    )
+
+
+def agenda_candidates(*, user) -> QuerySet[Meeting]:
+    """Upcoming (or still undated) meetings `user` coordinates and may put a project on."""
+    return (
+        access.visible_items(Meeting.objects.all(), user)
+        .filter(
+            space_id__in=access.coordinated_space_ids(user),
+            status__in=[Meeting.Status.PLANNED, Meeting.Status.TENTATIVE],
+        )
+        .filter(Q(starts_at__gte=timezone.now()) | Q(starts_at__isnull=True))
+        .select_related("space")
+        .order_by("starts_at")
+    )

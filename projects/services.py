@@ -1,0 +1,354 @@
+"""What people do with model projects: draft, submit, review, decide, present. Rules and events live here.
+
+The states and who moves a project between them:
+
+    draft ──submit──▶ submitted ──first review──▶ in review ──decide──▶ accepted
+      ▲                                                    ├──────────▶ declined
+      └──────────── returned (changes asked) ◀─────────────┘
+                       └──resubmit──▶ submitted (next round)
+
+Anything else is refused with `TransitionRefusedError`. Acceptance widens the
+project's audience from the Fachgruppe to the public, recorded like every
+widening.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from groups import access
+from groups.models import AudienceChange, Space, User
+from groups.spaces import FACHGRUPPE_SLUG
+from meetings.models import AgendaItem, Meeting
+from portal.uploads import DOCX, ODT, PDF, PPTX, XLSX, validate_upload
+from projects import images, notify
+from projects.models import Decision, Project, ProjectAttachment, ProjectImage, Review, Submission
+
+# Paths below /projects/ that are not projects; no project may take their name.
+RESERVED_SLUGS = {"neu", "meine", "pruefung", "feed", "atom", "export"}
+MAX_IMAGES = 12
+MAX_ATTACHMENTS = 10
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, ODT)
+
+# What a submission must have; a draft may lack any of it. (field, label, section)
+REQUIRED_FOR_SUBMISSION = (
+    ("title", gettext_lazy("Titel"), "grunddaten"),
+    ("summary", gettext_lazy("Kurzfassung"), "grunddaten"),
+    ("organisation", gettext_lazy("Organisation"), "grunddaten"),
+    ("region", gettext_lazy("Region"), "grunddaten"),
+    ("starts_on", gettext_lazy("Beginn"), "grunddaten"),
+    ("description", gettext_lazy("Beschreibung"), "inhalt"),
+    ("trades", gettext_lazy("mindestens ein Gewerk"), "inhalt"),
+    ("contact_name", gettext_lazy("Ansprechperson"), "kontakt"),
+    ("contact_email", gettext_lazy("E-Mail der Ansprechperson"), "kontakt"),
+)
+
+
+class TransitionRefusedError(ValidationError):
+    """A step the project's state does not allow (e.g. deciding on a draft)."""
+
+
+def home_space() -> Space:
+    return Space.objects.get(slug=FACHGRUPPE_SLUG)
+
+
+def can_submit_projects(user) -> bool:
+    """Partners inside the Fachgruppe's ring present projects."""
+    return user.is_authenticated and access.can_see_space_content(user, home_space())
+
+
+def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:70].strip("-") or "projekt"
+    slug, number = base, 1
+    while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _locked(project: Project) -> Project:
+    return Project.objects.select_for_update().select_related("space", "submitted_by").get(pk=project.pk)
+
+
+# --- Drafting ------------------------------------------------------------
+
+
+@transaction.atomic
+def create_draft(*, by: User, fields: dict, trades=(), topics=()) -> Project:
+    if not can_submit_projects(by):
+        raise PermissionDenied
+    space = home_space()
+    project = Project(space=space, audience=space, submitted_by=by, status=Project.Status.DRAFT, **fields)
+    project.slug = _unique_slug(project.title)
+    project.save()
+    project.trades.set(trades)
+    project.topics.set(topics)
+    return project
+
+
+@transaction.atomic
+def update_project(*, project: Project, by: User, fields: dict, trades=None, topics=None) -> Project:
+    """Saves one section. The address (slug) stays as it was, so shared links keep working."""
+    project = _locked(project)
+    if not access.can_edit_project(by, project):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save()
+    if trades is not None:
+        project.trades.set(trades)
+    if topics is not None:
+        project.topics.set(topics)
+    return project
+
+
+@transaction.atomic
+def delete_draft(*, project: Project, by: User) -> None:
+    project = _locked(project)
+    if project.submitted_by_id != by.pk:
+        raise PermissionDenied
+    if project.status != Project.Status.DRAFT or project.submissions.exists():
+        raise TransitionRefusedError(_("Nur ein nie eingereichter Entwurf kann gelöscht werden."))
+    for picture in project.images.all():
+        _delete_image_files(picture)
+    for attachment in project.attachments.all():
+        attachment.file.delete(save=False)
+    project.delete()
+
+
+def missing_for_submission(project: Project) -> list[tuple[str, str]]:
+    """What the project still lacks before it can be submitted: (label, section) pairs."""
+    missing = []
+    for field, label, section in REQUIRED_FOR_SUBMISSION:
+        if field == "trades":
+            present = project.trades.exists()
+        else:
+            value = getattr(project, field)
+            present = bool(value.strip()) if isinstance(value, str) else value is not None
+        if not present:
+            missing.append((str(label), section))
+    if project.starts_on and project.ends_on and project.ends_on < project.starts_on:
+        missing.append((_("ein Ende nach dem Beginn"), "grunddaten"))
+    return missing
+
+
+@transaction.atomic
+def submit(*, project: Project, by: User) -> Submission:
+    """Submits a draft, or resubmits a returned project as the next round."""
+    project = _locked(project)
+    if project.submitted_by_id != by.pk:
+        raise PermissionDenied
+    if project.status not in (Project.Status.DRAFT, Project.Status.RETURNED):
+        raise TransitionRefusedError(_("Dieses Projekt ist bereits eingereicht."))
+    missing = missing_for_submission(project)
+    if missing:
+        raise ValidationError(
+            _("Zum Einreichen fehlt noch: %(missing)s.")
+            % {"missing": ", ".join(label for label, _s in missing)}
+        )
+    number = (project.submissions.aggregate(last=Max("number"))["last"] or 0) + 1
+    submission = Submission.objects.create(
+        project=project, number=number, snapshot=snapshot(project), submitted_by=by
+    )
+    project.status = Project.Status.SUBMITTED
+    project.submitted_at = timezone.now()
+    project.save(update_fields=["status", "submitted_at", "updated_at"])
+    notify.submitted(project, by=by)
+    return submission
+
+
+def snapshot(project: Project) -> dict:
+    """The text of a project as submitted, kept with the submission."""
+    return {
+        "title": project.title,
+        "summary": project.summary,
+        "description": project.description,
+        "organisation": str(project.organisation or ""),
+        "funding_programme": str(project.funding_programme or ""),
+        "starts_on": project.starts_on.isoformat() if project.starts_on else None,
+        "ends_on": project.ends_on.isoformat() if project.ends_on else None,
+        "region": project.get_region_display() if project.region else "",
+        "trades": [trade.name for trade in project.trades.all()],
+        "topics": [topic.name for topic in project.topics.all()],
+        "contact_name": project.contact_name,
+        "contact_email": project.contact_email,
+        "contact_phone": project.contact_phone,
+        "links": list(project.links),
+    }
+
+
+# --- Pictures and attachments -------------------------------------------
+
+
+def _require_editor(project: Project, by: User) -> None:
+    if not access.can_edit_project(by, project):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def add_image(*, project: Project, by: User, upload, alt_text: str, caption: str = "") -> ProjectImage:
+    project = _locked(project)
+    _require_editor(project, by)
+    if project.images.count() >= MAX_IMAGES:
+        raise ValidationError(_("Ein Projekt kann höchstens %(count)s Bilder haben.") % {"count": MAX_IMAGES})
+    processed = images.process(upload)
+    position = (project.images.aggregate(last=Max("position"))["last"] or 0) + 1
+    picture = ProjectImage(
+        project=project, alt_text=alt_text.strip(), caption=caption.strip(), position=position
+    )
+    picture.image.save(processed.image.name, processed.image, save=False)
+    picture.thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    picture.save()
+    return picture
+
+
+def _delete_image_files(picture: ProjectImage) -> None:
+    picture.image.delete(save=False)
+    picture.thumbnail.delete(save=False)
+
+
+@transaction.atomic
+def remove_image(*, picture: ProjectImage, by: User) -> None:
+    _require_editor(_locked(picture.project), by)
+    _delete_image_files(picture)
+    picture.delete()
+
+
+@transaction.atomic
+def add_attachment(*, project: Project, by: User, upload, title: str) -> ProjectAttachment:
+    project = _locked(project)
+    _require_editor(project, by)
+    if project.attachments.count() >= MAX_ATTACHMENTS:
+        raise ValidationError(
+            _("Ein Projekt kann höchstens %(count)s Anhänge haben.") % {"count": MAX_ATTACHMENTS}
+        )
+    kind = validate_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
+    attachment = ProjectAttachment(
+        project=project,
+        title=title.strip() or upload.name,
+        original_name=upload.name[-255:],
+        content_type=kind.content_type,
+        size=upload.size,
+    )
+    attachment.file.save(f"attachment.{kind.extension}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: ProjectAttachment, by: User) -> None:
+    _require_editor(_locked(attachment.project), by)
+    attachment.file.delete(save=False)
+    attachment.delete()
+
+
+# --- Review and decision -------------------------------------------------
+
+
+@transaction.atomic
+def save_review(*, project: Project, by: User, scores: dict) -> Review:
+    """A coordinator's review of the current round; the first one starts the review."""
+    project = _locked(project)
+    if not access.can_review(by, project):
+        raise PermissionDenied
+    if project.status not in (Project.Status.SUBMITTED, Project.Status.IN_REVIEW):
+        raise TransitionRefusedError(_("Bewerten lässt sich nur ein eingereichtes Projekt in Prüfung."))
+    review, _created = Review.objects.update_or_create(
+        project=project, round=project.round, reviewer=by, defaults=scores
+    )
+    if project.status == Project.Status.SUBMITTED:
+        project.status = Project.Status.IN_REVIEW
+        project.save(update_fields=["status", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def decide(
+    *,
+    project: Project,
+    by: User,
+    outcome: str,
+    reason: str,
+    changes_requested: str = "",
+    share_reviews: bool = False,
+) -> Decision:
+    project = _locked(project)
+    if not access.can_review(by, project):
+        raise PermissionDenied
+    if project.status != Project.Status.IN_REVIEW:
+        raise TransitionRefusedError(_("Entscheiden lässt sich nur über ein Projekt in Prüfung."))
+    if not project.reviews.filter(round=project.round).exists():
+        raise TransitionRefusedError(_("Vor der Entscheidung braucht es mindestens eine Bewertung."))
+    if outcome not in Decision.Outcome.values:
+        raise ValidationError(_("Diese Entscheidung gibt es nicht."))
+    if not reason.strip():
+        raise ValidationError(_("Bitte begründen Sie die Entscheidung."))
+    if outcome == Decision.Outcome.RETURNED and not changes_requested.strip():
+        raise ValidationError(_("Bitte schreiben Sie, was überarbeitet werden soll."))
+    decision = Decision.objects.create(
+        project=project,
+        round=project.round,
+        outcome=outcome,
+        reason=reason.strip(),
+        changes_requested=changes_requested.strip(),
+        share_reviews=share_reviews,
+        decided_by=by,
+    )
+    project.status = outcome  # the outcomes are named like the states they lead to
+    fields = ["status", "updated_at"]
+    if outcome == Decision.Outcome.ACCEPTED:
+        _publish(project, by=by)
+        fields += ["audience", "accepted_at"]
+    project.save(update_fields=fields)
+    notify.decided(project, decision)
+    if outcome == Decision.Outcome.ACCEPTED:
+        notify.accepted(project, by=by)
+    return decision
+
+
+def _publish(project: Project, *, by: User) -> None:
+    previous = project.audience
+    project.audience = None
+    project.accepted_at = timezone.now()
+    AudienceChange.objects.create(
+        content_type=ContentType.objects.get_for_model(project),
+        object_id=project.pk,
+        from_audience=previous,
+        to_audience=None,
+        changed_by=by,
+    )
+
+
+# --- Presentation in a meeting ------------------------------------------
+
+
+@transaction.atomic
+def put_on_agenda(
+    *, project: Project, meeting: Meeting, by: User, duration_minutes: int | None
+) -> AgendaItem:
+    """An accepted project becomes the last item of an upcoming meeting's agenda, its submitter presenting."""
+    if not access.can_coordinate(by, meeting.space) or not access.can_view(by, meeting):
+        raise PermissionDenied
+    if project.status != Project.Status.ACCEPTED:
+        raise TransitionRefusedError(_("Nur angenommene Projekte kommen auf eine Tagesordnung."))
+    if meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.HELD):
+        raise TransitionRefusedError(_("Diese Sitzung ist abgesagt oder hat schon stattgefunden."))
+    if meeting.agenda_items.filter(project=project).exists():
+        raise ValidationError(_("Das Projekt steht schon auf der Tagesordnung dieser Sitzung."))
+    position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        position=position,
+        title=_("Projektvorstellung: %(title)s") % {"title": project.title},
+        details=project.summary,
+        presenter=project.submitted_by,
+        presenter_name=project.contact_name,
+        duration_minutes=duration_minutes,
+        project=project,
+    )

@@ -1,0 +1,3 @@
+"""The public showcase: the catalogue, its feeds and the coordinators' exports."""
+
+urlpatterns = []

@@ -1,0 +1,32 @@
+"""One project: the showcase page for everyone who may see it, with status and feedback for its submitter."""
+
+from django.shortcuts import render
+
+from groups import access
+from groups.views import anonymous_to_login
+from projects import selectors, services
+from projects.models import Project
+
+
+@anonymous_to_login
+def project_detail(request, slug: str):
+    project = selectors.project_detail(user=request.user, slug=slug)
+    user = request.user
+    is_submitter = user.is_authenticated and project.submitted_by_id == user.pk
+    can_coordinate = access.can_coordinate(user, project.space)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "is_submitter": is_submitter,
+            "can_edit": access.can_edit_project(user, project),
+            "can_review": access.can_review(user, project),
+            "can_coordinate": can_coordinate,
+            "can_put_on_agenda": can_coordinate and project.status == Project.Status.ACCEPTED,
+            "decisions": selectors.decisions_for_submitter(project) if is_submitter or can_coordinate else [],
+            "missing": services.missing_for_submission(project) if is_submitter else [],
+            "presentations": selectors.presentations(user=user, project=project),
+            "projector": request.GET.get("ansicht") == "beamer",
+        },
+    )

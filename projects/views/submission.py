@@ -1,0 +1,246 @@
+"""Submitting a project: a form in sections that saves drafts, the uploads, and the submission itself.
+
+A validation error re-renders the section with everything typed; nothing is
+saved until the section is valid, and nothing valid is ever thrown away.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups import access
+from groups.views import _form_error, anonymous_to_login
+from projects import selectors, services
+from projects.forms import MEDIA_SECTION, SECTIONS, AttachmentForm, BasicsForm, ImageForm
+from projects.models import Project, ProjectAttachment, ProjectImage
+
+SECTION_ORDER = [*SECTIONS, MEDIA_SECTION]
+
+
+def _section_links(project: Project | None, current: str) -> list[dict]:
+    labels = {key: label for key, (label, _form) in SECTIONS.items()} | {
+        MEDIA_SECTION: _("Bilder und Anhänge")
+    }
+    return [
+        {
+            "key": key,
+            "label": labels[key],
+            "url": reverse("projects:edit", kwargs={"slug": project.slug, "section": key})
+            if project
+            else None,
+            "current": key == current,
+        }
+        for key in SECTION_ORDER
+    ]
+
+
+def _editable_or_404(request, slug: str) -> Project:
+    project = selectors.project_detail(user=request.user, slug=slug)
+    if not access.can_edit_project(request.user, project):
+        raise Http404
+    return project
+
+
+def _after_save(request, project: Project, section: str):
+    """ "Speichern und weiter" goes to the next section (the last one to the overview)."""
+    if "weiter" in request.POST:
+        position = SECTION_ORDER.index(section)
+        if position + 1 < len(SECTION_ORDER):
+            return redirect("projects:edit", slug=project.slug, section=SECTION_ORDER[position + 1])
+        return redirect("projects:submit", slug=project.slug)
+    return redirect("projects:edit", slug=project.slug, section=section)
+
+
+@login_required
+def project_create(request):
+    if not services.can_submit_projects(request.user):
+        return render(request, "projects/join_first.html", status=403)
+    form = BasicsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in BasicsForm.Meta.fields}
+        project = services.create_draft(by=request.user, fields=data)
+        messages.success(request, _("Der Entwurf ist gespeichert. Nur Sie und die Koordination sehen ihn."))
+        return _after_save(request, project, "grunddaten")
+    return render(
+        request,
+        "projects/edit.html",
+        {
+            "form": form,
+            "project": None,
+            "section": "grunddaten",
+            "sections": _section_links(None, "grunddaten"),
+        },
+    )
+
+
+@anonymous_to_login
+def project_edit(request, slug: str, section: str):
+    project = _editable_or_404(request, slug)
+    if section == MEDIA_SECTION:
+        return _media_page(request, project)
+    if section not in SECTIONS:
+        raise Http404
+    form_class = SECTIONS[section][1]
+    form = form_class(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            name: form.cleaned_data[name]
+            for name in form_class.Meta.fields
+            if name not in ("trades", "topics")
+        }
+        services.update_project(
+            project=project,
+            by=request.user,
+            fields=data,
+            trades=form.cleaned_data.get("trades"),
+            topics=form.cleaned_data.get("topics"),
+        )
+        messages.success(request, _("Gespeichert."))
+        return _after_save(request, project, section)
+    return render(
+        request,
+        "projects/edit.html",
+        {"form": form, "project": project, "section": section, "sections": _section_links(project, section)},
+    )
+
+
+def _media_page(request, project: Project, *, image_form=None, attachment_form=None, status=200):
+    return render(
+        request,
+        "projects/edit_media.html",
+        {
+            "project": project,
+            "section": MEDIA_SECTION,
+            "sections": _section_links(project, MEDIA_SECTION),
+            "image_form": image_form or ImageForm(),
+            "attachment_form": attachment_form or AttachmentForm(),
+            "max_images": services.MAX_IMAGES,
+            "max_attachments": services.MAX_ATTACHMENTS,
+        },
+        status=status,
+    )
+
+
+@anonymous_to_login
+@require_POST
+def image_add(request, slug: str):
+    project = _editable_or_404(request, slug)
+    form = ImageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_image(
+                project=project,
+                by=request.user,
+                upload=form.cleaned_data["image"],
+                alt_text=form.cleaned_data["alt_text"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Das Bild ist hinzugefügt."))
+            return redirect("projects:edit", slug=project.slug, section=MEDIA_SECTION)
+    return _media_page(request, project, image_form=form, status=400)
+
+
+@anonymous_to_login
+@require_POST
+def image_remove(request, slug: str, pk: int):
+    project = _editable_or_404(request, slug)
+    services.remove_image(picture=get_object_or_404(ProjectImage, project=project, pk=pk), by=request.user)
+    messages.success(request, _("Das Bild ist entfernt."))
+    return redirect("projects:edit", slug=project.slug, section=MEDIA_SECTION)
+
+
+@anonymous_to_login
+@require_POST
+def attachment_add(request, slug: str):
+    project = _editable_or_404(request, slug)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                project=project,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Der Anhang ist hinzugefügt."))
+            return redirect("projects:edit", slug=project.slug, section=MEDIA_SECTION)
+    return _media_page(request, project, attachment_form=form, status=400)
+
+
+@anonymous_to_login
+@require_POST
+def attachment_remove(request, slug: str, pk: int):
+    project = _editable_or_404(request, slug)
+    attachment = get_object_or_404(ProjectAttachment, project=project, pk=pk)
+    services.remove_attachment(attachment=attachment, by=request.user)
+    messages.success(request, _("Der Anhang ist entfernt."))
+    return redirect("projects:edit", slug=project.slug, section=MEDIA_SECTION)
+
+
+@anonymous_to_login
+def project_submit(request, slug: str):
+    """The overview before submitting: what is still missing, then the button."""
+    project = selectors.project_detail(user=request.user, slug=slug)
+    if project.submitted_by_id != request.user.pk:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            services.submit(project=project, by=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                _("Das Projekt ist eingereicht. Die Koordination prüft es und meldet sich bei Ihnen."),
+            )
+            return redirect(project)
+    return render(
+        request,
+        "projects/submit.html",
+        {
+            "project": project,
+            "missing": services.missing_for_submission(project),
+            "error": error,
+            "sections": _section_links(project, "einreichen") if project.is_editable_by_submitter else [],
+        },
+        status=400 if error else 200,
+    )
+
+
+@anonymous_to_login
+@require_POST
+def project_delete(request, slug: str):
+    project = selectors.project_detail(user=request.user, slug=slug)
+    try:
+        services.delete_draft(project=project, by=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect(project)
+    messages.success(request, _("Der Entwurf ist gelöscht."))
+    return redirect("projects:mine")
+
+
+@login_required
+def my_projects(request):
+    return render(
+        request,
+        "projects/mine.html",
+        {
+            "projects": selectors.my_projects(user=request.user),
+            "can_submit": services.can_submit_projects(request.user),
+        },
+    )
