@@ -158,7 +158,8 @@ def submit(*, project: Project, by: User) -> Submission:
     )
     project.status = Project.Status.SUBMITTED
     project.submitted_at = timezone.now()
-    project.save(update_fields=["status", "submitted_at", "updated_at"])
+    project.round = number
+    project.save(update_fields=["status", "submitted_at", "round", "updated_at"])
     notify.submitted(project, by=by)
     return submission
 

@@ -108,6 +108,8 @@ class Project(RingItem):
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("Eingereicht am"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("Angenommen am"), null=True, blank=True, db_index=True)
+    # The number of the current submission: 1 for the first, 2 after one revision, ...
+    round = models.PositiveIntegerField(_("Runde"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("Modellprojekt")
@@ -123,19 +125,6 @@ class Project(RingItem):
     @property
     def is_editable_by_submitter(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
-
-    @property
-    def round(self) -> int:
-        """The number of the current submission (1 for the first, 2 after one revision, ...)."""
-        return max(self.submission_count, 1)
-
-    @property
-    def submission_count(self) -> int:
-        cached = getattr(self, "_submission_count", None)
-        if cached is None:
-            cached = self.submissions.count()
-            self._submission_count = cached
-        return cached
 
 
 def _image_path(instance, filename: str) -> str:

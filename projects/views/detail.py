@@ -14,9 +14,10 @@ def project_detail(request, slug: str):
     user = request.user
     is_submitter = user.is_authenticated and project.submitted_by_id == user.pk
     can_coordinate = access.can_coordinate(user, project.space)
+    projector = request.GET.get("ansicht") == "beamer"
     return render(
         request,
-        "projects/detail.html",
+        "projects/projector.html" if projector else "projects/detail.html",
         {
             "project": project,
             "is_submitter": is_submitter,
@@ -27,6 +28,5 @@ def project_detail(request, slug: str):
             "decisions": selectors.decisions_for_submitter(project) if is_submitter or can_coordinate else [],
             "missing": services.missing_for_submission(project) if is_submitter else [],
             "presentations": selectors.presentations(user=user, project=project),
-            "projector": request.GET.get("ansicht") == "beamer",
         },
     )

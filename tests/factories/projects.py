@@ -64,6 +64,7 @@ def submitted(project: Project, *, number: int = 1) -> Project:
         )
     project.status = Project.Status.SUBMITTED
     project.submitted_at = timezone.now()
+    project.round = number
     project.save()
     return project
 
