@@ -19,6 +19,7 @@ from meetings import minutes
 from meetings.models import CalendarToken, DatePoll, PollOption
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
+from projects.models import ProjectAttachment, ProjectImage
 from tests.factories.groups import ThreadFactory
 from tests.factories.meetings import (
     AgendaItemFactory,
@@ -26,6 +27,8 @@ from tests.factories.meetings import (
     ParticipantFactory,
     TentativeMeetingFactory,
 )
+from tests.factories.projects import ProjectFactory, accepted, submitted
+from tests.projects.files import tiny_jpeg
 from tests.roles import ROLES
 
 # Third-party areas with their own tests upstream; their pages hold no ring content.
@@ -47,6 +50,9 @@ INNER_RING = {
 }
 INNER_COORDINATION = {**INNER_RING, "inner_member": HIDDEN}
 FACHGRUPPE_RING = {**INNER_RING, "partner": OK}
+# A project under review belongs to its submitter (here the inner member) and the Fachgruppe's coordination.
+PROJECT_OWNER = INNER_RING
+PROJECT_COORDINATION = INNER_COORDINATION
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,65 @@ def cases(world) -> dict[str, Case]:
         # A draft of the inner circle: the public area answers 404 to anyone outside, anonymous included.
         "information:detail": Case(world["draft"].get_absolute_url(), {**INNER_RING, "anonymous": HIDDEN}),
         "information:edit": Case(f"{world['draft'].get_absolute_url()}bearbeiten/", INNER_RING),
+        "projects:create": Case("/projects/neu/", {**SIGNED_IN, "outsider": 403, "requester": 403}),
+        "projects:mine": Case("/projects/meine/", SIGNED_IN),
+        "projects:review_queue": Case("/projects/pruefung/", PROJECT_COORDINATION),
+        "projects:detail": Case(world["project"].get_absolute_url(), PROJECT_OWNER),
+        "projects:edit": Case(f"{world['project'].get_absolute_url()}bearbeiten/grunddaten/", PROJECT_OWNER),
+        "projects:submit": Case(
+            f"{world['project'].get_absolute_url()}einreichen/",
+            {**PROJECT_OWNER, "coordinator": HIDDEN, "staff": HIDDEN},
+        ),
+        "projects:delete": Case(
+            f"{world['spare_project'].get_absolute_url()}loeschen/",
+            {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN, "inner_member": REDIRECT},
+            "post",
+        ),
+        "projects:image_add": Case(
+            f"{world['project'].get_absolute_url()}bilder/",
+            {**PROJECT_OWNER, "inner_member": 400, "coordinator": 400, "staff": 400},
+            "post",
+        ),
+        "projects:image": Case(
+            f"{world['project'].get_absolute_url()}bilder/{world['image'].pk}/", PROJECT_OWNER
+        ),
+        "projects:thumbnail": Case(
+            f"{world['project'].get_absolute_url()}bilder/{world['image'].pk}/vorschau/", PROJECT_OWNER
+        ),
+        "projects:image_remove": Case(
+            f"{world['project'].get_absolute_url()}bilder/{world['spare_image'].pk}/entfernen/",
+            {**PROJECT_OWNER, "inner_member": REDIRECT, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "projects:attachment_add": Case(
+            f"{world['project'].get_absolute_url()}anhaenge/",
+            {**PROJECT_OWNER, "inner_member": 400, "coordinator": 400, "staff": 400},
+            "post",
+        ),
+        "projects:attachment": Case(
+            f"{world['project'].get_absolute_url()}anhaenge/{world['attachment'].pk}/", PROJECT_OWNER
+        ),
+        "projects:attachment_remove": Case(
+            f"{world['project'].get_absolute_url()}anhaenge/{world['spare_attachment'].pk}/entfernen/",
+            {**PROJECT_OWNER, "inner_member": REDIRECT, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
+        "projects:review": Case(
+            f"{world['submitted_project'].get_absolute_url()}pruefung/", PROJECT_COORDINATION
+        ),
+        "projects:review_save": Case(
+            f"{world['submitted_project'].get_absolute_url()}bewertung/",
+            {**PROJECT_COORDINATION, "coordinator": 400, "staff": 400},
+            "post",
+        ),
+        "projects:decide": Case(
+            f"{world['submitted_project'].get_absolute_url()}entscheidung/",
+            {**PROJECT_COORDINATION, "coordinator": 400, "staff": 400},
+            "post",
+        ),
+        "projects:put_on_agenda": Case(
+            f"{world['accepted_project'].get_absolute_url()}tagesordnung/", PROJECT_COORDINATION
+        ),
         "information:publish": Case(
             f"{world['draft'].get_absolute_url()}veroeffentlichen/",
             {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
@@ -284,7 +349,13 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
     )
     minutes.minutes_publish(meeting=minutes_meeting, by=coordinator)
     PollOption.objects.create(poll=poll, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
+    project = ProjectFactory(submitted_by=inner_member, title="Vertrauliches Projekt")
     return {
+        **_project_files(project),
+        "project": project,
+        "spare_project": ProjectFactory(submitted_by=inner_member),
+        "submitted_project": submitted(ProjectFactory(submitted_by=inner_member)),
+        "accepted_project": accepted(ProjectFactory(submitted_by=inner_member), by=coordinator),
         "tentative_meeting": TentativeMeetingFactory(space=inner),
         "poll": poll,
         "calendar_token": CalendarToken.objects.create(user=inner_member).token,
@@ -318,6 +389,38 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
             email="abo@example.org", confirmation_token="matrix-confirm", confirmation_sent_at=timezone.now()
         ),
     }
+
+
+def _project_files(project) -> dict:
+    def picture():
+        return ProjectImage.objects.create(
+            project=project,
+            image=tiny_jpeg(),
+            thumbnail=tiny_jpeg("vorschau.jpg"),
+            alt_text="Vertrauliches Bild",
+        )
+
+    def attachment():
+        return ProjectAttachment.objects.create(
+            project=project,
+            file=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n"),
+            title="Vertraulicher Plan",
+            original_name="plan.pdf",
+            content_type="application/pdf",
+            size=15,
+        )
+
+    return {
+        "image": picture(),
+        "spare_image": picture(),
+        "attachment": attachment(),
+        "spare_attachment": attachment(),
+    }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def test_every_url_has_an_expectation(world):

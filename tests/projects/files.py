@@ -46,3 +46,9 @@ def pdf(name: str = "flyer.pdf", size: int = 0) -> SimpleUploadedFile:
     if size > len(body):
         body += b"0" * (size - len(body))
     return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def tiny_jpeg(name: str = "bild.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 200, 200)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
