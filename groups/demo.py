@@ -102,6 +102,7 @@ MEMBERSHIPS = {
     ],
     "innen@example.org": [(FACHGRUPPE_SLUG, Membership.Role.MEMBER), (INNER_SLUG, Membership.Role.MEMBER)],
     "partner@example.org": [(FACHGRUPPE_SLUG, Membership.Role.MEMBER)],
+    "pruefung@example.org": [(FACHGRUPPE_SLUG, Membership.Role.COORDINATOR)],
 }
 
 THREADS = [
@@ -185,7 +186,7 @@ def seed_groups(*, users: dict[str, User]) -> None:
                 content_type="application/pdf",
                 uploaded_by=users[author],
             )
-            pdf = _one_page_pdf(title)
+            pdf = one_page_pdf(title)
             version.size = len(pdf)
             version.file.save("konzeptentwurf.pdf", ContentFile(pdf), save=False)
             version.save()
@@ -321,7 +322,7 @@ def seed_questions(*, users: dict[str, User], fachgruppe: Space) -> None:
             question.save(update_fields=["status", "assignee", "thread", "decided_by", "decided_at"])
 
 
-def _one_page_pdf(title: str) -> bytes:
+def one_page_pdf(title: str) -> bytes:
     """A small valid PDF with one line of text, so the demo has a real file to download."""
     text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
     stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"

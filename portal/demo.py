@@ -25,6 +25,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("innen@example.org", "Matthias Brenner", "Handwerkskammer Musterstadt"),
     DemoAccount("partner@example.org", "Selin Yıldız", "Beratungsgesellschaft Werkstatt & Wandel"),
     DemoAccount("gast@example.org", "Jonas Feldmann", "Tischlerinnung Nordland"),
+    # A second coordinator, so that projects are reviewed by more than one person.
+    DemoAccount("pruefung@example.org", "Kai Lorenz", "Zentralverband des Deutschen Handwerks"),
 ]
 
 

@@ -12,6 +12,7 @@ DEMO_EMAILS = {
     "innen@example.org",
     "partner@example.org",
     "gast@example.org",
+    "pruefung@example.org",
 }
 
 
@@ -27,12 +28,12 @@ def _snapshot() -> dict:
     }
 
 
-def test_seed_creates_the_four_demo_accounts_with_verified_primary_addresses(settings):
+def test_seed_creates_the_demo_accounts_with_verified_primary_addresses(settings):
     _seed(settings)
 
     assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
     addresses = EmailAddress.objects.filter(email__in=DEMO_EMAILS)
-    assert addresses.count() == 4
+    assert addresses.count() == len(DEMO_EMAILS)
     assert all(address.verified and address.primary for address in addresses)
     assert all(address.user.email == address.email for address in addresses)
 
@@ -69,8 +70,8 @@ def test_running_the_seed_with_a_new_password_changes_only_the_passwords(client,
     _seed(settings)
     call_command("seed_demo", password="ein-anderes-Passwort")
 
-    assert User.objects.count() == 4
-    assert EmailAddress.objects.count() == 4
+    assert User.objects.count() == len(DEMO_EMAILS)
+    assert EmailAddress.objects.count() == len(DEMO_EMAILS)
     assert client.login(email="partner@example.org", password="ein-anderes-Passwort")
     assert not client.login(email="partner@example.org", password=DEMO_PASSWORD)
 
@@ -96,4 +97,4 @@ def test_seed_keeps_accounts_that_are_not_demo_accounts(settings, outsider):
     _seed(settings)
 
     assert User.objects.filter(pk=outsider.pk).exists()
-    assert User.objects.count() == 5
+    assert User.objects.count() == len(DEMO_EMAILS) + 1

@@ -379,3 +379,19 @@ def test_my_projects_and_the_review_queue_list_what_waits(client, partner, coord
     assert waiting.title in page
     assert mine.title not in page
     assert Decision.objects.count() == 0
+
+
+def test_the_demo_has_projects_in_every_state_with_reviews(settings, client, media_root):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="demo-Handwerk-2026")
+    assert set(Project.objects.values_list("status", flat=True)) == set(Project.Status.values)
+    assert Review.objects.values("reviewer").distinct().count() == 2
+    resubmitted = Project.objects.get(round=2)
+    assert resubmitted.status == Project.Status.IN_REVIEW
+    assert resubmitted.decisions.get().outcome == Decision.Outcome.RETURNED
+    showcase = Project.objects.filter(status=Project.Status.ACCEPTED)
+    for project in showcase:
+        assert client.get(project.get_absolute_url()).status_code == 200
+    assert showcase.filter(images__isnull=False).exists()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from groups.demo import seed_groups
 from meetings.demo import seed_meetings
 from portal import demo
+from projects.demo import seed_projects
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         by_email = {user.email: user for user in users}
         seed_groups(users=by_email)
         seed_meetings(users=by_email)
+        seed_projects(users=by_email)
         for user in users:
             self.stdout.write(f"  {user.email}")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts."))
