@@ -387,8 +387,13 @@ def _review_history(project: Project, demo: DemoProject, *, users, age_days: int
                 share_reviews=share,
                 decided_by=users[COORDINATOR],
             )
-    Submission.objects.filter(project=project).update(submitted_at=when)
-    Decision.objects.filter(project=project).update(decided_at=when + datetime.timedelta(days=7))
+    fortnight = datetime.timedelta(days=14)
+    for number in range(1, rounds + 1):
+        submitted_at = when - (rounds - number) * fortnight
+        Submission.objects.filter(project=project, number=number).update(submitted_at=submitted_at)
+        Decision.objects.filter(project=project, round=number).update(
+            decided_at=submitted_at + datetime.timedelta(days=7)
+        )
     project.round = rounds
     project.status = demo.status
     project.submitted_at = when
