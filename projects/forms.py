@@ -94,6 +94,10 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Project
         fields = ["contact_name", "contact_email", "contact_phone", "links"]
+        help_texts = {
+            "contact_email": _("Steht nach der Annahme öffentlich auf der Projektseite."),
+            "contact_phone": _("Freiwillig; steht nach der Annahme öffentlich auf der Projektseite."),
+        }
 
 
 SECTIONS = {

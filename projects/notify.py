@@ -44,7 +44,13 @@ def decided(project: Project, decision: Decision) -> None:
         actor=decision.decided_by,
         recipients=[project.submitted_by],
         subject=project,
-        data=_data(project, decision=decision.outcome, reason=decision.reason),
+        # A return for revision says in the mail what to change; otherwise the summary reminds of the project.
+        data=_data(
+            project,
+            decision=decision.outcome,
+            reason=decision.reason,
+            excerpt=excerpt(decision.changes_requested or project.summary),
+        ),
     )
 
 

@@ -237,6 +237,7 @@ def test_returned_for_revision_then_resubmitted_keeps_the_history(client, partne
     _deliver_all()
     assert mail.outbox[-1].to == [partner.email]
     assert "zur Überarbeitung zurückgegeben" in mail.outbox[-1].subject
+    assert "Bitte Zahlen zu den Betrieben ergänzen." in mail.outbox[-1].body
 
     client.force_login(partner)
     page = client.get(project.get_absolute_url()).content.decode()
