@@ -112,9 +112,13 @@ def poll_close(*, poll: DatePoll, option: PollOption, by: User) -> Meeting:
     poll.closed_at = timezone.now()
     poll.save(update_fields=["status", "chosen_option", "closed_at"])
     meeting.starts_at, meeting.ends_at = option.starts_at, option.ends_at
+    # A planned meeting has its date; the period it was tentatively given no longer applies.
+    meeting.tentative_period = ""
     meeting.status = Meeting.Status.PLANNED
     meeting.sequence += 1
-    meeting.save(update_fields=["starts_at", "ends_at", "status", "sequence", "updated_at"])
+    meeting.save(
+        update_fields=["starts_at", "ends_at", "tentative_period", "status", "sequence", "updated_at"]
+    )
     _notify(Kind.POLL_CLOSED, meeting=meeting, by=by, url=meeting.get_absolute_url())
     return meeting
 

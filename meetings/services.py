@@ -82,6 +82,8 @@ def meeting_create(*, by: User, space: Space, audience: Space | None, fields: di
     _check_audience(space, audience)
     _check_times(fields)
     status = Meeting.Status.PLANNED if fields.get("starts_at") else Meeting.Status.TENTATIVE
+    if status == Meeting.Status.PLANNED:
+        fields = {**fields, "tentative_period": ""}
     meeting = Meeting.objects.create(space=space, audience=audience, status=status, created_by=by, **fields)
     notify.meeting_scheduled(meeting, by=by)
     return meeting
@@ -104,6 +106,11 @@ def meeting_update(*, meeting: Meeting, by: User, fields: dict) -> Meeting:
     if meeting.status == Meeting.Status.TENTATIVE and meeting.starts_at is not None:
         meeting.status = Meeting.Status.PLANNED
         changed.append("status")
+    if meeting.status != Meeting.Status.TENTATIVE and meeting.tentative_period:
+        # A dated meeting has no tentative period (the same as when a date poll fixes it).
+        meeting.tentative_period = ""
+        if "tentative_period" not in changed:
+            changed.append("tentative_period")
     elif meeting.status == Meeting.Status.PLANNED and meeting.starts_at is None:
         meeting.status = Meeting.Status.TENTATIVE
         changed.append("status")
