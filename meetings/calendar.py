@@ -2,7 +2,7 @@
 
 Everything here works on meetings the caller already filtered through
 groups.access; the video link is written only for people
-access.can_see_meeting_link allows.
+access.meetings_with_visible_link allows.
 """
 
 import calendar as month_grid
@@ -48,8 +48,10 @@ def calendar_meetings(queryset: QuerySet) -> QuerySet:
 def ics_for(meetings, *, user, name: str) -> bytes:
     """An iCalendar file with one VEVENT per meeting and the VTIMEZONE they need."""
     cal = Calendar.new(name=name, prodid="-//Offensive Mittelstand//Fachgruppe Handwerk//DE")
+    meetings = list(meetings)
+    with_link = access.meetings_with_visible_link(user, meetings)
     for meeting in meetings:
-        cal.add_component(_event(meeting, with_link=access.can_see_meeting_link(user, meeting)))
+        cal.add_component(_event(meeting, with_link=meeting.pk in with_link))
     cal.add_missing_timezones()
     return cal.to_ical()
 
