@@ -453,6 +453,7 @@ def _action_item_data(action_item: ActionItem, **extra) -> dict:
         "space": meeting.space.name,
         "meeting": meeting.title,
         "due": due,
+        "due_on": action_item.due_date.isoformat() if action_item.due_date else "",
         "excerpt": _("Aus der Sitzung „%(meeting)s“.") % {"meeting": meeting.title},
         "url": reverse("meetings:tasks"),
         **extra,

@@ -30,6 +30,17 @@ def _data(meeting: Meeting, by: User, excerpt: str = "") -> dict:
         "actor": by.name,
         "excerpt": excerpt,
         "url": meeting.get_absolute_url(),
+        **when(meeting),
+    }
+
+
+def when(meeting: Meeting) -> dict:
+    """The meeting's date as ISO values: each mail writes it in its reader's language."""
+    if meeting.starts_at is None:
+        return {}
+    return {
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else "",
     }
 
 

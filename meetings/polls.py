@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import User
+from meetings import notify
 from meetings.models import DatePoll, Meeting, PollAnswer, PollOption
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
@@ -52,7 +53,13 @@ def _notify(kind: Kind, *, meeting: Meeting, by: User, url: str) -> None:
         actor=by,
         recipients=User.objects.filter(pk__in=invitee_ids(meeting)),
         subject=meeting,
-        data={"title": meeting.title, "space": meeting.space.name, "actor": by.name, "url": url},
+        data={
+            "title": meeting.title,
+            "space": meeting.space.name,
+            "actor": by.name,
+            "url": url,
+            **notify.when(meeting),
+        },
     )
 
 
