@@ -181,6 +181,11 @@ def meetings_with_visible_link(user, meetings) -> set[int]:
     return set(visible.values_list("pk", flat=True).distinct())
 
 
+def guest_sees_meeting_link(participant) -> bool:
+    """An invited guest without an account is a participant: their invitation mail carries the link."""
+    return participant.user_id is None and participant.meeting_id is not None
+
+
 def can_see_minutes(user, minutes) -> bool:
     """Published minutes follow their meeting; drafts are for the home space's coordinators only."""
     if not can_view(user, minutes.meeting):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from groups import access
 from groups.models import Space, User
-from meetings import notify, selectors
+from meetings import guests, notify, selectors
 from meetings.models import AgendaItem, Meeting, Participant
 
 # The fields a coordinator edits, and those of them a calendar shows.
@@ -283,9 +283,11 @@ def participant_invite_account(*, meeting: Meeting, by: User, user: User) -> Par
         )
     if Participant.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError(_("%(name)s ist bereits eingeladen.") % {"name": user.name})
-    return Participant.objects.create(
+    participant = Participant.objects.create(
         meeting=meeting, user=user, name=user.name, organisation=user.organisation_name, email=user.email
     )
+    notify.meeting_invited(meeting, by=by, user=user)
+    return participant
 
 
 @transaction.atomic
@@ -298,9 +300,12 @@ def participant_invite_guest(
         raise ValidationError(_("Bitte geben Sie den Namen des Gastes an."))
     if email and Participant.objects.filter(meeting=meeting, email__iexact=email).exists():
         raise ValidationError(_("Diese E-Mail-Adresse ist bereits eingeladen."))
-    return Participant.objects.create(
+    participant = Participant.objects.create(
         meeting=meeting, name=name, organisation=organisation.strip(), email=email
     )
+    if email:
+        transaction.on_commit(lambda: guests.enqueue_invitation(participant_id=participant.pk, by_id=by.pk))
+    return participant
 
 
 ANSWERS = {Participant.Response.ACCEPTED, Participant.Response.DECLINED, Participant.Response.EXCUSED}
