@@ -134,6 +134,8 @@ def test_month_view_numbers_days_in_each_language(client, fachgruppe, partner):
 
     assert '<time datetime="2026-12-01">1.</time>' in german
     assert '<time datetime="2026-12-01">1</time>' in english
+    assert '<h1 class="mb-0">Kalender Dezember 2026</h1>' in german
+    assert "December 2026</h1>" in english
 
 
 def _pdf_text(response) -> str:
