@@ -107,14 +107,14 @@ def meeting_update(*, meeting: Meeting, by: User, fields: dict) -> Meeting:
     if meeting.status == Meeting.Status.TENTATIVE and meeting.starts_at is not None:
         meeting.status = Meeting.Status.PLANNED
         changed.append("status")
+    elif meeting.status == Meeting.Status.PLANNED and meeting.starts_at is None:
+        meeting.status = Meeting.Status.TENTATIVE
+        changed.append("status")
     if meeting.status != Meeting.Status.TENTATIVE and meeting.tentative_period:
         # A dated meeting has no tentative period (the same as when a date poll fixes it).
         meeting.tentative_period = ""
         if "tentative_period" not in changed:
             changed.append("tentative_period")
-    elif meeting.status == Meeting.Status.PLANNED and meeting.starts_at is None:
-        meeting.status = Meeting.Status.TENTATIVE
-        changed.append("status")
     if CALENDAR_FIELDS.intersection(changed) or "status" in changed:
         meeting.sequence += 1
         changed.append("sequence")
