@@ -193,12 +193,31 @@ def is_participant(user, meeting) -> bool:
 
 def can_see_meeting_link(user, meeting) -> bool:
     """The video link: for participants and for people inside the meeting's ring, never for the public."""
-    if not can_view(user, meeting) or not user.is_authenticated:
-        return False
-    if user.is_staff or is_participant(user, meeting):
-        return True
-    ring = meeting.audience_id if meeting.audience_id is not None else meeting.space_id
-    return ring in ring_space_ids(user)
+    return meeting.pk in meetings_with_visible_link(user, [meeting])
+
+
+def meetings_with_visible_link(user, meetings) -> set[int]:
+    """The ids of those `meetings` whose video link `user` may see, in one query however many there are.
+
+    The rule of can_see_meeting_link (which is defined through this): the
+    meeting is visible to the person, and they take part in it or are inside
+    its ring (its audience, or the home space of a public meeting).
+    """
+    ids = [meeting.pk for meeting in meetings]
+    if not ids or not user.is_authenticated:
+        return set()
+    model = type(meetings[0])
+    visible = visible_items(model._default_manager.filter(pk__in=ids), user)
+    if not user.is_staff:
+        rings = ring_space_ids(user)
+        inside = Q(audience_id__in=rings) | Q(audience__isnull=True, space_id__in=rings)
+        visible = visible.filter(inside | Q(participants__user=user))
+    return set(visible.values_list("pk", flat=True).distinct())
+
+
+def guest_sees_meeting_link(participant) -> bool:
+    """An invited guest without an account is a participant: their invitation mail carries the link."""
+    return participant.user_id is None and participant.meeting_id is not None
 
 
 def can_see_minutes(user, minutes) -> bool:

@@ -2,7 +2,7 @@
 
 Everything here works on meetings the caller already filtered through
 groups.access; the video link is written only for people
-access.can_see_meeting_link allows.
+access.meetings_with_visible_link allows.
 """
 
 import calendar as month_grid
@@ -47,9 +47,22 @@ def calendar_meetings(queryset: QuerySet) -> QuerySet:
 
 def ics_for(meetings, *, user, name: str) -> bytes:
     """An iCalendar file with one VEVENT per meeting and the VTIMEZONE they need."""
+    meetings = list(meetings)
+    with_link = access.meetings_with_visible_link(user, meetings)
+    return _ics([_event(meeting, with_link=meeting.pk in with_link) for meeting in meetings], name=name)
+
+
+def ics_for_guest(participant) -> bytes:
+    """The invitation's calendar file for a guest without an account (a meeting with a date)."""
+    meeting = participant.meeting
+    event = _event(meeting, with_link=access.guest_sees_meeting_link(participant))
+    return _ics([event], name=meeting.title)
+
+
+def _ics(events: list[Event], *, name: str) -> bytes:
     cal = Calendar.new(name=name, prodid="-//Offensive Mittelstand//Fachgruppe Handwerk//DE")
-    for meeting in meetings:
-        cal.add_component(_event(meeting, with_link=access.can_see_meeting_link(user, meeting)))
+    for event in events:
+        cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Space, User
 from meetings.models import AgendaItem, Meeting, Participant
-from meetings.services import EDITABLE_FIELDS
+from meetings.services import EDITABLE_FIELDS, PRESENTER_REFUSED, PRESENTER_TWICE, QUESTION_REFUSED
 
 PUBLIC = "public"
 
@@ -131,10 +131,47 @@ class CancelForm(forms.Form):
 
 
 class AgendaItemForm(forms.ModelForm):
+    """An agenda item; who presents it and which question it takes up are chosen from what the
+    caller offers (meetings.selectors.meeting_people and linkable_questions)."""
+
     class Meta:
         model = AgendaItem
-        fields = ["title", "details", "presenter_name", "duration_minutes"]
+        fields = ["title", "details", "presenter", "presenter_name", "duration_minutes", "question"]
         widgets = {"details": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "presenter": _("Vortragende Person"),
+            "presenter_name": _("Vortragender Gast ohne Konto"),
+            "question": _("Verknüpfte Frage"),
+        }
+        help_texts = {
+            "presenter": _("Ein Mitglied des Raums oder eine eingeladene Person."),
+            "presenter_name": _("Name und Organisation, wenn die Person kein Konto im Portal hat."),
+            "question": _("Eine Frage an diesen Raum, die unter diesem Punkt besprochen wird."),
+        }
+        error_messages = {
+            "presenter": {"invalid_choice": PRESENTER_REFUSED},
+            "question": {"invalid_choice": QUESTION_REFUSED},
+        }
+
+    def __init__(self, *args, presenters, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presenter"].queryset = presenters
+        self.fields["presenter"].empty_label = _("– niemand mit Konto –")
+        self.fields["presenter"].label_from_instance = _person_label
+        self.fields["question"].queryset = questions
+        self.fields["question"].empty_label = _("– keine –")
+        self.fields["question"].label_from_instance = lambda question: question.title
+
+    def clean(self):
+        data = super().clean()
+        if data.get("presenter") and data.get("presenter_name", "").strip():
+            self.add_error("presenter_name", PRESENTER_TWICE)
+        return data
+
+
+def _person_label(user: User) -> str:
+    organisation = user.organisation_name
+    return f"{user.name} ({organisation})" if organisation else user.name
 
 
 class InviteAccountForm(forms.Form):

@@ -5,12 +5,12 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from meetings import polls
 from meetings.calendar import BERLIN
 from meetings.models import DatePoll, Meeting, PollAnswer, PollOption
+from portal import dates
 
 OPTION_ROWS = 5
 
@@ -60,8 +60,7 @@ PollOptionFormSet = forms.formset_factory(
 
 
 def option_label(option: PollOption) -> str:
-    start, end = option.starts_at.astimezone(BERLIN), option.ends_at.astimezone(BERLIN)
-    return f"{date_format(start, 'l, j. F Y')}, {start:%H:%M}–{end:%H:%M}"
+    return dates.period(option.starts_at, option.ends_at)
 
 
 class PollAnswerForm(forms.Form):

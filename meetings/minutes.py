@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import User
+from meetings import selectors
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision, Participant
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
@@ -85,10 +86,13 @@ def minutes_record(*, user, meeting: Meeting, coordinator: bool | None = None) -
             coordinator = access.can_coordinate(user, meeting.space)
         if not coordinator:
             return None
-    items = list(
-        meeting.agenda_items.order_by("position", "pk").prefetch_related(
-            Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk"))
-        )
+    items = selectors.with_linked_questions(
+        list(
+            meeting.agenda_items.order_by("position", "pk")
+            .select_related("presenter")
+            .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk")))
+        ),
+        user=user,
     )
     records = {item.pk: ItemRecord(item=item, decisions=list(item.decisions.all())) for item in items}
     action_items = list(_action_items().filter(meeting=meeting))
@@ -210,10 +214,7 @@ def assignee_names(action_item: ActionItem) -> str:
 
 def assignable_people(meeting: Meeting) -> QuerySet[User]:
     """Accounts that can take on an action item: the meeting's participants and the home space's ring."""
-    ids = access.audience_member_ids(meeting.space) | set(
-        meeting.participants.filter(user__isnull=False).values_list("user_id", flat=True)
-    )
-    return User.objects.filter(pk__in=ids, is_active=True).order_by("name")
+    return selectors.meeting_people(meeting=meeting)
 
 
 @transaction.atomic
@@ -453,6 +454,7 @@ def _action_item_data(action_item: ActionItem, **extra) -> dict:
         "space": meeting.space.name,
         "meeting": meeting.title,
         "due": due,
+        "due_on": action_item.due_date.isoformat() if action_item.due_date else "",
         "excerpt": _("Aus der Sitzung „%(meeting)s“.") % {"meeting": meeting.title},
         "url": reverse("meetings:tasks"),
         **extra,

@@ -4,6 +4,9 @@ Called by meetings.services inside their transactions. A meeting reaches the
 ring of its audience, or its home space when it is public (the public ring
 reaches no account). Changes and cancellations also reach the invited
 accounts outside that ring, in a second event addressed to them by name.
+An invited account gets its own event; a guest without an account gets a
+mail with the calendar file instead (meetings.guests), which the outbox,
+made for accounts, cannot carry.
 """
 
 from groups import access
@@ -30,6 +33,17 @@ def _data(meeting: Meeting, by: User, excerpt: str = "") -> dict:
         "actor": by.name,
         "excerpt": excerpt,
         "url": meeting.get_absolute_url(),
+        **when(meeting),
+    }
+
+
+def when(meeting: Meeting) -> dict:
+    """The meeting's date as ISO values: each mail writes it in its reader's language."""
+    if meeting.starts_at is None:
+        return {}
+    return {
+        "starts_at": meeting.starts_at.isoformat(),
+        "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else "",
     }
 
 
@@ -81,6 +95,19 @@ def meeting_changed(meeting: Meeting, *, by: User, what: str) -> None:
 
 def meeting_cancelled(meeting: Meeting, *, by: User) -> None:
     _to_ring_and_participants(Kind.MEETING_CANCELLED, meeting, by, "")
+
+
+def meeting_invited(meeting: Meeting, *, by: User, user: User) -> None:
+    """The invited account hears of it at once (a personal kind), with the date in its own language."""
+    record(
+        kind=Kind.MEETING_INVITED,
+        audience=Event.Audience.PEOPLE,
+        space=meeting.space,
+        recipients=[user],
+        actor=by,
+        subject=meeting,
+        data=_data(meeting, by, meeting.description),
+    )
 
 
 def agenda_published(meeting: Meeting, *, by: User, agenda: str) -> None:

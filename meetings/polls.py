@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import User
+from meetings import notify
 from meetings.models import DatePoll, Meeting, PollAnswer, PollOption
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
@@ -52,7 +53,13 @@ def _notify(kind: Kind, *, meeting: Meeting, by: User, url: str) -> None:
         actor=by,
         recipients=User.objects.filter(pk__in=invitee_ids(meeting)),
         subject=meeting,
-        data={"title": meeting.title, "space": meeting.space.name, "actor": by.name, "url": url},
+        data={
+            "title": meeting.title,
+            "space": meeting.space.name,
+            "actor": by.name,
+            "url": url,
+            **notify.when(meeting),
+        },
     )
 
 
@@ -112,9 +119,13 @@ def poll_close(*, poll: DatePoll, option: PollOption, by: User) -> Meeting:
     poll.closed_at = timezone.now()
     poll.save(update_fields=["status", "chosen_option", "closed_at"])
     meeting.starts_at, meeting.ends_at = option.starts_at, option.ends_at
+    # A planned meeting has its date; the period it was tentatively given no longer applies.
+    meeting.tentative_period = ""
     meeting.status = Meeting.Status.PLANNED
     meeting.sequence += 1
-    meeting.save(update_fields=["starts_at", "ends_at", "status", "sequence", "updated_at"])
+    meeting.save(
+        update_fields=["starts_at", "ends_at", "tentative_period", "status", "sequence", "updated_at"]
+    )
     _notify(Kind.POLL_CLOSED, meeting=meeting, by=by, url=meeting.get_absolute_url())
     return meeting
 

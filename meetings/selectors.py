@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from groups import access
-from groups.models import Membership, Space
+from groups.models import Membership, Question, Space, User
 from meetings.models import ActionItem, AgendaItem, Meeting, Participant
 
 
@@ -77,8 +77,13 @@ def meeting_detail(*, user, pk: int) -> MeetingPage:
         counts[participant.response] = counts.get(participant.response, 0) + 1
     return MeetingPage(
         meeting=meeting,
-        agenda=list(
-            AgendaItem.objects.filter(meeting=meeting).select_related("presenter").order_by("position", "pk")
+        agenda=with_linked_questions(
+            list(
+                AgendaItem.objects.filter(meeting=meeting)
+                .select_related("presenter")
+                .order_by("position", "pk")
+            ),
+            user=user,
         ),
         participants=participants,
         carried_action_items=carried_action_items(user=user, meeting=meeting),
@@ -103,6 +108,50 @@ def carried_action_items(*, user, meeting: Meeting) -> list[ActionItem]:
         .prefetch_related("assignees")
         .order_by("due_date", "meeting__starts_at", "pk")
     )
+
+
+def with_linked_questions(items: list[AgendaItem], *, user) -> list[AgendaItem]:
+    """Sets `linked_question` on each item: its question when the person may see it, None otherwise.
+
+    One query for all items (none when no item has a question); a hidden
+    question is not loaded at all, so nothing of it can reach the page.
+    """
+    ids = {item.question_id for item in items if item.question_id is not None}
+    visible = {}
+    if ids:
+        visible = {q.pk: q for q in access.visible_items(Question.objects.filter(pk__in=ids), user)}
+    for item in items:
+        item.linked_question = visible.get(item.question_id)
+    return items
+
+
+def meeting_people(*, meeting: Meeting, keep: int | None = None) -> QuerySet[User]:
+    """Accounts that can present an item or take on a task: the home space's ring and the participants.
+
+    `keep` is a person already chosen, who stays a choice when they have left since.
+    """
+    ids = access.audience_member_ids(meeting.space) | set(
+        meeting.participants.filter(user__isnull=False).values_list("user_id", flat=True)
+    )
+    chosen = Q(pk__in=ids, is_active=True)
+    if keep is not None:
+        chosen |= Q(pk=keep)
+    return User.objects.filter(chosen).order_by("name", "pk")
+
+
+LINKABLE_QUESTION_STATUSES = (Question.Status.SUBMITTED, Question.Status.ACCEPTED, Question.Status.ANSWERED)
+
+
+def linkable_questions(*, user, meeting: Meeting, keep: int | None = None) -> QuerySet[Question]:
+    """Questions brought to the meeting's space that the person may see and that are still live.
+
+    Merged and declined questions are left out; `keep` is the question an item
+    already links to, which stays a choice while the person may still see it.
+    """
+    live = Q(space_id=meeting.space_id, status__in=LINKABLE_QUESTION_STATUSES)
+    if keep is not None:
+        live |= Q(pk=keep)
+    return access.visible_items(Question.objects.filter(live), user).order_by("-created_at", "-pk")
 
 
 def agenda_item_of(*, meeting: Meeting, pk: int) -> AgendaItem:

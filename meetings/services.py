@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups import access
 from groups.models import Space, User
-from meetings import notify
+from meetings import guests, notify, selectors
 from meetings.models import AgendaItem, Meeting, Participant
 
 # The fields a coordinator edits, and those of them a calendar shows.
@@ -82,6 +83,8 @@ def meeting_create(*, by: User, space: Space, audience: Space | None, fields: di
     _check_audience(space, audience)
     _check_times(fields)
     status = Meeting.Status.PLANNED if fields.get("starts_at") else Meeting.Status.TENTATIVE
+    if status == Meeting.Status.PLANNED:
+        fields = {**fields, "tentative_period": ""}
     meeting = Meeting.objects.create(space=space, audience=audience, status=status, created_by=by, **fields)
     notify.meeting_scheduled(meeting, by=by)
     return meeting
@@ -107,6 +110,11 @@ def meeting_update(*, meeting: Meeting, by: User, fields: dict) -> Meeting:
     elif meeting.status == Meeting.Status.PLANNED and meeting.starts_at is None:
         meeting.status = Meeting.Status.TENTATIVE
         changed.append("status")
+    if meeting.status != Meeting.Status.TENTATIVE and meeting.tentative_period:
+        # A dated meeting has no tentative period (the same as when a date poll fixes it).
+        meeting.tentative_period = ""
+        if "tentative_period" not in changed:
+            changed.append("tentative_period")
     if CALENDAR_FIELDS.intersection(changed) or "status" in changed:
         meeting.sequence += 1
         changed.append("sequence")
@@ -164,9 +172,47 @@ def _renumber(meeting: Meeting) -> None:
             AgendaItem.objects.filter(pk=item.pk).update(position=number)
 
 
+# Shared with meetings.forms, whose field errors say the same.
+PRESENTER_TWICE = gettext_lazy(
+    "Bitte wählen Sie entweder eine Person mit Konto oder nennen Sie einen Gast, nicht beides."
+)
+PRESENTER_REFUSED = gettext_lazy(
+    "Diese Person kann hier nicht vortragen. Wählen Sie ein Mitglied des Raums "
+    "oder eine eingeladene Person aus der Liste."
+)
+QUESTION_REFUSED = gettext_lazy(
+    "Diese Frage lässt sich hier nicht verknüpfen. Wählen Sie eine Frage aus der Liste."
+)
+
+
+def _check_agenda_links(meeting: Meeting, by: User, fields: dict, item: AgendaItem | None = None) -> None:
+    """The presenter is someone of the meeting (or a guest by name); the question one `by` may see.
+
+    What the item already links to stays allowed (a presenter who has left the
+    space since); it is read from the database, as a form may have changed `item`.
+    """
+    presenter, question = fields.get("presenter"), fields.get("question")
+    if presenter is not None and fields.get("presenter_name", "").strip():
+        raise ValidationError(str(PRESENTER_TWICE))
+    kept_presenter = kept_question = None
+    if item is not None and item.pk is not None:
+        kept_presenter, kept_question = (
+            AgendaItem.objects.filter(pk=item.pk).values_list("presenter_id", "question_id").get()
+        )
+    if presenter is not None:
+        people = selectors.meeting_people(meeting=meeting, keep=kept_presenter)
+        if not people.filter(pk=presenter.pk).exists():
+            raise ValidationError(str(PRESENTER_REFUSED))
+    if question is not None:
+        questions = selectors.linkable_questions(user=by, meeting=meeting, keep=kept_question)
+        if not questions.filter(pk=question.pk).exists():
+            raise ValidationError(str(QUESTION_REFUSED))
+
+
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, by: User, fields: dict) -> AgendaItem:
     _agenda_open(meeting, by)
+    _check_agenda_links(meeting, by, fields)
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     position = AgendaItem.objects.filter(meeting=meeting).count() + 1
     return AgendaItem.objects.create(meeting=meeting, position=position, **fields)
@@ -175,6 +221,7 @@ def agenda_item_add(*, meeting: Meeting, by: User, fields: dict) -> AgendaItem:
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, by: User, fields: dict) -> AgendaItem:
     _agenda_open(item.meeting, by)
+    _check_agenda_links(item.meeting, by, fields, item)
     for name, value in fields.items():
         setattr(item, name, value)
     item.save(update_fields=list(fields))
@@ -236,9 +283,11 @@ def participant_invite_account(*, meeting: Meeting, by: User, user: User) -> Par
         )
     if Participant.objects.filter(meeting=meeting, user=user).exists():
         raise ValidationError(_("%(name)s ist bereits eingeladen.") % {"name": user.name})
-    return Participant.objects.create(
+    participant = Participant.objects.create(
         meeting=meeting, user=user, name=user.name, organisation=user.organisation_name, email=user.email
     )
+    notify.meeting_invited(meeting, by=by, user=user)
+    return participant
 
 
 @transaction.atomic
@@ -251,9 +300,12 @@ def participant_invite_guest(
         raise ValidationError(_("Bitte geben Sie den Namen des Gastes an."))
     if email and Participant.objects.filter(meeting=meeting, email__iexact=email).exists():
         raise ValidationError(_("Diese E-Mail-Adresse ist bereits eingeladen."))
-    return Participant.objects.create(
+    participant = Participant.objects.create(
         meeting=meeting, name=name, organisation=organisation.strip(), email=email
     )
+    if email:
+        transaction.on_commit(lambda: guests.enqueue_invitation(participant_id=participant.pk, by_id=by.pk))
+    return participant
 
 
 ANSWERS = {Participant.Response.ACCEPTED, Participant.Response.DECLINED, Participant.Response.EXCUSED}

@@ -2,10 +2,17 @@
 
 from celery import shared_task
 
-from meetings import minutes
+from groups.tasks import MAIL_RETRY
+from meetings import guests, minutes
 
 
 @shared_task(name="meetings.remind_action_items")
 def remind_action_items() -> int:
     """Daily: reminders for action items due soon or overdue, each sent once per item."""
     return minutes.action_items_remind()
+
+
+@shared_task(name="meetings.send_guest_invitation", **MAIL_RETRY)
+def send_guest_invitation(*, participant_id: int, by_id: int | None = None) -> bool:
+    """The invitation mail (with the calendar file) to a guest without an account."""
+    return guests.invitation_send(participant_id=participant_id, by_id=by_id)

@@ -143,10 +143,21 @@ def meeting_mark_held(request, pk: int):
 # --- Agenda --------------------------------------------------------------
 
 
+def _agenda_item_form(request, meeting: Meeting, item=None) -> AgendaItemForm:
+    return AgendaItemForm(
+        request.POST or None,
+        instance=item,
+        presenters=selectors.meeting_people(meeting=meeting, keep=item.presenter_id if item else None),
+        questions=selectors.linkable_questions(
+            user=request.user, meeting=meeting, keep=item.question_id if item else None
+        ),
+    )
+
+
 @anonymous_to_login
 def agenda_item_add(request, pk: int):
     meeting = _coordinated_meeting_or_404(request, pk)
-    form = AgendaItemForm(request.POST or None)
+    form = _agenda_item_form(request, meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_add(meeting=meeting, by=request.user, fields=form.cleaned_data)
@@ -162,7 +173,7 @@ def agenda_item_add(request, pk: int):
 def agenda_item_edit(request, pk: int, item_id: int):
     meeting = _coordinated_meeting_or_404(request, pk)
     item = selectors.agenda_item_of(meeting=meeting, pk=item_id)
-    form = AgendaItemForm(request.POST or None, instance=item)
+    form = _agenda_item_form(request, meeting, item)
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_update(item=item, by=request.user, fields=form.cleaned_data)

@@ -1,5 +1,6 @@
 """E-mails of the notifications: in the recipient's language, HTML and text, with one-click unsubscribe."""
 
+import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -7,8 +8,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import escape
 
+from portal import dates
 from portal.email import PortalEmail
 from portal.notifications.kinds import Kind
 from portal.notifications.models import UnsubscribeToken
@@ -104,10 +107,22 @@ def event_message(rendered: RenderedEvent, *, user, unsubscribe_token: str, mess
 
 
 def display_data(event) -> dict:
-    """The event's frozen data, with coded values put into words of the active language."""
+    """The event's frozen data, with coded values put into words of the active language.
+
+    Dates are frozen as ISO values (`due_on`; `starts_at` and `ends_at` of a
+    meeting) and written here as the reader reads them: `due` and `when`.
+    """
     data = dict(event.data)
     if "decision" in data:
         data["decision"] = str(DECISIONS.get(data["decision"], data["decision"]))
+    if data.get("due_on"):
+        data["due"] = date_format(datetime.date.fromisoformat(data["due_on"]), "SHORT_DATE_FORMAT")
+    if data.get("starts_at"):
+        ends_at = data.get("ends_at")
+        data["when"] = dates.period(
+            datetime.datetime.fromisoformat(data["starts_at"]),
+            datetime.datetime.fromisoformat(ends_at) if ends_at else None,
+        )
     return data
 
 

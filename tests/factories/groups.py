@@ -1,6 +1,6 @@
 import factory
 
-from groups.models import JoinRequest, Membership, Organisation, Post, Space, Thread
+from groups.models import JoinRequest, Membership, Organisation, Post, Question, Space, Thread
 from tests.factories import UserFactory
 
 
@@ -51,3 +51,17 @@ class ThreadFactory(factory.django.DjangoModelFactory):
     def opening_post(self, create, extracted, **kwargs):
         if create:
             Post.objects.create(thread=self, author=self.author, body=extracted or "Worum es geht.")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question brought to a space, accepted for discussion; pass `space` (the audience follows it)."""
+
+    class Meta:
+        model = Question
+
+    title = factory.Sequence(lambda n: f"Wie finden Betriebe Fachkräfte? ({n})")
+    body = "Hintergrund der Frage."
+    working_group = "AG Transfer"
+    audience = factory.SelfAttribute("space")
+    asked_by = factory.SubFactory(UserFactory)
+    status = Question.Status.ACCEPTED

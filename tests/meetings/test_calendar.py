@@ -8,7 +8,13 @@ from icalendar import Calendar
 from groups.models import Membership
 from meetings import calendar
 from meetings.models import CalendarToken, Meeting
-from tests.factories.meetings import AgendaItemFactory, MeetingFactory, TentativeMeetingFactory
+from tests.factories import UserFactory
+from tests.factories.meetings import (
+    AgendaItemFactory,
+    MeetingFactory,
+    ParticipantFactory,
+    TentativeMeetingFactory,
+)
 from tests.querycount import assert_constant_queries
 
 BERLIN = calendar.BERLIN
@@ -128,6 +134,45 @@ def test_tentative_meeting_with_a_date_is_tentative_in_the_feed(client, fachgrup
     event = _events(client.get(_feed_url(partner)))["Vielleicht"]
 
     assert str(event["STATUS"]) == "TENTATIVE"
+
+
+def test_feed_gives_the_video_link_to_participants_and_the_ring_only(client, fachgruppe, partner):
+    guest = UserFactory()
+    invited = MeetingFactory(
+        space=fachgruppe, audience=None, title="Eingeladen", video_url="https://v.example/a"
+    )
+    MeetingFactory(space=fachgruppe, audience=None, title="Nur öffentlich", video_url="https://v.example/b")
+    MeetingFactory(space=fachgruppe, title="Fachgruppe", video_url="https://v.example/c")
+    ParticipantFactory(meeting=invited, user=guest)
+
+    as_guest = _events(client.get(_feed_url(guest)))
+    as_partner = _events(client.get(_feed_url(partner)))
+
+    assert set(as_guest) == {"Eingeladen", "Nur öffentlich"}
+    assert "https://v.example/a" in str(as_guest["Eingeladen"]["LOCATION"])
+    assert "v.example" not in as_guest["Nur öffentlich"].to_ical().decode()
+    assert {name: "v.example" in event.to_ical().decode() for name, event in as_partner.items()} == {
+        "Eingeladen": True,
+        "Nur öffentlich": True,
+        "Fachgruppe": True,
+    }
+
+
+def test_feed_queries_do_not_grow_with_meetings(client, fachgruppe, inner, partner):
+    outside = UserFactory()
+
+    def grow():
+        for space, audience in ((fachgruppe, fachgruppe), (inner, None)):
+            meeting = MeetingFactory(
+                space=space, audience=audience, agenda_published_at=datetime.datetime.now(BERLIN)
+            )
+            AgendaItemFactory(meeting=meeting)
+            ParticipantFactory(meeting=meeting, user=outside)
+        ParticipantFactory(meeting=meeting, user=partner)
+
+    queries = assert_constant_queries(client, _feed_url(partner), grow=grow)
+    assert queries <= 8
+    assert_constant_queries(client, _feed_url(outside), grow=grow)
 
 
 def test_leaving_a_space_removes_its_meetings_from_the_feed_at_once(client, fachgruppe, inner, inner_member):

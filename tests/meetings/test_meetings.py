@@ -69,6 +69,29 @@ def test_changing_time_or_place_raises_the_sequence_and_notifies(coordinator, fa
     assert Event.objects.filter(kind=Kind.MEETING_CHANGED).count() == 1
 
 
+def test_a_tentative_meeting_given_a_date_is_planned_without_its_period(coordinator, fachgruppe):
+    meeting = TentativeMeetingFactory(space=fachgruppe)
+    starts_at = timezone.now() + datetime.timedelta(days=40)
+    services.meeting_update(meeting=meeting, by=coordinator, fields={"starts_at": starts_at})
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.tentative_period) == (Meeting.Status.PLANNED, "")
+
+
+def test_a_planned_meeting_without_its_date_is_tentative_again_with_a_period(coordinator, fachgruppe):
+    meeting = MeetingFactory(space=fachgruppe)
+    services.meeting_update(
+        meeting=meeting,
+        by=coordinator,
+        fields={"starts_at": None, "ends_at": None, "tentative_period": "Mai 2027"},
+    )
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.starts_at, meeting.tentative_period) == (
+        Meeting.Status.TENTATIVE,
+        None,
+        "Mai 2027",
+    )
+
+
 def test_cancelling_raises_the_sequence_and_cannot_happen_twice(coordinator, fachgruppe):
     meeting = MeetingFactory(space=fachgruppe)
     services.meeting_cancel(meeting=meeting, by=coordinator)

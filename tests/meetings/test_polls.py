@@ -178,6 +178,20 @@ def test_closing_the_poll_fixes_the_date_and_notifies_the_invitees(
     assert mail.outbox == []  # a space's activity goes into the digests, not an immediate mail
 
 
+def test_closing_the_poll_ends_the_tentative_period(client, meeting, poll, coordinator, partner):
+    assert meeting.tentative_period == "Oktober/November 2026"
+    client.force_login(coordinator)
+    client.post(f"/meetings/{meeting.pk}/poll/close/", {"option": _option_ids(poll)[1]})
+
+    meeting.refresh_from_db()
+    assert meeting.tentative_period == ""
+    client.force_login(partner)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "Dienstag, 13. Oktober 2026, 10:00–12:00 Uhr" in page
+    assert "Oktober/November 2026" not in page
+    assert "Oktober/November 2026" not in client.get("/meetings/").content.decode()
+
+
 def test_a_closed_poll_takes_no_more_answers(meeting, poll, coordinator, partner):
     first, second = _option_ids(poll)
     polls.poll_close(poll=poll, option=poll.options.first(), by=coordinator)

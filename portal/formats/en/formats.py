@@ -16,6 +16,14 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
 ]
+# The portal's own names (see portal/formats/de/formats.py); English needs no "o'clock".
+WEEKDAY_DATE_FORMAT = "l, j F Y"
+WEEKDAY_DATETIME_FORMAT = "l, j F Y, H:i"
+WEEKDAY_DATETIME_CLOCK_FORMAT = "l, j F Y, H:i"
+DATETIME_CLOCK_FORMAT = "j F Y, H:i"
+CLOCK_TIME_FORMAT = "H:i"
+SHORT_WEEKDAY_DATE_FORMAT = "D, j M"
+DAY_OF_MONTH_FORMAT = "j"
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
