@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Space, User
 from meetings.models import AgendaItem, Meeting, Participant
-from meetings.services import EDITABLE_FIELDS, PRESENTER_REFUSED, PRESENTER_TWICE, QUESTION_REFUSED
+from meetings.services import (
+    EDITABLE_FIELDS,
+    PRESENTER_REFUSED,
+    PRESENTER_TWICE,
+    PROJECT_REFUSED,
+    QUESTION_REFUSED,
+)
 
 PUBLIC = "public"
 
@@ -136,24 +142,37 @@ class AgendaItemForm(forms.ModelForm):
 
     class Meta:
         model = AgendaItem
-        fields = ["title", "details", "presenter", "presenter_name", "duration_minutes", "question"]
+        fields = [
+            "title",
+            "details",
+            "presenter",
+            "presenter_name",
+            "duration_minutes",
+            "question",
+            "project",
+        ]
         widgets = {"details": forms.Textarea(attrs={"rows": 4})}
         labels = {
             "presenter": _("Vortragende Person"),
             "presenter_name": _("Vortragender Gast ohne Konto"),
             "question": _("Verknüpfte Frage"),
+            "project": _("Vorgestelltes Modellprojekt"),
         }
         help_texts = {
             "presenter": _("Ein Mitglied des Raums oder eine eingeladene Person."),
             "presenter_name": _("Name und Organisation, wenn die Person kein Konto im Portal hat."),
             "question": _("Eine Frage an diesen Raum, die unter diesem Punkt besprochen wird."),
+            "project": _(
+                "Ein angenommenes Projekt aus dem Schaufenster, das unter diesem Punkt vorgestellt wird."
+            ),
         }
         error_messages = {
             "presenter": {"invalid_choice": PRESENTER_REFUSED},
             "question": {"invalid_choice": QUESTION_REFUSED},
+            "project": {"invalid_choice": PROJECT_REFUSED},
         }
 
-    def __init__(self, *args, presenters, questions, **kwargs):
+    def __init__(self, *args, presenters, questions, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = presenters
         self.fields["presenter"].empty_label = _("– niemand mit Konto –")
@@ -161,6 +180,9 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["question"].queryset = questions
         self.fields["question"].empty_label = _("– keine –")
         self.fields["question"].label_from_instance = lambda question: question.title
+        self.fields["project"].queryset = projects
+        self.fields["project"].empty_label = _("– keines –")
+        self.fields["project"].label_from_instance = lambda project: project.title
 
     def clean(self):
         data = super().clean()

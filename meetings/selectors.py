@@ -9,6 +9,7 @@ from django.utils import timezone
 from groups import access
 from groups.models import Membership, Question, Space, User
 from meetings.models import ActionItem, AgendaItem, Meeting, Participant
+from projects.models import Project
 
 
 def _visible(user) -> QuerySet[Meeting]:
@@ -111,17 +112,22 @@ def carried_action_items(*, user, meeting: Meeting) -> list[ActionItem]:
 
 
 def with_linked_questions(items: list[AgendaItem], *, user) -> list[AgendaItem]:
-    """Sets `linked_question` on each item: its question when the person may see it, None otherwise.
+    """Sets `linked_question` and `linked_project` on each item: what it links to when the person
+    may see it, None otherwise.
 
-    One query for all items (none when no item has a question); a hidden
-    question is not loaded at all, so nothing of it can reach the page.
+    One query per kind for all items (none when no item links one); a hidden
+    question or project is not loaded at all, so nothing of it can reach the page.
     """
-    ids = {item.question_id for item in items if item.question_id is not None}
-    visible = {}
-    if ids:
-        visible = {q.pk: q for q in access.visible_items(Question.objects.filter(pk__in=ids), user)}
-    for item in items:
-        item.linked_question = visible.get(item.question_id)
+    for attribute, model, key in (
+        ("linked_question", Question, "question_id"),
+        ("linked_project", Project, "project_id"),
+    ):
+        ids = {getattr(item, key) for item in items if getattr(item, key) is not None}
+        visible = {}
+        if ids:
+            visible = {row.pk: row for row in access.visible_items(model.objects.filter(pk__in=ids), user)}
+        for item in items:
+            setattr(item, attribute, visible.get(getattr(item, key)))
     return items
 
 
@@ -152,6 +158,14 @@ def linkable_questions(*, user, meeting: Meeting, keep: int | None = None) -> Qu
     if keep is not None:
         live |= Q(pk=keep)
     return access.visible_items(Question.objects.filter(live), user).order_by("-created_at", "-pk")
+
+
+def linkable_projects(*, user, keep: int | None = None) -> QuerySet[Project]:
+    """Accepted model projects the person may see (and the one an item already presents)."""
+    live = Q(status=Project.Status.ACCEPTED)
+    if keep is not None:
+        live |= Q(pk=keep)
+    return access.visible_items(Project.objects.filter(live), user).order_by("title", "pk")
 
 
 def agenda_item_of(*, meeting: Meeting, pk: int) -> AgendaItem:

@@ -183,6 +183,9 @@ PRESENTER_REFUSED = gettext_lazy(
 QUESTION_REFUSED = gettext_lazy(
     "Diese Frage lässt sich hier nicht verknüpfen. Wählen Sie eine Frage aus der Liste."
 )
+PROJECT_REFUSED = gettext_lazy(
+    "Dieses Projekt lässt sich hier nicht vorstellen. Wählen Sie ein angenommenes Projekt aus der Liste."
+)
 
 
 def _check_agenda_links(meeting: Meeting, by: User, fields: dict, item: AgendaItem | None = None) -> None:
@@ -191,13 +194,15 @@ def _check_agenda_links(meeting: Meeting, by: User, fields: dict, item: AgendaIt
     What the item already links to stays allowed (a presenter who has left the
     space since); it is read from the database, as a form may have changed `item`.
     """
-    presenter, question = fields.get("presenter"), fields.get("question")
+    presenter, question, project = fields.get("presenter"), fields.get("question"), fields.get("project")
     if presenter is not None and fields.get("presenter_name", "").strip():
         raise ValidationError(str(PRESENTER_TWICE))
-    kept_presenter = kept_question = None
+    kept_presenter = kept_question = kept_project = None
     if item is not None and item.pk is not None:
-        kept_presenter, kept_question = (
-            AgendaItem.objects.filter(pk=item.pk).values_list("presenter_id", "question_id").get()
+        kept_presenter, kept_question, kept_project = (
+            AgendaItem.objects.filter(pk=item.pk)
+            .values_list("presenter_id", "question_id", "project_id")
+            .get()
         )
     if presenter is not None:
         people = selectors.meeting_people(meeting=meeting, keep=kept_presenter)
@@ -207,6 +212,9 @@ def _check_agenda_links(meeting: Meeting, by: User, fields: dict, item: AgendaIt
         questions = selectors.linkable_questions(user=by, meeting=meeting, keep=kept_question)
         if not questions.filter(pk=question.pk).exists():
             raise ValidationError(str(QUESTION_REFUSED))
+    linkable_projects = selectors.linkable_projects(user=by, keep=kept_project)
+    if project is not None and not linkable_projects.filter(pk=project.pk).exists():
+        raise ValidationError(str(PROJECT_REFUSED))
 
 
 @transaction.atomic

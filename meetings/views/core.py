@@ -151,6 +151,7 @@ def _agenda_item_form(request, meeting: Meeting, item=None) -> AgendaItemForm:
         questions=selectors.linkable_questions(
             user=request.user, meeting=meeting, keep=item.question_id if item else None
         ),
+        projects=selectors.linkable_projects(user=request.user, keep=item.project_id if item else None),
     )
 
 

@@ -199,3 +199,33 @@ def test_meeting_page_with_presenters_and_questions_has_constant_queries(client,
         AgendaItemFactory(meeting=meeting, presenter=partner, question=QuestionFactory(space=fachgruppe))
 
     assert_constant_queries(client, meeting.get_absolute_url(), grow=grow)
+
+
+def test_an_agenda_item_presents_an_accepted_project_and_refuses_a_draft(
+    client, coordinator, partner, fachgruppe
+):
+    from tests.factories.projects import ProjectFactory, accepted
+
+    meeting = MeetingFactory(space=fachgruppe)
+    showcase = accepted(ProjectFactory(title="Werkstatt-Tage", submitted_by=partner), by=coordinator)
+    draft = ProjectFactory(title="Unfertiger Entwurf", submitted_by=partner)
+    client.force_login(coordinator)
+    form = client.get(f"/meetings/{meeting.pk}/agenda/new/").content.decode()
+    assert f'<option value="{showcase.pk}">Werkstatt-Tage</option>' in form
+    assert "Unfertiger Entwurf" not in form
+
+    response = client.post(
+        f"/meetings/{meeting.pk}/agenda/new/", {"title": "Vorstellung", "project": draft.pk}
+    )
+    assert response.status_code == 200
+    assert "Wählen Sie ein angenommenes Projekt aus der Liste." in response.content.decode()
+    with pytest.raises(ValidationError):
+        services.agenda_item_add(meeting=meeting, by=coordinator, fields={"title": "X", "project": draft})
+
+    client.post(f"/meetings/{meeting.pk}/agenda/new/", {"title": "Vorstellung", "project": showcase.pk})
+    _publish_minutes(meeting)
+    client.force_login(partner)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'<a href="/projects/{showcase.slug}/">Werkstatt-Tage</a>' in page
+    assert "Modellprojekt: Werkstatt-Tage" in _pdf_text(client.get(f"/meetings/{meeting.pk}/minutes.pdf"))
+    assert meeting.title in client.get(showcase.get_absolute_url()).content.decode()
