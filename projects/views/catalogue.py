@@ -23,7 +23,7 @@ def project_list(request):
     filter_form, filters = catalogue_filters(request.GET)
     page = Paginator(catalogue.catalogue(request.user, filters), PAGE_SIZE).get_page(request.GET.get("seite"))
     filter_query = query_without_page(request)
-    feed_query = _feed_query(request)
+    feed_query = _feed_query(request, invalid=filter_form.errors if filter_form.is_bound else {})
     context = {
         "page": page,
         "filters": filters,
@@ -41,10 +41,11 @@ def project_list(request):
     return response
 
 
-def _feed_query(request) -> str:
-    """The filters for the feed links of a narrowed page; order and page mean nothing to a feed."""
+def _feed_query(request, *, invalid) -> str:
+    """The filters for the feed links of a narrowed page: the valid ones only, without order and page,
+    which mean nothing to a feed."""
     query = request.GET.copy()
-    for name in ("seite", "sortierung"):
+    for name in ("seite", "sortierung", *invalid):
         query.pop(name, None)
     for name in [name for name, value in query.items() if not value]:
         query.pop(name)
@@ -56,9 +57,8 @@ def _export(request, *, extension: str, content_type: str, write) -> HttpRespons
         raise Http404
     _form, filters = catalogue_filters(request.GET)
     response = HttpResponse(write(catalogue.export_rows(request.user, filters)), content_type=content_type)
+    # Holds people's contact details: portal.middleware marks it no-store, as every signed-in page.
     response["Content-Disposition"] = f'attachment; filename="{catalogue.export_filename(extension)}"'
-    # Contact details of people: never in a shared cache.
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
