@@ -8,8 +8,9 @@ see, in every state.
 
 Search: on PostgreSQL full-text search with the German configuration
 (stemming: "Ausbildungen" finds "Ausbildung") over title, summary and
-description, ranked; elsewhere (SQLite for `make run`) every word must occur
-in one of those fields, case-insensitively.
+description, ranked, plus the projects in which every word occurs as a
+substring (German compounds); elsewhere (SQLite for `make run`) only the
+latter, case-insensitively.
 """
 
 import csv
@@ -137,21 +138,31 @@ def _narrowed(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet
 
 
 def _searched(projects: QuerySet[Project], terms: str) -> QuerySet[Project]:
-    if connection.vendor == "postgresql":
-        vector = (
-            SearchVector("title", weight="A", config="german")
-            + SearchVector("summary", weight="B", config="german")
-            + SearchVector("description", weight="C", config="german")
-        )
-        query = SearchQuery(terms, config="german", search_type="websearch")
-        return projects.annotate(search=vector, rank=SearchRank(vector, query)).filter(search=query)
-    condition = Q()
+    every_word = Q()
     for word in terms.split():
         word_anywhere = Q()
         for field in SEARCH_FIELDS:
             word_anywhere |= Q(**{f"{field}__icontains": word})
-        condition &= word_anywhere
-    return projects.filter(condition)
+        every_word &= word_anywhere
+    if connection.vendor != "postgresql":
+        return projects.filter(every_word)
+    vector = (
+        SearchVector("title", weight="A", config="german")
+        + SearchVector("summary", weight="B", config="german")
+        + SearchVector("description", weight="C", config="german")
+    )
+    query = SearchQuery(terms, config="german", search_type="websearch")
+    matches = Q(search=query)
+    if not _uses_search_operators(terms):
+        # The dictionary does not split compounds: "Handwerk" finds "Bäckerhandwerk" only as a
+        # substring. Such hits rank behind the full-text ones.
+        matches |= every_word
+    return projects.annotate(search=vector, rank=SearchRank(vector, query)).filter(matches)
+
+
+def _uses_search_operators(terms: str) -> bool:
+    """Phrases, exclusions and OR (websearch syntax) mean what they say: no substring hits then."""
+    return '"' in terms or any(word.startswith("-") or word.lower() == "or" for word in terms.split())
 
 
 def _sorted(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:

@@ -221,6 +221,27 @@ def test_search_finds_words_in_title_summary_and_description(client, coordinator
     assert titles(client.get("/projects/", {"q": "Zimmerei"})) == []
 
 
+def test_search_finds_a_word_inside_a_compound(client, coordinator):
+    showcased(coordinator, title="Energieberatung im Bäckerhandwerk")
+    showcased(coordinator, title="Quereinstieg ins Handwerk")
+
+    assert sorted(titles(client.get("/projects/", {"q": "handwerk"}))) == [
+        "Energieberatung im Bäckerhandwerk",
+        "Quereinstieg ins Handwerk",
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL's full-text search")
+def test_whole_word_hits_rank_before_hits_inside_a_compound(client, coordinator):
+    showcased(coordinator, title="Energieberatung im Bäckerhandwerk", accepted_days_ago=1)
+    showcased(coordinator, title="Quereinstieg ins Handwerk", accepted_days_ago=9)
+
+    assert titles(client.get("/projects/", {"q": "Handwerk"})) == [
+        "Quereinstieg ins Handwerk",
+        "Energieberatung im Bäckerhandwerk",
+    ]
+
+
 def test_search_never_finds_hidden_projects(client, coordinator, partner, unpublished):
     client.force_login(coordinator)
 
@@ -246,6 +267,19 @@ def test_a_search_lists_the_best_hits_first(client, coordinator):
 
     assert titles(response) == ["Fenster aus Holz", "Holz im Alltag"]
     assert '<option value="relevanz" selected>Beste Treffer zuerst</option>' in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's")
+def test_an_excluded_word_stays_excluded(client, coordinator):
+    showcased(coordinator, title="Fenster aus Holz")
+    showcased(coordinator, title="Fenster aus Stahlbeton")
+
+    assert titles(client.get("/projects/", {"q": "Fenster -Stahlbeton"})) == ["Fenster aus Holz"]
+    # "Stahlbeton" is one word to the dictionary, so excluding "beton" leaves it in.
+    assert sorted(titles(client.get("/projects/", {"q": "Fenster -beton"}))) == [
+        "Fenster aus Holz",
+        "Fenster aus Stahlbeton",
+    ]
 
 
 def test_websearch_syntax_and_odd_input_do_not_break_the_page(client, coordinator):
