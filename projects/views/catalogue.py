@@ -35,7 +35,9 @@ def project_list(request):
         "can_export": catalogue.can_export(request.user),
     }
     # htmx swaps just the results when a filter changes; without JavaScript the whole page reloads.
-    template = "projects/list.html#results" if request.htmx else "projects/list.html"
+    # Going back to a page htmx no longer has in its history cache asks for the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "projects/list.html#results" if partial else "projects/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

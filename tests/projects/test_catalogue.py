@@ -387,6 +387,14 @@ def test_htmx_gets_only_the_results(client, coordinator):
     assert 'hx-target="#catalogue-results"' in full
 
 
+def test_going_back_in_history_gets_the_whole_page(client, coordinator):
+    response = client.get(
+        "/projects/", {"region": "BY"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+
+    assert "<html" in response.content.decode()
+
+
 # --- Start page ---------------------------------------------------------------
 
 
