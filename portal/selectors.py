@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import information
 from meetings import selectors as meetings
+from projects import catalogue as projects
 
 RINGS = [
     {
@@ -34,10 +35,10 @@ RINGS = [
 
 
 def home_page_context(*, user) -> dict:
-    """What the start page shows. Meetings and projects join as their apps provide selectors."""
+    """What the start page shows."""
     return {
         "rings": RINGS,
         "upcoming_meetings": meetings.upcoming_meetings(user=user, limit=3),
-        "showcased_projects": [],
+        "showcased_projects": projects.showcased_projects(limit=3),
         "latest_information": information.latest_published(limit=3),
     }

@@ -311,6 +311,12 @@ def cases(world) -> dict[str, Case]:
             {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
             "post",
         ),
+        # The showcase catalogue: public; its exports are the Fachgruppe coordinators' working list.
+        "projects:list": Case("/projects/", EVERYONE),
+        "projects:feed_rss": Case("/projects/feed/", EVERYONE),
+        "projects:feed_atom": Case("/projects/atom/", EVERYONE),
+        "projects:export_csv": Case("/projects/export/csv/", PROJECT_COORDINATION),
+        "projects:export_json": Case("/projects/export/json/", PROJECT_COORDINATION),
     }
 
 

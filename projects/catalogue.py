@@ -1,0 +1,341 @@
+"""The public showcase of accepted model projects: its filters, search and sorting, the start page's
+selection, and the coordinators' export rows.
+
+Everything starts from groups.access.visible_items. The catalogue and its
+feeds show accepted projects only, even to coordinators who may see drafts;
+the export is the coordinators' working list and holds every project they may
+see, in every state.
+
+Search: on PostgreSQL full-text search with the German configuration
+(stemming: "Ausbildungen" finds "Ausbildung") over title, summary and
+description, ranked, plus the projects in which every word occurs as a
+substring (German compounds); elsewhere (SQLite for `make run`) only the
+latter, case-insensitively.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+)
+from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from groups import access
+from groups.models import Topic, Trade
+from projects.models import FundingProgramme, Project, ProjectImage, Review, Submission
+from projects.services import home_space
+
+SHOWCASE_LENGTH = 3
+MAX_QUERY_LENGTH = 200
+SEARCH_FIELDS = ("title", "summary", "description")
+
+
+class Sort(TextChoices):
+    """The orders of the list; the values are what the address says (?sortierung=titel)."""
+
+    NEWEST = "neueste", _("Zuletzt aufgenommen zuerst")
+    TITLE = "titel", _("Titel von A bis Z")
+    START = "beginn", _("Projektbeginn, neueste zuerst")
+    RELEVANCE = "relevanz", _("Beste Treffer zuerst")
+
+
+@dataclass(frozen=True)
+class CatalogueFilter:
+    """What the visitor narrowed the catalogue to; empty fields do not narrow.
+
+    `sort` None means the natural order: the best hits first when searching,
+    otherwise the most recently accepted.
+    """
+
+    trade: Trade | None = None
+    topic: Topic | None = None
+    region: str = ""
+    funding_programme: FundingProgramme | None = None
+    organisation_kind: str = ""
+    query: str = ""
+    sort: Sort | None = None
+
+    @property
+    def search_terms(self) -> str:
+        return " ".join(self.query.split())[:MAX_QUERY_LENGTH]
+
+    @property
+    def effective_sort(self) -> Sort:
+        if self.sort == Sort.RELEVANCE or self.sort is None:
+            return Sort.RELEVANCE if self.search_terms else Sort.NEWEST
+        return Sort(self.sort)
+
+    @property
+    def is_narrowed(self) -> bool:
+        return any(
+            (
+                self.trade,
+                self.topic,
+                self.region,
+                self.funding_programme,
+                self.organisation_kind,
+                self.search_terms,
+            )
+        )
+
+
+def catalogue(user, filters: CatalogueFilter | None = None) -> QuerySet[Project]:
+    """The accepted projects `user` may see, narrowed and sorted, ready for the list's cards."""
+    filters = filters or CatalogueFilter()
+    projects = access.visible_items(Project.objects.all(), user).filter(status=Project.Status.ACCEPTED)
+    return _for_cards(_sorted(_narrowed(projects, filters), filters))
+
+
+def public_catalogue(filters: CatalogueFilter | None = None) -> QuerySet[Project]:
+    """The catalogue as the public sees it, whoever asks (feeds are cached and shared)."""
+    return catalogue(AnonymousUser(), filters)
+
+
+def feed_items(filters: CatalogueFilter | None = None, *, limit: int) -> QuerySet[Project]:
+    """Newest accepted first, whatever order the list was sorted by."""
+    return public_catalogue(replace(filters or CatalogueFilter(), sort=Sort.NEWEST))[:limit]
+
+
+def showcased_projects(*, limit: int = SHOWCASE_LENGTH) -> list[Project]:
+    """The start page's newest public model projects."""
+    return list(public_catalogue()[:limit])
+
+
+def _narrowed(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:
+    if filters.trade is not None:
+        projects = projects.filter(trades=filters.trade)
+    if filters.topic is not None:
+        projects = projects.filter(topics=filters.topic)
+    if filters.region:
+        projects = projects.filter(region=filters.region)
+    if filters.funding_programme is not None:
+        projects = projects.filter(funding_programme=filters.funding_programme)
+    if filters.organisation_kind:
+        projects = projects.filter(organisation__kind=filters.organisation_kind)
+    if filters.search_terms:
+        projects = _searched(projects, filters.search_terms)
+    return projects
+
+
+def _searched(projects: QuerySet[Project], terms: str) -> QuerySet[Project]:
+    every_word = Q()
+    for word in terms.split():
+        word_anywhere = Q()
+        for field in SEARCH_FIELDS:
+            word_anywhere |= Q(**{f"{field}__icontains": word})
+        every_word &= word_anywhere
+    if connection.vendor != "postgresql":
+        return projects.filter(every_word)
+    vector = (
+        SearchVector("title", weight="A", config="german")
+        + SearchVector("summary", weight="B", config="german")
+        + SearchVector("description", weight="C", config="german")
+    )
+    query = SearchQuery(terms, config="german", search_type="websearch")
+    matches = Q(search=query)
+    if not _uses_search_operators(terms):
+        # The dictionary does not split compounds: "Handwerk" finds "Bäckerhandwerk" only as a
+        # substring. Such hits rank behind the full-text ones.
+        matches |= every_word
+    return projects.annotate(search=vector, rank=SearchRank(vector, query)).filter(matches)
+
+
+def _uses_search_operators(terms: str) -> bool:
+    """Phrases, exclusions and OR (websearch syntax) mean what they say: no substring hits then."""
+    return '"' in terms or any(word.startswith("-") or word.lower() == "or" for word in terms.split())
+
+
+def _sorted(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:
+    newest = (F("accepted_at").desc(nulls_last=True), F("submitted_at").desc(nulls_last=True), "-pk")
+    match filters.effective_sort:
+        case Sort.TITLE:
+            return projects.order_by(Lower("title"), "pk")
+        case Sort.START:
+            return projects.order_by(F("starts_on").desc(nulls_last=True), *newest)
+        case Sort.RELEVANCE if connection.vendor == "postgresql":
+            return projects.order_by("-rank", *newest)
+        case _:
+            return projects.order_by(*newest)
+
+
+def _for_cards(projects: QuerySet[Project]) -> QuerySet[Project]:
+    return projects.select_related("organisation", "funding_programme").prefetch_related(
+        "trades",
+        "topics",
+        Prefetch("images", queryset=ProjectImage.objects.order_by("position", "pk"), to_attr="pictures"),
+    )
+
+
+# --- Export for the coordinators ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+
+
+EXPORT_COLUMNS = (
+    Column("title", _("Titel")),
+    Column("status", _("Status")),
+    Column("organisation", _("Organisation")),
+    Column("organisation_kind", _("Art der Organisation")),
+    Column("region", _("Region")),
+    Column("funding_programme", _("Förderprogramm")),
+    Column("starts_on", _("Beginn")),
+    Column("ends_on", _("Ende")),
+    Column("trades", _("Gewerke")),
+    Column("topics", _("Themen")),
+    Column("contact_name", _("Ansprechperson")),
+    Column("contact_email", _("E-Mail der Ansprechperson")),
+    Column("links", _("Links")),
+    Column("url", _("Adresse im Portal")),
+    Column("submitted_at", _("Eingereicht am")),
+    Column("accepted_at", _("Angenommen am")),
+    Column("review_count", _("Bewertungen (aktuelle Runde)")),
+    Column("transferability_average", _("Übertragbarkeit, Durchschnitt")),
+    Column("added_value_average", _("Mehrwert für das Handwerk, Durchschnitt")),
+)
+
+
+def can_export(user) -> bool:
+    """The export is the Fachgruppe coordinators' working list (staff included)."""
+    return home_space().pk in access.coordinated_space_ids(user)
+
+
+def export_projects(user, filters: CatalogueFilter | None = None) -> QuerySet[Project]:
+    """Every project `user` may see, in every state, narrowed like the list, with the current round's
+    review figures (the round is the number of submissions, at least 1, as Project.round says)."""
+    filters = filters or CatalogueFilter()
+    projects = access.visible_items(Project.objects.all(), user)
+    current_round = Coalesce(
+        Subquery(
+            Submission.objects.filter(project=OuterRef("pk"))
+            .values("project")
+            .annotate(last=Count("pk"))
+            .values("last")
+        ),
+        1,
+        output_field=IntegerField(),
+    )
+    reviews = Review.objects.filter(project=OuterRef("pk"), round=OuterRef("current_round")).values("project")
+    projects = projects.annotate(current_round=current_round).annotate(
+        review_count=Coalesce(
+            Subquery(reviews.annotate(n=Count("pk")).values("n")), 0, output_field=IntegerField()
+        ),
+        transferability_average=Subquery(reviews.annotate(a=Avg("transferability")).values("a")),
+        added_value_average=Subquery(reviews.annotate(a=Avg("added_value")).values("a")),
+    )
+    return (
+        _sorted(_narrowed(projects, filters), filters)
+        .select_related("organisation", "funding_programme")
+        .prefetch_related("trades", "topics")
+    )
+
+
+def export_rows(user, filters: CatalogueFilter | None = None) -> list[dict]:
+    """One dict per project: the keys of EXPORT_COLUMNS with labels where a person reads them, and
+    the codes behind the labels (`*_code`, `slug`) for programs that read the JSON.
+
+    Dates are date/datetime objects (local time) and averages floats or None:
+    each format writes them its own way.
+    """
+    return [_row(project) for project in export_projects(user, filters)]
+
+
+def _row(project: Project) -> dict:
+    organisation = project.organisation
+    return {
+        "slug": project.slug,
+        "title": project.title,
+        "status": project.get_status_display(),
+        "organisation": organisation.name if organisation else "",
+        "organisation_kind": organisation.get_kind_display() if organisation else "",
+        "region": project.get_region_display() if project.region else "",
+        "funding_programme": project.funding_programme.name if project.funding_programme else "",
+        "starts_on": project.starts_on,
+        "ends_on": project.ends_on,
+        "trades": [trade.name for trade in project.trades.all()],
+        "topics": [topic.name for topic in project.topics.all()],
+        "contact_name": project.contact_name,
+        "contact_email": project.contact_email,
+        "links": list(project.links or []),
+        "url": settings.SITE_URL + project.get_absolute_url(),
+        "submitted_at": _local(project.submitted_at),
+        "accepted_at": _local(project.accepted_at),
+        "review_count": project.review_count,
+        "transferability_average": _average(project.transferability_average),
+        "added_value_average": _average(project.added_value_average),
+        "status_code": project.status,
+        "organisation_kind_code": organisation.kind if organisation else "",
+        "region_code": project.region,
+    }
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return timezone.localtime(moment) if moment else None
+
+
+def _average(value) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+def export_filename(extension: str, *, today: date | None = None) -> str:
+    return f"modellprojekte-{(today or timezone.localdate()).isoformat()}.{extension}"
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_csv(rows: list[dict]) -> str:
+    """CSV for German Excel: BOM, `;` between cells, decimal commas, a header row of labels."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([str(column.label) for column in EXPORT_COLUMNS])
+    for row in rows:
+        writer.writerow([_csv_cell(row[column.key], column.key) for column in EXPORT_COLUMNS])
+    return buffer.getvalue()
+
+
+def _csv_cell(value, key: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        # Addresses may contain commas; one per line within the cell.
+        value = ("\n" if key == "links" else ", ").join(value)
+    elif isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    elif isinstance(value, date):
+        return value.isoformat()
+    elif isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    elif not isinstance(value, str):
+        return str(value)
+    # A leading apostrophe makes the spreadsheet show the text instead of running it.
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def export_json(rows: list[dict]) -> str:
+    return json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

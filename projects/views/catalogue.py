@@ -1,0 +1,78 @@
+"""The showcase catalogue for everyone, and its exports for the Fachgruppe's coordinators.
+
+The list needs no account and shows accepted projects only. The exports answer
+404 to anyone who does not coordinate the Fachgruppe (anonymous visitors are
+sent to the login page, as everywhere in the portal).
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from groups import access
+from groups.views import anonymous_to_login
+from groups.views_questions import query_without_page
+from projects import catalogue
+from projects.forms_catalogue import catalogue_filters
+
+PAGE_SIZE = 12
+
+
+def project_list(request):
+    filter_form, filters = catalogue_filters(request.GET)
+    page = Paginator(catalogue.catalogue(request.user, filters), PAGE_SIZE).get_page(request.GET.get("seite"))
+    filter_query = query_without_page(request)
+    feed_query = _feed_query(request, invalid=filter_form.errors if filter_form.is_bound else {})
+    context = {
+        "page": page,
+        "filters": filters,
+        "filter_form": filter_form,
+        "invalid_filters": filter_form.invalid_fields() if filter_form.is_bound else [],
+        "filter_query": filter_query,
+        "feed_query": feed_query,
+        "is_coordinator": bool(access.coordinated_space_ids(request.user)),
+        "can_export": catalogue.can_export(request.user),
+    }
+    # htmx swaps just the results when a filter changes; without JavaScript the whole page reloads.
+    # Going back to a page htmx no longer has in its history cache asks for the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "projects/list.html#results" if partial else "projects/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _feed_query(request, *, invalid) -> str:
+    """The filters for the feed links of a narrowed page: the valid ones only, without order and page,
+    which mean nothing to a feed."""
+    query = request.GET.copy()
+    for name in ("seite", "sortierung", *invalid):
+        query.pop(name, None)
+    for name in [name for name, value in query.items() if not value]:
+        query.pop(name)
+    return query.urlencode()
+
+
+def _export(request, *, extension: str, content_type: str, write) -> HttpResponse:
+    if not catalogue.can_export(request.user):
+        raise Http404
+    _form, filters = catalogue_filters(request.GET)
+    response = HttpResponse(write(catalogue.export_rows(request.user, filters)), content_type=content_type)
+    # Holds people's contact details: portal.middleware marks it no-store, as every signed-in page.
+    response["Content-Disposition"] = f'attachment; filename="{catalogue.export_filename(extension)}"'
+    return response
+
+
+@anonymous_to_login
+def export_csv(request):
+    return _export(
+        request, extension="csv", content_type="text/csv; charset=utf-8", write=catalogue.export_csv
+    )
+
+
+@anonymous_to_login
+def export_json(request):
+    return _export(
+        request, extension="json", content_type="application/json; charset=utf-8", write=catalogue.export_json
+    )
