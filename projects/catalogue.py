@@ -22,8 +22,9 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
@@ -116,9 +117,28 @@ def feed_items(filters: CatalogueFilter | None = None, *, limit: int) -> QuerySe
     return public_catalogue(replace(filters or CatalogueFilter(), sort=Sort.NEWEST))[:limit]
 
 
+SHOWCASE_CACHE_KEY = "projects:showcase:v1"
+SHOWCASE_CACHE_SECONDS = 300
+
+
 def showcased_projects(*, limit: int = SHOWCASE_LENGTH) -> list[Project]:
-    """The start page's newest public model projects."""
-    return list(public_catalogue()[:limit])
+    """The start page's newest public model projects. They are the same for everyone, so they are
+    kept in the shared cache (the start page is the busiest page) and forgotten whenever a project
+    or one of its pictures changes."""
+    if limit > SHOWCASE_LENGTH:
+        return list(public_catalogue()[:limit])
+    cached = cache.get(SHOWCASE_CACHE_KEY)
+    if cached is None:
+        cached = list(public_catalogue()[:SHOWCASE_LENGTH])
+        cache.set(SHOWCASE_CACHE_KEY, cached, SHOWCASE_CACHE_SECONDS)
+    return cached[:limit]
+
+
+def forget_showcase(**_signal_arguments) -> None:
+    """Drops the cached start-page cards now and again after the commit (a request in between
+    may have cached what it read before the change)."""
+    cache.delete(SHOWCASE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SHOWCASE_CACHE_KEY))
 
 
 def _narrowed(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:

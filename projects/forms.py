@@ -124,10 +124,15 @@ class ImageForm(forms.Form):
     )
     caption = forms.CharField(label=_("Bildunterschrift"), max_length=250, required=False)
 
-    def clean_image(self):
-        upload = self.cleaned_data["image"]
-        self.processed = images.process(upload)
-        return upload
+    def clean(self):
+        cleaned = super().clean()
+        if "image" in cleaned:
+            # Checked and cleaned once here; the service stores what this produced.
+            try:
+                cleaned["processed"] = images.process(cleaned["image"])
+            except ValidationError as error:
+                self.add_error("image", error)
+        return cleaned
 
 
 class AttachmentForm(forms.Form):

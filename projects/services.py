@@ -193,12 +193,21 @@ def _require_editor(project: Project, by: User) -> None:
 
 
 @transaction.atomic
-def add_image(*, project: Project, by: User, upload, alt_text: str, caption: str = "") -> ProjectImage:
+def add_image(
+    *,
+    project: Project,
+    by: User,
+    upload,
+    alt_text: str,
+    caption: str = "",
+    processed: images.ProcessedImage | None = None,
+) -> ProjectImage:
+    """Adds a picture; `processed` is the upload already run through images.process (by the form)."""
     project = _locked(project)
     _require_editor(project, by)
     if project.images.count() >= MAX_IMAGES:
         raise ValidationError(_("Ein Projekt kann höchstens %(count)s Bilder haben.") % {"count": MAX_IMAGES})
-    processed = images.process(upload)
+    processed = processed or images.process(upload)
     position = (project.images.aggregate(last=Max("position"))["last"] or 0) + 1
     picture = ProjectImage(
         project=project, alt_text=alt_text.strip(), caption=caption.strip(), position=position

@@ -139,6 +139,14 @@ def _broker_not_resting(monkeypatch):
     monkeypatch.setattr(events, "_broker_resting_until", 0.0)
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_showcase():
+    """The start page's cached project cards outlive a test's rolled-back rows; each test starts without."""
+    from projects.catalogue import SHOWCASE_CACHE_KEY
+
+    cache.delete(SHOWCASE_CACHE_KEY)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _empty_cache_at_start():
     """A fresh test database reuses ids; journal notes of an earlier run must not match them."""

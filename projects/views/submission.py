@@ -126,26 +126,39 @@ def _media_page(request, project: Project, *, image_form=None, attachment_form=N
     )
 
 
-@anonymous_to_login
-@require_POST
-def image_add(request, slug: str):
+def _add_upload(request, slug: str, *, form_class, form_name: str, add, done: str):
+    """One upload form of the media section: saved and back to the list, or shown again with its error."""
     project = _editable_or_404(request, slug)
-    form = ImageForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_image(
-                project=project,
-                by=request.user,
-                upload=form.cleaned_data["image"],
-                alt_text=form.cleaned_data["alt_text"],
-                caption=form.cleaned_data["caption"],
-            )
+            add(project, form.cleaned_data)
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, _("Das Bild ist hinzugefügt."))
+            messages.success(request, done)
             return redirect("projects:edit", slug=project.slug, section=MEDIA_SECTION)
-    return _media_page(request, project, image_form=form, status=400)
+    return _media_page(request, project, **{form_name: form}, status=400)
+
+
+@anonymous_to_login
+@require_POST
+def image_add(request, slug: str):
+    return _add_upload(
+        request,
+        slug,
+        form_class=ImageForm,
+        form_name="image_form",
+        add=lambda project, data: services.add_image(
+            project=project,
+            by=request.user,
+            upload=data["image"],
+            alt_text=data["alt_text"],
+            caption=data["caption"],
+            processed=data["processed"],
+        ),
+        done=_("Das Bild ist hinzugefügt."),
+    )
 
 
 @anonymous_to_login
@@ -160,22 +173,16 @@ def image_remove(request, slug: str, pk: int):
 @anonymous_to_login
 @require_POST
 def attachment_add(request, slug: str):
-    project = _editable_or_404(request, slug)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_attachment(
-                project=project,
-                by=request.user,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Der Anhang ist hinzugefügt."))
-            return redirect("projects:edit", slug=project.slug, section=MEDIA_SECTION)
-    return _media_page(request, project, attachment_form=form, status=400)
+    return _add_upload(
+        request,
+        slug,
+        form_class=AttachmentForm,
+        form_name="attachment_form",
+        add=lambda project, data: services.add_attachment(
+            project=project, by=request.user, upload=data["file"], title=data["title"]
+        ),
+        done=_("Der Anhang ist hinzugefügt."),
+    )
 
 
 @anonymous_to_login

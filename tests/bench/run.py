@@ -53,6 +53,10 @@ BARE = Page("bare Django page", "/__bench__/bare")
 PAGES = [
     Page("start page", "/"),
     Page("login page", "/accounts/login/"),
+    Page("meetings", "/meetings/"),
+    Page("catalogue", "/projects/"),
+    Page("catalogue search", "/projects/?q=Ausbildung"),
+    Page("project page", "/projects/ausbildungsbotschafter-im-backerhandwerk/"),
 ]
 
 
@@ -214,7 +218,7 @@ def _print_report(rounds: list[dict[Page, wrk.Result]], args: argparse.Namespace
         f"{args.rounds} rounds of {args.seconds} s per page, medians over the rounds; "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, Django {django.get_version()}"
     )
-    header = f"{'page':<18} {'path':<18} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}"
+    header = f"{'page':<18} {'path':<52} {'requests/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'vs bare':>8}"
     print(header)
     print("-" * len(header))
     for page in [BARE, *PAGES]:
@@ -222,7 +226,7 @@ def _print_report(rounds: list[dict[Page, wrk.Result]], args: argparse.Namespace
         p50 = median(page, lambda result, _: result.p50_ms)
         p99 = median(page, lambda result, _: result.p99_ms)
         ratio = median(page, lambda result, bare: result.requests_per_second / bare.requests_per_second)
-        print(f"{page.name:<18} {page.path:<18} {rps:>10.1f} {p50:>8.2f} {p99:>8.2f} {ratio:>8.2f}")
+        print(f"{page.name:<18} {page.path:<52} {rps:>10.1f} {p50:>8.2f} {p99:>8.2f} {ratio:>8.2f}")
     start = PAGES[0]
     throughput = median(start, lambda result, bare: result.requests_per_second / bare.requests_per_second)
     latency = median(start, lambda result, bare: result.p50_ms / bare.p50_ms)

@@ -450,7 +450,11 @@ def test_the_list_runs_constant_queries(role, query, client, coordinator):
     assert_constant_queries(client, f"/projects/{query}", grow=grow)
 
 
-def test_the_start_page_runs_constant_queries(client, coordinator):
+def test_the_start_page_runs_constant_queries(client, coordinator, monkeypatch):
+    from projects import catalogue
+
+    monkeypatch.setattr(catalogue, "SHOWCASE_CACHE_SECONDS", 0)  # measure the uncached page
+
     def grow():
         picture(showcased(coordinator))
 
@@ -478,3 +482,25 @@ def test_a_coordinator_of_another_space_gets_no_coordination_links(client, fachg
     # A coordinator somewhere has a review queue; only the Fachgruppe's coordinators export.
     assert "/projects/pruefung/" in html
     assert "/projects/export/csv/" not in html
+
+
+def test_the_start_page_keeps_its_cards_in_the_cache_and_shows_an_acceptance_at_once(
+    client, coordinator, partner
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects import services
+    from tests.factories.projects import ProjectFactory, reviewed, submitted
+
+    showcased(coordinator, title="Schon im Schaufenster")
+    client.get("/")
+    with CaptureQueriesContext(connection) as cached:
+        page = client.get("/").content.decode()
+    assert "Schon im Schaufenster" in page
+    assert not any("projects_project" in query["sql"] for query in cached.captured_queries)
+
+    project = submitted(ProjectFactory(submitted_by=partner, title="Eben angenommen"))
+    reviewed(project, by=coordinator)
+    services.decide(project=project, by=coordinator, outcome="accepted", reason="Gut.")
+    assert "Eben angenommen" in client.get("/").content.decode()
