@@ -9,7 +9,6 @@ the public subscribers (groups.subscriptions).
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,8 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from groups import access, notify_questions, questions
-from groups.models import AudienceChange, InformationPage, Question, Space, Topic, Trade, User
+from groups import access, notify_questions, questions, services
+from groups.models import InformationPage, Question, Space, Topic, Trade, User
 
 # Paths below /informationen/ that are not pages; no page may take their name.
 RESERVED_SLUGS = {"feed", "atom", "neu", "abonnieren", "abonnement"}
@@ -147,13 +146,7 @@ def information_publish(*, page: InformationPage, by: User) -> InformationPage:
     page.audience = None
     page.published_at = timezone.now()
     page.save(update_fields=["audience", "published_at", "updated_at"])
-    AudienceChange.objects.create(
-        content_type=ContentType.objects.get_for_model(page),
-        object_id=page.pk,
-        from_audience=previous,
-        to_audience=None,
-        changed_by=by,
-    )
+    services.record_widening(page, previous=previous, new=None, by=by)
     notify_questions.information_published(page, by=by)
     question = page.source_question
     if question is not None and question.status == Question.Status.ACCEPTED:

@@ -202,12 +202,13 @@ def audience_widen(*, item, by: User):
     previous = item.audience
     item.audience = access.outer_audience(item)
     item.save(update_fields=["audience"])
-    _record_widening(item, previous=previous, new=item.audience, by=by)
+    record_widening(item, previous=previous, new=item.audience, by=by)
     notify.widened(item, previous=previous, by=by)
     return item
 
 
-def _record_widening(item, *, previous: Space, new: Space | None, by: User) -> AudienceChange:
+def record_widening(item, *, previous: Space, new: Space | None, by: User) -> AudienceChange:
+    """The record of a widening (who, when, from which ring to which); every app writes it through here."""
     return AudienceChange.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
@@ -280,7 +281,7 @@ def thread_move(*, thread: Thread, to_space: Space, by: User) -> Thread:
     if audience is not None and audience.pk not in _ring_chain_ids(to_space):
         if audience.pk not in access.space_and_descendant_ids(to_space):
             raise ValidationError(_("Die Diskussion wäre danach für weniger Personen sichtbar als bisher."))
-        _record_widening(thread, previous=audience, new=to_space, by=by)
+        record_widening(thread, previous=audience, new=to_space, by=by)
         thread.audience = to_space
     thread.space = to_space
     thread.save(update_fields=["space", "audience"])

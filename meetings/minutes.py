@@ -86,7 +86,7 @@ def minutes_record(*, user, meeting: Meeting, coordinator: bool | None = None) -
             coordinator = access.can_coordinate(user, meeting.space)
         if not coordinator:
             return None
-    items = selectors.with_linked_questions(
+    items = selectors.with_linked_items(
         list(
             meeting.agenda_items.order_by("position", "pk")
             .select_related("presenter")

@@ -78,7 +78,7 @@ def meeting_detail(*, user, pk: int) -> MeetingPage:
         counts[participant.response] = counts.get(participant.response, 0) + 1
     return MeetingPage(
         meeting=meeting,
-        agenda=with_linked_questions(
+        agenda=with_linked_items(
             list(
                 AgendaItem.objects.filter(meeting=meeting)
                 .select_related("presenter")
@@ -111,7 +111,7 @@ def carried_action_items(*, user, meeting: Meeting) -> list[ActionItem]:
     )
 
 
-def with_linked_questions(items: list[AgendaItem], *, user) -> list[AgendaItem]:
+def with_linked_items(items: list[AgendaItem], *, user) -> list[AgendaItem]:
     """Sets `linked_question` and `linked_project` on each item: what it links to when the person
     may see it, None otherwise.
 

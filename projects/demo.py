@@ -17,7 +17,8 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from groups.demo import one_page_pdf
-from groups.models import AudienceChange, Organisation, Topic, Trade, User
+from groups.models import Organisation, Topic, Trade, User
+from groups.services import record_widening
 from projects import images
 from projects.models import (
     Decision,
@@ -28,7 +29,7 @@ from projects.models import (
     Review,
     Submission,
 )
-from projects.services import home_space, snapshot
+from projects.services import home_space, snapshot, unique_slug
 
 FUNDING_PROGRAMMES = [
     "unternehmensWert:Mensch",
@@ -322,7 +323,7 @@ def _create(demo: DemoProject, *, space, users: dict[str, User], age_days: int) 
     project = Project.objects.create(
         space=space,
         audience=space,
-        slug=slugify(demo.title)[:70],
+        slug=unique_slug(demo.title),
         title=demo.title,
         summary=demo.summary,
         description=demo.description,
@@ -400,20 +401,8 @@ def _review_history(project: Project, demo: DemoProject, *, users, age_days: int
     if demo.status == Project.Status.ACCEPTED:
         project.audience = None
         project.accepted_at = when + datetime.timedelta(days=7)
-        AudienceChange.objects.create(
-            content_type_id=_project_content_type_id(),
-            object_id=project.pk,
-            from_audience=project.space,
-            to_audience=None,
-            changed_by=users[COORDINATOR],
-        )
+        record_widening(project, previous=project.space, new=None, by=users[COORDINATOR])
     project.save()
-
-
-def _project_content_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(Project).pk
 
 
 def _add_picture(project: Project, colour: tuple[int, int, int]) -> None:

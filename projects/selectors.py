@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from groups import access
@@ -33,7 +33,7 @@ def review_queue(*, user) -> QuerySet[Project]:
             status__in=[Project.Status.SUBMITTED, Project.Status.IN_REVIEW],
         )
         .select_related("organisation", "submitted_by")
-        .annotate(review_count=Count("reviews", distinct=True))
+        .annotate(review_count=Count("reviews", filter=Q(reviews__round=F("round")), distinct=True))
         .order_by("submitted_at")
     )
 
@@ -98,13 +98,6 @@ def decisions_for_submitter(project: Project) -> list[Decision]:
     for decision in decisions:
         decision.shared_reviews = shared.get(decision.round, [])
     return decisions
-
-
-def score_summary(project: Project) -> dict:
-    """Average scores of the current round (coordinators only)."""
-    return project.reviews.filter(round=project.round).aggregate(
-        transferability=Avg("transferability"), added_value=Avg("added_value"), count=Count("pk")
-    )
 
 
 def presentations(*, user, project: Project) -> list[AgendaItem]:

@@ -12,7 +12,6 @@ project's audience from the Fachgruppe to the public, recorded like every
 widening.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -22,8 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups import access
-from groups.models import AudienceChange, Space, User
+from groups.models import Space, User
+from groups.services import record_widening
 from groups.spaces import FACHGRUPPE_SLUG
+from meetings import selectors as meeting_selectors
+from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
 from portal.uploads import DOCX, ODT, PDF, PPTX, XLSX, validate_upload
 from projects import images, notify
@@ -63,7 +65,7 @@ def can_submit_projects(user) -> bool:
     return user.is_authenticated and access.can_see_space_content(user, home_space())
 
 
-def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:70].strip("-") or "projekt"
     slug, number = base, 1
     while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
@@ -85,7 +87,7 @@ def create_draft(*, by: User, fields: dict, trades=(), topics=()) -> Project:
         raise PermissionDenied
     space = home_space()
     project = Project(space=space, audience=space, submitted_by=by, status=Project.Status.DRAFT, **fields)
-    project.slug = _unique_slug(project.title)
+    project.slug = unique_slug(project.title)
     project.save()
     project.trades.set(trades)
     project.topics.set(topics)
@@ -326,13 +328,7 @@ def _publish(project: Project, *, by: User) -> None:
     previous = project.audience
     project.audience = None
     project.accepted_at = timezone.now()
-    AudienceChange.objects.create(
-        content_type=ContentType.objects.get_for_model(project),
-        object_id=project.pk,
-        from_audience=previous,
-        to_audience=None,
-        changed_by=by,
-    )
+    record_widening(project, previous=previous, new=None, by=by)
 
 
 # --- Presentation in a meeting ------------------------------------------
@@ -342,23 +338,28 @@ def _publish(project: Project, *, by: User) -> None:
 def put_on_agenda(
     *, project: Project, meeting: Meeting, by: User, duration_minutes: int | None
 ) -> AgendaItem:
-    """An accepted project becomes the last item of an upcoming meeting's agenda, its submitter presenting."""
-    if not access.can_coordinate(by, meeting.space) or not access.can_view(by, meeting):
+    """An accepted project becomes the last item of an upcoming meeting's agenda, its submitter presenting
+    (or, when the submitter is outside the meeting's ring, the contact person by name)."""
+    if not access.can_view(by, meeting):
         raise PermissionDenied
     if project.status != Project.Status.ACCEPTED:
         raise TransitionRefusedError(_("Nur angenommene Projekte kommen auf eine Tagesordnung."))
-    if meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.HELD):
+    if meeting.status == Meeting.Status.HELD:
         raise TransitionRefusedError(_("Diese Sitzung ist abgesagt oder hat schon stattgefunden."))
     if meeting.agenda_items.filter(project=project).exists():
         raise ValidationError(_("Das Projekt steht schon auf der Tagesordnung dieser Sitzung."))
-    position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
-    return AgendaItem.objects.create(
+    presenter = project.submitted_by
+    if not meeting_selectors.meeting_people(meeting=meeting).filter(pk=presenter.pk).exists():
+        presenter = None
+    return meeting_services.agenda_item_add(
         meeting=meeting,
-        position=position,
-        title=_("Projektvorstellung: %(title)s") % {"title": project.title},
-        details=project.summary,
-        presenter=project.submitted_by,
-        presenter_name=project.contact_name,
-        duration_minutes=duration_minutes,
-        project=project,
+        by=by,
+        fields={
+            "title": _("Projektvorstellung: %(title)s") % {"title": project.title},
+            "details": project.summary,
+            "presenter": presenter,
+            "presenter_name": "" if presenter else project.contact_name,
+            "duration_minutes": duration_minutes,
+            "project": project,
+        },
     )

@@ -50,7 +50,6 @@ def _review_page(request, project, *, review_form=None, decision_form=None, stat
         {
             "project": project,
             "rounds": selectors.rounds(project),
-            "summary": selectors.score_summary(project),
             "can_review": access.can_review(request.user, project),
             "is_open": project.status in (project.Status.SUBMITTED, project.Status.IN_REVIEW),
             "can_decide": project.status == project.Status.IN_REVIEW,

@@ -4,6 +4,8 @@ A validation error re-renders the section with everything typed; nothing is
 saved until the section is valid, and nothing valid is ever thrown away.
 """
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -86,7 +88,8 @@ def project_edit(request, slug: str, section: str):
     if section not in SECTIONS:
         raise Http404
     form_class = SECTIONS[section][1]
-    form = form_class(request.POST or None, instance=project)
+    # The form writes what was typed into its instance; the heading keeps the saved title.
+    form = form_class(request.POST or None, instance=copy.copy(project))
     if request.method == "POST" and form.is_valid():
         data = {
             name: form.cleaned_data[name]

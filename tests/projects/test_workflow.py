@@ -396,3 +396,19 @@ def test_the_demo_has_projects_in_every_state_with_reviews(settings, client, med
     for project in showcase:
         assert client.get(project.get_absolute_url()).status_code == 200
     assert showcase.filter(images__isnull=False).exists()
+
+
+def test_on_an_inner_meeting_a_submitter_outside_the_ring_is_named_as_a_guest(partner, coordinator, inner):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories.meetings import MeetingFactory
+    from tests.factories.projects import accepted
+
+    project = accepted(ProjectFactory(submitted_by=partner, contact_name="Petra Beispiel"), by=coordinator)
+    meeting = MeetingFactory(space=inner, starts_at=timezone.now() + datetime.timedelta(days=10))
+    item = services.put_on_agenda(project=project, meeting=meeting, by=coordinator, duration_minutes=None)
+    assert item.presenter is None
+    assert item.presenter_name == "Petra Beispiel"
+    assert item.position == 1
