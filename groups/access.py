@@ -1,7 +1,7 @@
 """The ring rules: who may see what. The only door; every app's selectors go through it.
 
 A person is *inside* a space's ring when they are a member of that space or of
-any space inside it (rule 1 of DESIGN.md). A ring item (groups.models.RingItem)
+any space inside it (README.md, "Architecture"). A ring item (groups.models.RingItem)
 is visible to everyone inside its audience space, or to the public when its
 audience is empty. A question is also visible to the person who asked it, and
 to the askers of the questions merged into it, wherever they stand (a partner

@@ -48,9 +48,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Space)
 class SpaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "admission"]
+    list_display = ["name", "slug", "parent", "admission", "is_fachgruppe"]
+    # The tree decides who sees what: moving a space would re-draw every ring at once.
+    readonly_fields = ["is_fachgruppe"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The tree decides who sees what: moving an existing space would re-draw every ring at once.
+        return ["is_fachgruppe", "parent"] if obj is not None else ["is_fachgruppe"]
 
 
 @admin.register(Organisation)
@@ -104,8 +110,9 @@ class ThreadAdmin(admin.ModelAdmin):
     list_filter = ["space", "is_pinned", "is_closed"]
     list_select_related = ["space", "audience"]
     search_fields = ["title"]
-    # Widening goes through the portal, where it is recorded; the admin cannot narrow an audience.
-    readonly_fields = ["audience"]
+    # Widening goes through the portal, where it is recorded; the admin cannot narrow an audience
+    # nor move the thread to another space.
+    readonly_fields = ["space", "audience"]
     inlines = [PostInline]
 
 
@@ -122,7 +129,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["space"]
     list_select_related = ["space", "audience"]
     search_fields = ["title"]
-    readonly_fields = ["audience"]
+    readonly_fields = ["space", "audience"]
     inlines = [DocumentVersionInline]
 
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = _("Personen und Gruppen")
+
+    def ready(self):
+        from groups import checks  # noqa: F401 - registers the system checks

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import access, notify_questions, services
-from groups.models import Question, Space, Topic, Trade, User
-from groups.spaces import FACHGRUPPE_SLUG
+from groups.models import Question, Topic, Trade, User
+from groups.spaces import fachgruppe
 
 Status = Question.Status
 
@@ -66,7 +66,7 @@ def question_submit(
         raise ValidationError(_("Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse."))
     if not title.strip() or not body.strip():
         raise ValidationError(_("Bitte geben Sie die Frage und ihren Hintergrund an."))
-    space = Space.objects.get(slug=FACHGRUPPE_SLUG)
+    space = fachgruppe()
     question = Question.objects.create(
         space=space,
         audience=space,
@@ -171,7 +171,7 @@ class QuestionList:
 
 def question_list(*, user, status: str = "") -> QuestionList:
     """The triage list for coordinators of the Fachgruppe; everyone else sees their own and assigned ones."""
-    space = Space.objects.get(slug=FACHGRUPPE_SLUG)
+    space = fachgruppe()
     questions = _questions(user).prefetch_related("trades", "topics")
     is_triage = access.can_coordinate(user, space)
     if is_triage:

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from groups import access, information, subscriptions
 from groups.forms_questions import InformationFilterForm, InformationPageForm, SubscriptionForm
-from groups.models import Space, Subscriber
-from groups.spaces import FACHGRUPPE_SLUG
+from groups.models import Subscriber
+from groups.spaces import fachgruppe
 from groups.views import _form_error
 from groups.views_questions import query_without_page
 
@@ -50,14 +50,10 @@ def information_list(request):
             "filter_form": filter_form,
             "filter_query": query_without_page(request),
             "drafts": information.draft_list(user=request.user),
-            "can_draft": access.can_see_space_content(request.user, _fachgruppe()),
+            "can_draft": access.can_see_space_content(request.user, fachgruppe()),
             "subscription_form": SubscriptionForm(),
         },
     )
-
-
-def _fachgruppe() -> Space:
-    return Space.objects.get(slug=FACHGRUPPE_SLUG)
 
 
 def information_detail(request, slug: str):
@@ -75,7 +71,7 @@ def information_detail(request, slug: str):
 
 @login_required
 def information_create(request):
-    space = _fachgruppe()
+    space = fachgruppe()
     if not access.can_see_space_content(request.user, space):
         raise Http404
     form = InformationPageForm(request.POST or None)

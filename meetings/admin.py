@@ -24,5 +24,6 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "place"]
     date_hierarchy = "starts_at"
     raw_id_fields = ["created_by", "next_meeting"]
-    readonly_fields = ["sequence", "agenda_published_at"]
+    # Space and audience change only through the portal, where widening is recorded and notified.
+    readonly_fields = ["space", "audience", "sequence", "agenda_published_at"]
     inlines = [AgendaItemInline, ParticipantInline]

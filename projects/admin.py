@@ -53,6 +53,6 @@ class ProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "organisation", "region", "submitted_by", "accepted_at"]
     list_filter = ["status", "region", "funding_programme", "trades", "topics"]
     search_fields = ["title", "summary", "submitted_by__email"]
-    readonly_fields = ["status", "submitted_at", "accepted_at", "audience"]
+    readonly_fields = ["space", "status", "submitted_at", "accepted_at", "audience"]
     filter_horizontal = ["trades", "topics"]
     inlines = [ImageInline, AttachmentInline, SubmissionInline, ReviewInline, DecisionInline]

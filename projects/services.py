@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from groups import access
 from groups.models import Space, User
 from groups.services import record_widening
-from groups.spaces import FACHGRUPPE_SLUG
+from groups.spaces import fachgruppe
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
@@ -57,7 +57,7 @@ class TransitionRefusedError(ValidationError):
 
 
 def home_space() -> Space:
-    return Space.objects.get(slug=FACHGRUPPE_SLUG)
+    return fachgruppe()
 
 
 def can_submit_projects(user) -> bool:

@@ -16,7 +16,8 @@ ROLES = ["anonymous", "outsider", "requester", "partner", "inner_member", "coord
 def well_known_spaces() -> tuple[Space, Space]:
     """The spaces of migration 0003; re-created where a transactional test flushed them."""
     fachgruppe, _ = Space.objects.get_or_create(
-        slug=FACHGRUPPE_SLUG, defaults={"name": "Fachgruppe Handwerk", "summary": "Die Fachgruppe."}
+        slug=FACHGRUPPE_SLUG,
+        defaults={"name": "Fachgruppe Handwerk", "summary": "Die Fachgruppe.", "is_fachgruppe": True},
     )
     inner, _ = Space.objects.get_or_create(
         slug=INNER_SLUG,

@@ -31,12 +31,25 @@ class Space(models.Model):
     admission = models.CharField(
         _("Aufnahme"), max_length=16, choices=Admission.choices, default=Admission.REQUEST
     )
+    is_fachgruppe = models.BooleanField(
+        _("Ist die Fachgruppe"),
+        default=False,
+        editable=False,
+        help_text=_("Der Raum, in den Fragen, Informationen und Projekte gehören; genau einer."),
+    )
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Raum")
         verbose_name_plural = _("Räume")
         ordering = ["parent_id", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_fachgruppe"],
+                condition=models.Q(is_fachgruppe=True),
+                name="space_only_one_fachgruppe",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
