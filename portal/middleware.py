@@ -75,3 +75,35 @@ class PrivatePagesNoStoreMiddleware:
             add_never_cache_headers(response)
             response.headers["Cache-Control"] = "no-store, private, max-age=0"
         return response
+
+
+class BrowserPolicyHeadersMiddleware:
+    """Headers Django has no setting for: browser features the portal never uses are switched off
+    (Permissions-Policy), and its responses are not embeddable by other sites (Cross-Origin-Resource-Policy).
+    """
+
+    PERMISSIONS_POLICY = ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "usb",
+        )
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

@@ -5,6 +5,7 @@ any environment the portal runs for local development only when DEBUG is on:
 SQLite under var/, a broker in the file system, e-mail written to var/mail/.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.BrowserPolicyHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,6 +124,27 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Socket timeouts keep a request from hanging when Redis hangs.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=5.0)
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="portal")
+
+# --- Monitoring (portal/status.py) -------------------------------------------
+STATUS_TOKEN = env.str("STATUS_TOKEN", default="")
+STATUS_ALLOWED_NETWORKS = [
+    ipaddress.ip_network(network, strict=False) for network in env.list("STATUS_ALLOWED_NETWORKS", default=[])
+]
+STATUS_MAX_OUTBOX_AGE = env.int("STATUS_MAX_OUTBOX_AGE", default=10 * 60)
+STATUS_MAX_BEAT_AGE = env.int("STATUS_MAX_BEAT_AGE", default=3 * 60)
+STATUS_MIN_WORKERS = env.int("STATUS_MIN_WORKERS", default=1)
+
+# Error reports to Sentry (or a compatible service) only when a DSN is given; no personal data is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 if REDIS_URL:
     CACHES = {

@@ -12,6 +12,8 @@ admin.site.site_title = "Fachgruppe Handwerk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("status/", views.status, name="status"),
+    path("status/metrics", views.status_metrics, name="status_metrics"),
     path("rechtliches/<slug:slug>/", views.legal_page, name="legal"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("spaces/", include("groups.urls")),

@@ -1,7 +1,7 @@
 """Views of the portal's shared pages."""
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.defaults import bad_request
 
 from portal import legal
+from portal import status as portal_status
 from portal.health import run_checks
 from portal.selectors import home_page_context
 
@@ -46,3 +47,27 @@ def set_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return i18n.set_language(request)
+
+
+def status(request):
+    """Readiness for monitoring (portal/status.py); 404 for whoever may not read it."""
+    if not portal_status.may_read_status(request):
+        raise Http404
+    result = portal_status.portal_status()
+    response = JsonResponse(
+        {"status": "ok" if result.healthy else "error", "checks": result.checks},
+        status=200 if result.healthy else 503,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def status_metrics(request):
+    if not portal_status.may_read_status(request):
+        raise Http404
+    result = portal_status.portal_status()
+    response = HttpResponse(
+        portal_status.prometheus_text(result), content_type="text/plain; version=0.0.4; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-store"
+    return response

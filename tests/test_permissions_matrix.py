@@ -72,6 +72,9 @@ def cases(world) -> dict[str, Case]:
     return {
         "home": Case("/", EVERYONE),
         "healthz": Case("/healthz", EVERYONE),
+        # Monitoring: staff only (503 here, since no worker or beat runs beside the matrix).
+        "status": Case("/status/", {**dict.fromkeys(ROLES, HIDDEN), "staff": 503}),
+        "status_metrics": Case("/status/metrics", {**dict.fromkeys(ROLES, HIDDEN), "staff": OK}),
         "legal": Case("/rechtliches/impressum/", EVERYONE),
         "set_language": Case("/i18n/setlang/", dict.fromkeys(ROLES, REDIRECT), "post", {"language": "de"}),
         "invitation_accept": Case(f"/invitations/{world['invitation'].token}/", EVERYONE),

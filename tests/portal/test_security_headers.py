@@ -78,3 +78,13 @@ def test_anonymous_start_page_may_be_stored(client):
     response = client.get("/")
 
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("path", ["/", "/projects/", "/healthz", "/static/css/portal.css"])
+def test_every_response_switches_off_unused_browser_features_and_cross_site_embedding(client, path):
+    response = client.get(path)
+
+    policy = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+    assert policy["camera"] == policy["microphone"] == policy["geolocation"] == "()"
+    assert policy["browsing-topics"] == "()"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"

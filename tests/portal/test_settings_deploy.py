@@ -142,3 +142,21 @@ def test_portal_refuses_to_start_without_a_mail_server_when_debug_is_off():
 
     assert result.returncode != 0
     assert "EMAIL_URL must be set when DEBUG is off" in result.stderr
+
+
+def test_error_reports_go_to_sentry_only_when_a_dsn_is_set():
+    script = (
+        "import json, sentry_sdk; from portal import settings; "
+        "print(json.dumps(sentry_sdk.get_client().is_active()))"
+    )
+
+    assert _run(["-c", script]).stdout.strip() == "false"
+    with_dsn = _run(["-c", script], SENTRY_DSN="http://public@127.0.0.1:9/1")
+    assert with_dsn.stdout.strip() == "true", with_dsn.stderr
+
+
+def test_an_invalid_status_network_stops_the_start():
+    result = _run(["manage.py", "check"], STATUS_ALLOWED_NETWORKS="10.0.0.0/8,not-a-network")
+
+    assert result.returncode != 0
+    assert "not-a-network" in result.stderr
