@@ -1,17 +1,17 @@
 """RSS 2.0 and Atom feeds of the published information, filterable like the list (?gewerk=&thema=)."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from groups import information
 from groups.views_information import filters_from
+from portal.feeds import PortalFeed
 
 FEED_LENGTH = 30
 
 
-class InformationFeed(Feed):
+class InformationFeed(PortalFeed):
     title = _("Informationen für Handwerksbetriebe · Fachgruppe Handwerk")
     description = _(
         "Neue Informationen der Fachgruppe Handwerk der Offensive Mittelstand für Handwerksbetriebe."

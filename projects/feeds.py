@@ -4,24 +4,23 @@ A feed shows what the public sees, whoever requests it: feed readers share
 and cache addresses, so nothing in a feed may depend on the reader.
 """
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from portal.feeds import PortalFeed
 from projects import catalogue
 from projects.forms_catalogue import catalogue_filters
 
 FEED_LENGTH = 30
 
 
-class ProjectFeed(Feed):
+class ProjectFeed(PortalFeed):
     title = _("Modellprojekte · Fachgruppe Handwerk")
     description = _(
         "Übertragbare Modellprojekte mit Mehrwert für das Handwerk, geprüft und vorgestellt von der "
         "Fachgruppe Handwerk der Offensive Mittelstand."
     )
-    author_name = _("Fachgruppe Handwerk")
 
     def get_object(self, request):
         return catalogue_filters(request.GET)[1]
