@@ -71,7 +71,7 @@ def _switch_default_database(name: str) -> str:
     return previous
 
 
-def test_a_backup_of_the_demo_portal_restores_whole(settings, tmp_path, empty_database):
+def test_a_backup_of_the_demo_portal_restores_whole(settings, tmp_path, empty_database, fachgruppe, inner):
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", password="demo-Handwerk-2026")
