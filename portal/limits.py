@@ -19,3 +19,7 @@ POST = 20_000
 
 DOCUMENT = 50_000
 """Longer documents: information pages, sections of minutes, project descriptions."""
+
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+"""The largest file the portal takes (documents, project attachments). The request body cap
+(settings.REQUEST_BODY_MAX_BYTES) and nginx's client_max_body_size follow it."""
