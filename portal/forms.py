@@ -44,6 +44,13 @@ class NoControlCharacters:
         return isinstance(other, NoControlCharacters) and other.multiline == self.multiline
 
 
+class TextMaxLengthValidator(MaxLengthValidator):
+    """Counts a line break sent as CR LF as one character, as the browser's maxlength does."""
+
+    def clean(self, x) -> int:
+        return len(x.replace("\r\n", "\n"))
+
+
 def is_multiline(field: forms.Field) -> bool:
     return isinstance(field.widget, forms.Textarea)
 
@@ -67,10 +74,9 @@ def harden_fields(fields: dict[str, forms.Field], *, text_limits: dict[str, int]
         else:
             ceiling = limits.EMAIL if isinstance(field, forms.EmailField) else limits.LINE
             limit = min(field.max_length or ceiling, ceiling)
-        if field.max_length != limit:
-            field.max_length = limit
-            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
-            field.validators.append(MaxLengthValidator(limit))
+        field.max_length = limit
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(TextMaxLengthValidator(limit) if multiline else MaxLengthValidator(limit))
         field.widget.attrs["maxlength"] = str(limit)
         check = NoControlCharacters(multiline=multiline)
         if check not in field.validators:

@@ -97,6 +97,14 @@ def test_a_multi_line_field_keeps_line_breaks_and_tabs_but_refuses_nul():
         assert refused.value.messages == ["Dieses Feld darf keine Steuerzeichen enthalten."]
 
 
+def test_a_line_break_counts_once_as_in_the_browser():
+    fields = {"body": forms.CharField(widget=forms.Textarea, max_length=10)}
+    harden_fields(fields, text_limits={}, owner="Test")
+    assert fields["body"].clean("1234\r\n5678") == "1234\r\n5678"
+    with pytest.raises(forms.ValidationError):
+        fields["body"].clean("1234\r\n567890")
+
+
 def test_a_form_states_the_limit_of_a_text_field():
     from groups.forms import PostForm
 

@@ -13,7 +13,7 @@ from tests.once import token
 
 MB = 1024 * 1024
 MACROS = "Die Datei enthält Makros und wird daher nicht angenommen."
-UNPACKED = "Die Datei enthält entpackt mehr als 100,0"
+UNPACKED = "Die Datei enthält entpackt mehr als 100"
 DAMAGED = "Die Datei ist beschädigt und kann nicht angenommen werden."
 
 
