@@ -48,7 +48,8 @@ class TextMaxLengthValidator(MaxLengthValidator):
     """Counts a line break sent as CR LF as one character, as the browser's maxlength does."""
 
     def clean(self, x) -> int:
-        return len(x.replace("\r\n", "\n"))
+        text = "\n".join(x) if isinstance(x, list) else x
+        return len(text.replace("\r\n", "\n"))
 
 
 def is_multiline(field: forms.Field) -> bool:

@@ -150,3 +150,22 @@ def test_a_body_with_nul_is_refused_not_a_server_error(client, partner, fachgrup
     assert response.status_code == 200
     assert "Dieses Feld darf keine Steuerzeichen enthalten." in response.content.decode()
     assert not Thread.objects.filter(space=fachgruppe).exists()
+
+
+def test_the_links_of_a_project_are_saved_and_a_nul_among_them_is_refused(client, partner):
+    from projects.models import Project
+    from tests.once import token
+
+    client.force_login(partner)
+    client.post("/projects/neu/", {"title": "Praxistage", **token()})
+    project = Project.objects.get()
+    url = f"/projects/{project.slug}/bearbeiten/kontakt/"
+
+    saved = client.post(url, {"links": "https://example.org/a\r\nhttps://example.org/b"})
+    refused = client.post(url, {"links": "https://example.org/a\r\nhttps://example.org/\x00b"})
+
+    project.refresh_from_db()
+    assert saved.status_code == 302
+    assert project.links == ["https://example.org/a", "https://example.org/b"]
+    assert refused.status_code == 200
+    assert "Dieses Feld darf keine Steuerzeichen enthalten." in refused.content.decode()
