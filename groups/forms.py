@@ -5,23 +5,26 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Membership, Profile, Space
 from groups.services import DOCUMENT_MAX_BYTES
+from portal import limits
+from portal.forms import PortalForm, PortalModelForm
+from portal.once import SubmitOnceForm
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 
 MARKDOWN_HELP = _("Sie können Markdown verwenden, z. B. **fett**, *kursiv*, Listen mit „-“ und Links.")
 DOCUMENT_HELP = _("PDF, Word (DOCX), Excel (XLSX) oder OpenDocument (ODT), höchstens 20 MB.")
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(PortalForm):
     message = forms.CharField(
         label=_("Ihre Nachricht an die Koordination"),
         help_text=_("Worin beraten Sie Handwerksbetriebe, was möchten Sie beitragen?"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+        max_length=limits.MESSAGE,
         required=False,
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     APPROVE = "approve"
     DECLINE = "decline"
 
@@ -34,7 +37,7 @@ class DecisionForm(forms.Form):
         label=_("Begründung"),
         help_text=_("Bei einer Ablehnung erforderlich; die anfragende Person sieht sie."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=limits.MESSAGE,
         required=False,
     )
 
@@ -45,7 +48,7 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PortalForm):
     email = forms.EmailField(label=_("E-Mail-Adresse"))
     role = forms.ChoiceField(
         label=_("Rolle"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
@@ -53,29 +56,39 @@ class InvitationForm(forms.Form):
     message = forms.CharField(
         label=_("Persönliche Nachricht"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=limits.MESSAGE,
         required=False,
     )
 
 
-class RoleForm(forms.Form):
+class RoleForm(PortalForm):
     role = forms.ChoiceField(label=_("Rolle"), choices=Membership.Role.choices)
 
 
-class ThreadForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
+class ThreadForm(SubmitOnceForm):
+    title = forms.CharField(label=_("Titel"), max_length=limits.LINE)
     body = forms.CharField(
-        label=_("Beitrag"), help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Beitrag"),
+        help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=limits.POST,
     )
 
 
-class PostForm(forms.Form):
+class PostForm(PortalForm):
     body = forms.CharField(
-        label=_("Ihre Antwort"), help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Ihre Antwort"),
+        help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=limits.POST,
     )
 
 
-class MoveThreadForm(forms.Form):
+class ReplyForm(SubmitOnceForm, PostForm):
+    """A new reply; PostForm alone edits one."""
+
+
+class MoveThreadForm(PortalForm):
     to_space = forms.ModelChoiceField(
         label=_("Verschieben nach"), queryset=Space.objects.none(), empty_label=None
     )
@@ -90,12 +103,13 @@ def _validated_document(upload):
     return upload
 
 
-class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
+class DocumentForm(SubmitOnceForm):
+    title = forms.CharField(label=_("Titel"), max_length=limits.LINE)
     description = forms.CharField(
         label=_("Beschreibung"),
         help_text=MARKDOWN_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.POST,
         required=False,
     )
     file = forms.FileField(label=_("Datei"), help_text=DOCUMENT_HELP)
@@ -104,21 +118,24 @@ class DocumentForm(forms.Form):
         return _validated_document(self.cleaned_data["file"])
 
 
-class DocumentVersionForm(forms.Form):
+class DocumentVersionForm(PortalForm):
     file = forms.FileField(label=_("Neue Fassung"), help_text=DOCUMENT_HELP)
-    note = forms.CharField(label=_("Was ist neu?"), max_length=300, required=False)
+    note = forms.CharField(label=_("Was ist neu?"), max_length=limits.LINE, required=False)
 
     def clean_file(self):
         return _validated_document(self.cleaned_data["file"])
 
 
-class CommentForm(forms.Form):
+class CommentForm(SubmitOnceForm):
     body = forms.CharField(
-        label=_("Kommentar"), help_text=MARKDOWN_HELP, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Kommentar"),
+        help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.POST,
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalModelForm):
     class Meta:
         model = Profile
         fields = [

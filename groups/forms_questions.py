@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.forms import MARKDOWN_HELP
 from groups.models import InformationPage, Question, Topic, Trade, User
+from portal import limits
+from portal.forms import PortalForm, PortalModelForm
+from portal.once import SubmitOnceForm
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -29,35 +32,35 @@ def _topics_field(help_text=""):
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(SubmitOnceForm):
     title = forms.CharField(
         label=_("Ihre Frage in einem Satz"),
-        max_length=200,
+        max_length=limits.LINE,
         help_text=_("Zum Beispiel: Wie gewinnen Bäckereien Auszubildende aus anderen Berufsfeldern?"),
     )
     body = forms.CharField(
         label=_("Hintergrund und Einzelheiten"),
         help_text=MARKDOWN_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=10000,
+        max_length=limits.POST,
     )
     working_group = forms.CharField(
         label=_("Für wen fragen Sie?"),
         help_text=_("Ihre Arbeitsgruppe oder Organisation, z. B. „AG Transfer“."),
-        max_length=200,
+        max_length=limits.LINE,
         required=False,
     )
     trades = _trades_field()
     topics = _topics_field()
 
 
-class QuestionFilterForm(forms.Form):
+class QuestionFilterForm(PortalForm):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Alle")), *Question.Status.choices], required=False
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(PortalForm):
     assignee = forms.ModelChoiceField(label=_("Zuständig"), queryset=User.objects.none())
 
     def __init__(self, *args, candidates, **kwargs):
@@ -65,19 +68,19 @@ class AcceptForm(forms.Form):
         self.fields["assignee"].queryset = candidates
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(PortalForm):
     reason = forms.CharField(
         label=_("Begründung"),
         help_text=_("Die fragende Person sieht die Begründung."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=limits.MESSAGE,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="decline", **kwargs)
 
 
-class MergeForm(forms.Form):
+class MergeForm(PortalForm):
     into = forms.ModelChoiceField(label=_("Zusammenführen mit"), queryset=Question.objects.none())
 
     def __init__(self, *args, candidates, **kwargs):
@@ -85,7 +88,7 @@ class MergeForm(forms.Form):
         self.fields["into"].queryset = candidates
 
 
-class InformationPageForm(forms.ModelForm):
+class InformationPageForm(PortalModelForm):
     class Meta:
         model = InformationPage
         fields = ["title", "summary", "body", "trades", "topics"]
@@ -97,8 +100,10 @@ class InformationPageForm(forms.ModelForm):
         }
         help_texts = {"body": MARKDOWN_HELP}
 
+    text_limits = {"body": limits.DOCUMENT}
 
-class InformationFilterForm(forms.Form):
+
+class InformationFilterForm(PortalForm):
     """The list's filters, as GET parameters with the vocabularies' slugs (bookmarkable, no JavaScript)."""
 
     gewerk = forms.ModelChoiceField(
@@ -117,7 +122,7 @@ class InformationFilterForm(forms.Form):
     )
 
 
-class SubscriptionForm(forms.Form):
+class SubscriptionForm(PortalForm):
     email = forms.EmailField(label=_("Ihre E-Mail-Adresse"))
     trades = _trades_field(_("Ohne Auswahl erhalten Sie Informationen zu allen Gewerken."))
     topics = _topics_field(_("Ohne Auswahl erhalten Sie Informationen zu allen Themen."))

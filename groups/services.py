@@ -31,6 +31,7 @@ from groups.models import (
     Thread,
     User,
 )
+from portal.limits import UPLOAD_MAX_BYTES
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 
 INVITATION_VALIDITY = timedelta(days=14)
@@ -301,7 +302,7 @@ def _ring_chain_ids(space: Space) -> set[int]:
 
 # --- Documents -----------------------------------------------------------
 
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+DOCUMENT_MAX_BYTES = UPLOAD_MAX_BYTES
 
 
 def _store_version(*, document: Document, upload, by: User, note: str) -> DocumentVersion:

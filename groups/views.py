@@ -27,11 +27,13 @@ from groups.forms import (
     MoveThreadForm,
     PostForm,
     ProfileForm,
+    ReplyForm,
     RoleForm,
     ThreadForm,
 )
 from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Profile, Space
 from meetings.selectors import upcoming_meetings
+from portal import once
 
 
 def _space_inside_or_404(request, slug: str) -> Space:
@@ -249,8 +251,15 @@ def thread_create(request, slug: str):
     space = _space_inside_or_404(request, slug)
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        thread = services.thread_create(space=space, author=request.user, **form.cleaned_data)
-        return redirect(thread)
+        sent = once.submit(
+            request=request,
+            form=form,
+            create=lambda: services.thread_create(
+                space=space, author=request.user, **form.cleaned_data
+            ).get_absolute_url(),
+        )
+        if sent:
+            return sent
     return render(request, "groups/thread_form.html", {"space": space, "form": form})
 
 
@@ -258,18 +267,19 @@ def thread_create(request, slug: str):
 def thread_detail(request, slug: str, pk: int):
     space = get_object_or_404(Space, slug=slug)
     thread = selectors.thread_detail(user=request.user, space=space, pk=pk)
-    form = PostForm(request.POST or None)
+    form = ReplyForm(request.POST or None)
     can_contribute = access.can_contribute(request.user, thread)
     if request.method == "POST":
         if not can_contribute:
             raise PermissionDenied
         if form.is_valid():
             try:
-                post = services.post_reply(thread=thread, author=request.user, body=form.cleaned_data["body"])
+                sent = once.submit(request=request, form=form, create=lambda: _reply(request, thread, form))
             except ValidationError as error:
                 _form_error(form, error)
             else:
-                return redirect(f"{thread.get_absolute_url()}#post-{post.pk}")
+                if sent:
+                    return sent
     can_coordinate = access.can_coordinate(request.user, thread.space)
     return render(
         request,
@@ -283,6 +293,11 @@ def thread_detail(request, slug: str, pk: int):
             "move_form": _move_form(request.user, thread) if can_coordinate else None,
         },
     )
+
+
+def _reply(request, thread, form) -> str:
+    post = services.post_reply(thread=thread, author=request.user, body=form.cleaned_data["body"])
+    return f"{thread.get_absolute_url()}#post-{post.pk}"
 
 
 def _move_form(user, thread) -> MoveThreadForm | None:
@@ -383,15 +398,20 @@ def document_create(request, slug: str):
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        document = services.document_create(
-            space=space,
-            by=request.user,
-            title=data["title"],
-            description=data["description"],
-            upload=data["file"],
+        sent = once.submit(
+            request=request,
+            form=form,
+            create=lambda: services.document_create(
+                space=space,
+                by=request.user,
+                title=data["title"],
+                description=data["description"],
+                upload=data["file"],
+            ).get_absolute_url(),
+            success_message=_("Das Dokument wurde hochgeladen."),
         )
-        messages.success(request, _("Das Dokument wurde hochgeladen."))
-        return redirect(document)
+        if sent:
+            return sent
     return render(request, "groups/document_form.html", {"space": space, "form": form})
 
 
@@ -418,11 +438,14 @@ def document_detail(request, slug: str, pk: int):
                 return redirect(document)
         else:
             comment_form = CommentForm(request.POST)
-            if comment_form.is_valid():
-                services.document_comment(
-                    document=document, author=request.user, body=comment_form.cleaned_data["body"]
+            if comment_form.is_valid() and (
+                sent := once.submit(
+                    request=request,
+                    form=comment_form,
+                    create=lambda: _comment(request, document, comment_form),
                 )
-                return redirect(f"{document.get_absolute_url()}#comments")
+            ):
+                return sent
     return render(
         request,
         "groups/document_detail.html",
@@ -435,6 +458,11 @@ def document_detail(request, slug: str, pk: int):
             "version_form": version_form,
         },
     )
+
+
+def _comment(request, document, form) -> str:
+    services.document_comment(document=document, author=request.user, body=form.cleaned_data["body"])
+    return f"{document.get_absolute_url()}#comments"
 
 
 @anonymous_to_login

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from groups import access, information, questions
 from groups.forms_questions import AcceptForm, DeclineForm, MergeForm, QuestionFilterForm, QuestionForm
 from groups.views import _form_error
+from portal import once
 
 PAGE_SIZE = 25
 
@@ -25,15 +26,21 @@ def question_create(request):
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            question = questions.question_submit(asker=request.user, **form.cleaned_data)
+            sent = once.submit(
+                request=request,
+                form=form,
+                create=lambda: questions.question_submit(
+                    asker=request.user, **form.cleaned_data
+                ).get_absolute_url(),
+                success_message=_(
+                    "Ihre Frage ist eingegangen. Die Koordination der Fachgruppe meldet sich bei Ihnen."
+                ),
+            )
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(
-                request,
-                _("Ihre Frage ist eingegangen. Die Koordination der Fachgruppe meldet sich bei Ihnen."),
-            )
-            return redirect(question)
+            if sent:
+                return sent
     return render(request, "groups/questions/question_form.html", {"form": form})
 
 

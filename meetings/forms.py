@@ -15,6 +15,8 @@ from meetings.services import (
     PROJECT_REFUSED,
     QUESTION_REFUSED,
 )
+from portal import limits
+from portal.forms import PortalForm, PortalModelForm
 
 PUBLIC = "public"
 
@@ -26,10 +28,10 @@ def _aware(day: datetime.date, time: datetime.time | None) -> datetime.datetime 
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(PortalForm):
     """A meeting's details; date and times in Europe/Berlin, or only a period for a tentative one."""
 
-    title = forms.CharField(label=_("Titel"), max_length=200)
+    title = forms.CharField(label=_("Titel"), max_length=limits.LINE)
     kind = forms.ChoiceField(label=_("Art"), choices=Meeting.Kind.choices)
     date = forms.DateField(
         label=_("Datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -46,14 +48,18 @@ class MeetingForm(forms.Form):
         required=False,
         help_text=_("Nur für vorläufige Termine ohne Datum, z. B. „Oktober/November 2026“."),
     )
-    place = forms.CharField(label=_("Ort"), max_length=300, required=False)
+    place = forms.CharField(label=_("Ort"), max_length=limits.LINE, required=False)
     video_url = forms.URLField(
-        label=_("Link zur Videokonferenz"), required=False, help_text=_("Nur für Teilnehmende sichtbar.")
+        label=_("Link zur Videokonferenz"),
+        max_length=limits.LINE,
+        required=False,
+        help_text=_("Nur für Teilnehmende sichtbar."),
     )
     description = forms.CharField(
         label=_("Beschreibung"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=limits.POST,
         help_text=_("Markdown"),
     )
     capacity = forms.IntegerField(
@@ -132,11 +138,11 @@ class MeetingCreateForm(MeetingForm):
         return data
 
 
-class CancelForm(forms.Form):
+class CancelForm(PortalForm):
     confirm = forms.BooleanField(label=_("Ja, die Sitzung absagen und alle Beteiligten benachrichtigen."))
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(PortalModelForm):
     """An agenda item; who presents it and which question it takes up are chosen from what the
     caller offers (meetings.selectors.meeting_people and linkable_questions)."""
 
@@ -172,6 +178,8 @@ class AgendaItemForm(forms.ModelForm):
             "project": {"invalid_choice": PROJECT_REFUSED},
         }
 
+    text_limits = {"details": limits.POST}
+
     def __init__(self, *args, presenters, questions, projects, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = presenters
@@ -196,7 +204,7 @@ def _person_label(user: User) -> str:
     return f"{user.name} ({organisation})" if organisation else user.name
 
 
-class InviteAccountForm(forms.Form):
+class InviteAccountForm(PortalForm):
     email = forms.EmailField(label=_("E-Mail-Adresse des Kontos"))
 
     def clean_email(self):
@@ -210,7 +218,7 @@ class InviteAccountForm(forms.Form):
         return email
 
 
-class InviteGuestForm(forms.ModelForm):
+class InviteGuestForm(PortalModelForm):
     class Meta:
         model = Participant
         fields = ["name", "organisation", "email"]
@@ -220,7 +228,7 @@ class InviteGuestForm(forms.ModelForm):
         self.fields["name"].required = True
 
 
-class RespondForm(forms.Form):
+class RespondForm(PortalForm):
     response = forms.ChoiceField(
         label=_("Ihre Rückmeldung"),
         choices=[
@@ -230,10 +238,10 @@ class RespondForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Anmerkung"), max_length=300, required=False)
+    note = forms.CharField(label=_("Anmerkung"), max_length=limits.LINE, required=False)
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PortalForm):
     present = forms.MultipleChoiceField(
         label=_("Anwesend"), required=False, widget=forms.CheckboxSelectMultiple
     )

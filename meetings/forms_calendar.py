@@ -11,11 +11,12 @@ from meetings import polls
 from meetings.calendar import BERLIN
 from meetings.models import DatePoll, Meeting, PollAnswer, PollOption
 from portal import dates
+from portal.forms import PortalForm
 
 OPTION_ROWS = 5
 
 
-class PollOptionForm(forms.Form):
+class PollOptionForm(PortalForm):
     """One proposed date; a row left empty is ignored."""
 
     date = forms.DateField(label=_("Datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -63,7 +64,7 @@ def option_label(option: PollOption) -> str:
     return dates.period(option.starts_at, option.ends_at)
 
 
-class PollAnswerForm(forms.Form):
+class PollAnswerForm(PortalForm):
     """One radio group per proposed date, so the whole poll is answered with one submit and no script."""
 
     def __init__(self, *args, options: list[PollOption], **kwargs):
@@ -80,7 +81,7 @@ class PollAnswerForm(forms.Form):
         return {int(name.removeprefix("option_")): value for name, value in self.cleaned_data.items()}
 
 
-class PollCloseForm(forms.Form):
+class PollCloseForm(PortalForm):
     option = forms.ModelChoiceField(
         label=_("Gewählter Termin"),
         queryset=PollOption.objects.none(),

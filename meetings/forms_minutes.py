@@ -4,32 +4,38 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import ActionItem, AgendaItem
+from portal import limits
+from portal.forms import PortalForm
 
 
-class IntroductionForm(forms.Form):
+class IntroductionForm(PortalForm):
     introduction = forms.CharField(
         label=_("Einleitung"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=limits.DOCUMENT,
         help_text=_("Markdown"),
     )
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(PortalForm):
     discussion = forms.CharField(
         label=_("Diskussion"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=limits.DOCUMENT,
         help_text=_("Markdown"),
     )
 
 
-class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Beschluss"), widget=forms.Textarea(attrs={"rows": 2}))
+class DecisionForm(PortalForm):
+    text = forms.CharField(
+        label=_("Beschluss"), widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.POST
+    )
 
 
-class ActionItemForm(forms.Form):
-    title = forms.CharField(label=_("Was"), max_length=300)
+class ActionItemForm(PortalForm):
+    title = forms.CharField(label=_("Was"), max_length=limits.LINE)
     agenda_item = forms.ModelChoiceField(
         label=_("Zu Tagesordnungspunkt"), queryset=AgendaItem.objects.none(), required=False
     )
@@ -38,7 +44,7 @@ class ActionItemForm(forms.Form):
     )
     other_assignees = forms.CharField(
         label=_("Weitere Verantwortliche"),
-        max_length=300,
+        max_length=limits.LINE,
         required=False,
         help_text=_("Namen von Gästen ohne Konto, durch Komma getrennt."),
     )
@@ -52,5 +58,5 @@ class ActionItemForm(forms.Form):
         self.fields["assignees"].queryset = people
 
 
-class StatusForm(forms.Form):
+class StatusForm(PortalForm):
     status = forms.ChoiceField(label=_("Status"), choices=ActionItem.Status.choices)

@@ -1,7 +1,8 @@
-"""Request-wide rules: the interface language, two-factor for staff, no caching of private pages."""
+"""Request-wide rules: the body size, the interface language, two-factor for staff, no caching of
+private pages."""
 
 from django.conf import settings
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -35,6 +36,30 @@ class LanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Answers 413 to a request that declares a body larger than the largest upload plus its form
+    fields, before anything reads the body. Runs after LanguageMiddleware (so the page speaks the
+    visitor's language) and before any view or CSRF check touches request.POST. Django reads no
+    more than the declared CONTENT_LENGTH, so a body without one is read as empty."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.REQUEST_BODY_MAX_BYTES:
+            return render(
+                request,
+                "413.html",
+                {"limit": settings.REQUEST_BODY_MAX_BYTES - settings.REQUEST_FORM_FIELDS_BYTES},
+                status=413,
+            )
+        return self.get_response(request)
 
 
 class StaffTwoFactorMiddleware:

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal import limits
 from portal.mailers import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.LanguageMiddleware",
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -319,8 +321,16 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest upload (portal.limits.UPLOAD_MAX_BYTES, 20 MB) plus room for the form's fields.
+# A larger declared body is answered 413 before it is read (RequestBodyLimitMiddleware); keep
+# nginx's client_max_body_size at the same value (README, "Deployment").
+REQUEST_FORM_FIELDS_BYTES = 1024 * 1024
+REQUEST_BODY_MAX_BYTES = limits.UPLOAD_MAX_BYTES + REQUEST_FORM_FIELDS_BYTES
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The form fields of a request without its files: the longest text (portal.limits.DOCUMENT,
+# 50,000 characters) percent-encoded is well below this.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_FORM_FIELDS_BYTES
 
 # --- Legal pages (Impressum, Datenschutz, Barrierefreiheit) ---------------
 

@@ -7,9 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Topic, Trade
 from meetings.models import Meeting
+from portal import limits
+from portal.forms import PortalForm, PortalModelForm
+from portal.once import SubmitOnceForm
 from portal.uploads import validate_upload
 from projects import images
 from projects.models import Decision, Project, Review
+from projects.models.projects import SUMMARY_MAX
 from projects.services import ATTACHMENT_KINDS, ATTACHMENT_MAX_BYTES
 
 MAX_LINKS = 10
@@ -22,18 +26,23 @@ class _DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class BasicsForm(forms.ModelForm):
+class BasicsForm(PortalModelForm):
     """Section "Grunddaten". A draft needs only a title; the rest is checked when it is submitted."""
 
     class Meta:
         model = Project
         fields = ["title", "summary", "organisation", "funding_programme", "region", "starts_on", "ends_on"]
         widgets = {
-            "summary": forms.Textarea(attrs={"rows": 3, "maxlength": 600}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
             "starts_on": _DateInput(),
             "ends_on": _DateInput(),
         }
-        help_texts = {"ends_on": _("Leer lassen, solange das Projekt läuft.")}
+        help_texts = {
+            "summary": _("Zwei bis drei Sätze für den Katalog und den Feed."),
+            "ends_on": _("Leer lassen, solange das Projekt läuft."),
+        }
+
+    text_limits = {"summary": SUMMARY_MAX}
 
     def clean(self):
         cleaned = super().clean()
@@ -43,7 +52,11 @@ class BasicsForm(forms.ModelForm):
         return cleaned
 
 
-class ContentForm(forms.ModelForm):
+class ProjectCreateForm(BasicsForm, SubmitOnceForm):
+    """The first section of a new project, sent once however often the button is pressed."""
+
+
+class ContentForm(PortalModelForm):
     """Section "Inhalt": the description and the vocabularies."""
 
     class Meta:
@@ -54,6 +67,8 @@ class ContentForm(forms.ModelForm):
             "trades": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,
         }
+
+    text_limits = {"description": limits.DOCUMENT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,11 +99,14 @@ class LinksField(forms.CharField):
         return lines
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(PortalModelForm):
     """Section "Kontakt und Links"."""
 
     links = LinksField(
-        label=_("Links"), required=False, help_text=_("Webadressen zum Projekt, eine pro Zeile.")
+        label=_("Links"),
+        required=False,
+        max_length=MAX_LINKS * limits.LINE,
+        help_text=_("Webadressen zum Projekt, eine pro Zeile."),
     )
 
     class Meta:
@@ -108,7 +126,7 @@ SECTIONS = {
 MEDIA_SECTION = "medien"
 
 
-class ImageForm(forms.Form):
+class ImageForm(PortalForm):
     image = forms.FileField(
         label=_("Bild"),
         help_text=_(
@@ -119,10 +137,10 @@ class ImageForm(forms.Form):
     )
     alt_text = forms.CharField(
         label=_("Bildbeschreibung"),
-        max_length=250,
+        max_length=limits.LINE,
         help_text=_("Was auf dem Bild zu sehen ist, für Menschen, die es nicht sehen können."),
     )
-    caption = forms.CharField(label=_("Bildunterschrift"), max_length=250, required=False)
+    caption = forms.CharField(label=_("Bildunterschrift"), max_length=limits.LINE, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -135,12 +153,12 @@ class ImageForm(forms.Form):
         return cleaned
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(PortalForm):
     file = forms.FileField(
         label=_("Datei"),
         help_text=_("PDF, Word, Excel, PowerPoint oder OpenDocument, höchstens 20 MB."),
     )
-    title = forms.CharField(label=_("Titel"), max_length=200, required=False)
+    title = forms.CharField(label=_("Titel"), max_length=limits.LINE, required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -151,7 +169,7 @@ class AttachmentForm(forms.Form):
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(PortalModelForm):
     transferability = forms.TypedChoiceField(
         label=_("Übertragbarkeit"),
         choices=SCORE_CHOICES,
@@ -176,8 +194,14 @@ class ReviewForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    text_limits = {
+        "transferability_reason": limits.MESSAGE,
+        "added_value_reason": limits.MESSAGE,
+        "note": limits.MESSAGE,
+    }
 
-class DecisionForm(forms.ModelForm):
+
+class DecisionForm(PortalModelForm):
     outcome = forms.ChoiceField(
         label=_("Entscheidung"), choices=Decision.Outcome.choices, widget=forms.RadioSelect
     )
@@ -190,6 +214,8 @@ class DecisionForm(forms.ModelForm):
             "changes_requested": forms.Textarea(attrs={"rows": 3}),
         }
 
+    text_limits = {"reason": limits.MESSAGE, "changes_requested": limits.POST}
+
     def clean(self):
         cleaned = super().clean()
         if (
@@ -200,7 +226,7 @@ class DecisionForm(forms.ModelForm):
         return cleaned
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(PortalForm):
     meeting = forms.ModelChoiceField(label=_("Sitzung"), queryset=Meeting.objects.none(), empty_label=None)
     duration_minutes = forms.IntegerField(
         label=_("Dauer (Minuten)"), min_value=5, max_value=240, initial=20, required=False

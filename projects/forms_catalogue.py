@@ -5,13 +5,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Organisation, Topic, Trade
+from portal import limits
+from portal.forms import PortalForm
 from projects.catalogue import CatalogueFilter, Sort
 from projects.models import FundingProgramme, Region
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(PortalForm):
     q = forms.CharField(
         label=_("Suche"),
+        max_length=limits.LINE,
         required=False,
         help_text=_("Titel, Kurzfassung und Beschreibung, z. B. „Ausbildung Tischlerei“."),
         widget=forms.TextInput(attrs={"type": "search"}),

@@ -27,6 +27,7 @@ from groups.spaces import fachgruppe
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
+from portal.limits import UPLOAD_MAX_BYTES
 from portal.uploads import DOCX, ODT, PDF, PPTX, XLSX, validate_upload
 from projects import images, notify
 from projects.models import Decision, Project, ProjectAttachment, ProjectImage, Review, Submission
@@ -35,7 +36,7 @@ from projects.models import Decision, Project, ProjectAttachment, ProjectImage, 
 RESERVED_SLUGS = {"neu", "meine", "pruefung", "feed", "atom", "export"}
 MAX_IMAGES = 12
 MAX_ATTACHMENTS = 10
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = UPLOAD_MAX_BYTES
 ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, ODT)
 
 # What a submission must have; a draft may lack any of it. (field, label, section)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups import access
+from portal.forms import PortalForm
 from portal.notifications import services
 from portal.notifications.audience import default_channel
 from portal.notifications.kinds import Channel, Kind
@@ -24,7 +25,7 @@ def _default_label(kind: Kind) -> str:
     }
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(PortalForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

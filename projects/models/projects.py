@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Organisation, RingItem, Topic, Trade, User
 
+# The catalogue and the feed show the summary whole.
+SUMMARY_MAX = 600
+
 
 class Region(models.TextChoices):
     NATIONWIDE = "bundesweit", _("Bundesweit")
@@ -67,7 +70,7 @@ class Project(RingItem):
     summary = models.TextField(
         _("Kurzfassung"),
         blank=True,
-        validators=[MaxLengthValidator(600)],
+        validators=[MaxLengthValidator(SUMMARY_MAX)],
         help_text=_("Zwei bis drei Sätze für den Katalog und den Feed (höchstens 600 Zeichen)."),
     )
     description = models.TextField(

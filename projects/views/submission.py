@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.views import _form_error, anonymous_to_login
+from portal import once
 from projects import selectors, services
-from projects.forms import MEDIA_SECTION, SECTIONS, AttachmentForm, BasicsForm, ImageForm
+from projects.forms import MEDIA_SECTION, SECTIONS, AttachmentForm, BasicsForm, ImageForm, ProjectCreateForm
 from projects.models import Project, ProjectAttachment, ProjectImage
 
 SECTION_ORDER = [*SECTIONS, MEDIA_SECTION]
@@ -62,12 +63,19 @@ def _after_save(request, project: Project, section: str):
 def project_create(request):
     if not services.can_submit_projects(request.user):
         return render(request, "projects/join_first.html", status=403)
-    form = BasicsForm(request.POST or None)
+    form = ProjectCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in BasicsForm.Meta.fields}
-        project = services.create_draft(by=request.user, fields=data)
-        messages.success(request, _("Der Entwurf ist gespeichert. Nur Sie und die Koordination sehen ihn."))
-        return _after_save(request, project, "grunddaten")
+        sent = once.submit(
+            request=request,
+            form=form,
+            create=lambda: (
+                _after_save(request, services.create_draft(by=request.user, fields=data), "grunddaten").url
+            ),
+            success_message=_("Der Entwurf ist gespeichert. Nur Sie und die Koordination sehen ihn."),
+        )
+        if sent:
+            return sent
     return render(
         request,
         "projects/edit.html",

@@ -10,6 +10,7 @@ from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification
 from tests.factories import UserFactory
+from tests.once import token
 from tests.querycount import assert_constant_queries
 
 
@@ -36,6 +37,7 @@ def test_a_partner_outside_the_fachgruppe_asks_and_follows_the_question(client, 
             "title": "Wie gewinnen Bäckereien Quereinsteiger?",
             "body": "Aus der **AG Transfer**.",
             "trades": [bakery.pk],
+            **token(),
         },
     )
 
@@ -55,7 +57,7 @@ def test_a_partner_outside_the_fachgruppe_asks_and_follows_the_question(client, 
 def test_the_intake_form_keeps_what_was_typed_when_something_is_missing(client, outsider, fachgruppe):
     client.force_login(outsider)
 
-    response = client.post("/fragen/neu/", {"title": "Meine halbe Frage", "body": ""})
+    response = client.post("/fragen/neu/", {"title": "Meine halbe Frage", "body": "", **token()})
 
     assert response.status_code == 200
     assert 'value="Meine halbe Frage"' in response.content.decode()

@@ -11,6 +11,7 @@ from groups import services
 from groups.models import Document, Invitation, JoinRequest, Membership, Profile, Thread
 from tests.factories import TEST_PASSWORD
 from tests.factories.groups import ThreadFactory
+from tests.once import token
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -171,7 +172,7 @@ def test_reply_with_markdown_is_sanitised(login, partner, fachgruppe):
     thread = ThreadFactory(space=fachgruppe)
     client = login(partner)
 
-    client.post(thread.get_absolute_url(), {"body": "**Wichtig** <script>alert(1)</script>"})
+    client.post(thread.get_absolute_url(), {"body": "**Wichtig** <script>alert(1)</script>", **token()})
 
     html = client.get(thread.get_absolute_url()).content.decode()
     assert "<strong>Wichtig</strong>" in html
@@ -204,7 +205,7 @@ def test_document_upload_versions_and_protected_download(login, partner, inner_m
     client = login(inner_member)
     response = client.post(
         f"/spaces/{inner.slug}/documents/new/",
-        {"title": "Konzeptentwurf", "file": SimpleUploadedFile("konzept.pdf", PDF_BYTES)},
+        {"title": "Konzeptentwurf", "file": SimpleUploadedFile("konzept.pdf", PDF_BYTES), **token()},
     )
     document = Document.objects.get()
     assert response.status_code == 302
@@ -305,7 +306,9 @@ def test_leaving_a_space(login, partner, fachgruppe):
 
 
 def test_new_thread_starts_in_the_space(login, partner, fachgruppe):
-    login(partner).post(f"/spaces/{fachgruppe.slug}/threads/new/", {"title": "Neue Frage", "body": "Text"})
+    login(partner).post(
+        f"/spaces/{fachgruppe.slug}/threads/new/", {"title": "Neue Frage", "body": "Text", **token()}
+    )
 
     thread = Thread.objects.get()
     assert (thread.space, thread.audience, thread.title) == (fachgruppe, fachgruppe, "Neue Frage")

@@ -31,6 +31,7 @@ from portal.notifications.models import Delivery, Event, Notification, Preferenc
 from tests.factories import UserFactory
 from tests.factories.groups import SpaceFactory
 from tests.notifications.harness import MailFolder, PrivateRedis, Worker, redis_server_binary, wait_until
+from tests.once import token
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -149,7 +150,7 @@ def _post_thread(client, *, space: Space, author: User, title: str) -> float:
     started = time.monotonic()
     response = client.post(
         reverse("groups:thread_create", kwargs={"slug": space.slug}),
-        {"title": title, "body": "Wer macht mit?"},
+        {"title": title, "body": "Wer macht mit?", **token()},
     )
     elapsed = time.monotonic() - started
     assert response.status_code == 302, response.content[:500]

@@ -12,6 +12,7 @@ from projects.models import Decision, Project, Review
 from tests.factories import UserFactory
 from tests.factories.groups import OrganisationFactory
 from tests.factories.projects import ProjectFactory, TradeFactory, reviewed, submitted
+from tests.once import token
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ def _basics(**overrides) -> dict:
         "region": "NW",
         "starts_on": "2025-03-01",
         "ends_on": "2026-12-31",
+        **token(),
         **overrides,
     }
 
