@@ -257,8 +257,9 @@ def test_hostile_query_values_never_answer_5xx(targets, visitors, who):
         ("/meetings/feed/%ff.ics", 404),
     ],
 )
-def test_the_probes_findings_answer_the_portals_own_error_page(client, db, url, status):
-    response = client.get(url)
+@pytest.mark.parametrize("who", ["anonymous", "member"])
+def test_the_probes_findings_answer_the_portals_own_error_page(visitors, who, url, status):
+    response = visitors[who].get(url)
 
     assert response.status_code == status
     heading = {400: "<h1>Ungültige Anfrage</h1>", 404: "<h1>Seite nicht gefunden</h1>"}[status]
