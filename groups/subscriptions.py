@@ -3,6 +3,11 @@
 An address is only ever mailed information after its owner clicked the
 confirmation link (double opt-in, as German law requires for advertising-like
 mail). Nothing here tells a visitor whether an address is already subscribed.
+The unsubscribe link is the same in every mail of one subscription, so the one-click POST
+(RFC 8058) of every mail ever sent keeps working while the subscription lasts; using it again
+changes nothing. It is replaced when the address subscribes again after an unsubscribe, so the
+old subscription's mails cannot end the new one. It needs no expiry: all it can ever do is end
+the subscription it was sent for.
 Each published page is mailed once per subscriber (one SubscriberDelivery
 row each, claimed under a row lock); the beat task resumes what a lost
 broker message or a dead worker left behind.
@@ -68,7 +73,13 @@ def subscription_request(
     subscriber.language = language
     subscriber.confirmation_token = secrets.token_urlsafe(24)
     subscriber.confirmation_sent_at = now
-    subscriber.save(update_fields=["language", "confirmation_token", "confirmation_sent_at"])
+    fields = ["language", "confirmation_token", "confirmation_sent_at"]
+    if subscriber.unsubscribed_at is not None:
+        # A new subscription after an unsubscribe gets a new unsubscribe link: the links in the
+        # mails of the old one (forwarded, archived) cannot end the new one.
+        subscriber.token = secrets.token_urlsafe(24)
+        fields.append("token")
+    subscriber.save(update_fields=fields)
     subscriber.trades.set(trades)
     subscriber.topics.set(topics)
     transaction.on_commit(lambda: _enqueue_confirmation(subscriber.pk))

@@ -34,6 +34,7 @@ from groups.forms import (
 from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Profile, Space
 from meetings.selectors import upcoming_meetings
 from portal import once
+from portal.secret_links import secret_link_page
 
 
 def _space_inside_or_404(request, slug: str) -> Space:
@@ -168,6 +169,7 @@ def invitation_create(request, slug: str):
     return render(request, "groups/invitation_form.html", {"space": space, "form": form})
 
 
+@secret_link_page
 def invitation_accept(request, token: str):
     invitation = get_object_or_404(Invitation.objects.select_related("space", "invited_by"), token=token)
     is_open = services.invitation_is_open(invitation)

@@ -23,6 +23,7 @@ from groups.models import Subscriber
 from groups.spaces import fachgruppe
 from groups.views import _form_error
 from groups.views_questions import query_without_page
+from portal.secret_links import mask_email, secret_link_page
 
 PAGE_SIZE = 10
 
@@ -146,13 +147,16 @@ def subscribe(request):
     return render(request, "groups/information/subscribe.html", {"form": form})
 
 
+@secret_link_page
 def subscription_confirm(request, token: str):
     """GET shows a button, POST confirms: a mail scanner following the link confirms nothing."""
     if request.method == "POST":
         subscriber = subscriptions.subscription_confirm(token=token)
         if subscriber is not None:
             return render(
-                request, "groups/information/subscription_confirmed.html", {"subscriber": subscriber}
+                request,
+                "groups/information/subscription_confirmed.html",
+                {"address": mask_email(subscriber.email)},
             )
     elif subscriptions.open_confirmation(token) is not None:
         return render(request, "groups/information/subscription_confirm.html")
@@ -160,6 +164,7 @@ def subscription_confirm(request, token: str):
 
 
 @csrf_exempt
+@secret_link_page
 def unsubscribe(request, token: str):
     """GET asks for confirmation; POST (also the mail client's one-click POST, without cookies)
     unsubscribes and answers 200 without a redirect. Repeating changes nothing."""
@@ -167,4 +172,6 @@ def unsubscribe(request, token: str):
     if request.method == "POST":
         subscriptions.subscription_cancel(subscriber=subscriber)
         return render(request, "groups/information/unsubscribed.html")
-    return render(request, "groups/information/unsubscribe_confirm.html", {"subscriber": subscriber})
+    return render(
+        request, "groups/information/unsubscribe_confirm.html", {"address": mask_email(subscriber.email)}
+    )

@@ -143,29 +143,39 @@ class Day:
     meetings: list
 
 
+# The months the calendar shows: far beyond any meeting of the portal, well inside what dates can
+# hold (9999-12 has no following month), so a hand-made address never reaches the edge of time.
+FIRST_MONTH = date(2000, 1, 1)
+LAST_MONTH = date(2099, 12, 1)
+
+
 @dataclass
 class Month:
     first: date
     weeks: list[list[Day]]
 
     @property
-    def previous(self) -> date:
-        return (self.first - timedelta(days=1)).replace(day=1)
+    def previous(self) -> date | None:
+        previous = (self.first - timedelta(days=1)).replace(day=1)
+        return previous if previous >= FIRST_MONTH else None
 
     @property
-    def next(self) -> date:
-        return (self.first + timedelta(days=31)).replace(day=1)
+    def next(self) -> date | None:
+        following = (self.first + timedelta(days=31)).replace(day=1)
+        return following if following <= LAST_MONTH else None
 
 
-def parse_month(value: str | None) -> date:
-    """ "2026-10" → 1 October 2026; anything else (or nothing) → the current month."""
-    today = timezone.localdate()
+def parse_month(value: str | None) -> date | None:
+    """ "2026-10" → 1 October 2026; nothing or something that is no month → the current month;
+    a month outside FIRST_MONTH … LAST_MONTH → None (the view answers 404)."""
     if value:
         try:
-            return datetime.strptime(value, "%Y-%m").date()
+            first = datetime.strptime(value, "%Y-%m").date()
         except ValueError:
             pass
-    return today.replace(day=1)
+        else:
+            return first if FIRST_MONTH <= first <= LAST_MONTH else None
+    return timezone.localdate().replace(day=1)
 
 
 def month_view(*, user, first: date) -> Month:

@@ -7,3 +7,11 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from portal.converters import TokenConverter
+
+        # Before any URL configuration is loaded, which happens lazily at the first request.
+        register_converter(TokenConverter, "token")

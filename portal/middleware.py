@@ -1,10 +1,14 @@
-"""Request-wide rules: the body size, the interface language, two-factor for staff, no caching of
-private pages."""
+"""Request-wide rules: hostile input and methods refused, the body size, the interface language,
+two-factor for staff, no caching of private pages, browser policy headers."""
+
+import re
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.defaults import bad_request
 
 
 def _supported_language(code: str | None) -> str | None:
@@ -100,6 +104,42 @@ class PrivatePagesNoStoreMiddleware:
             add_never_cache_headers(response)
             response.headers["Cache-Control"] = "no-store, private, max-age=0"
         return response
+
+
+# C0 control characters and DEL. Tab, line feed and carriage return are ordinary in a query
+# value (a text area sent by GET); nowhere in a path.
+_CONTROL_IN_PATH = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_QUERY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class RequestHygieneMiddleware:
+    """Refuses what no page of the portal can mean, before any view or query sees it.
+
+    - Methods other than GET, HEAD and POST (TRACE, PUT, OPTIONS, inventions) answer 405:
+      function views would otherwise answer them like GET.
+    - A control character in the path or in a query parameter (name or value) answers the
+      portal's 400 page: PostgreSQL refuses NUL in text, and no link of the portal carries one.
+
+    Bad bytes in percent-encodings need nothing here: Django keeps them percent-encoded in the
+    path (which no converter of the portal matches where it reaches the database) and replaces
+    them with U+FFFD in query values. Runs after the language and the account are known, so the
+    error page is rendered in the visitor's language.
+    """
+
+    allowed_methods = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.allowed_methods:
+            return HttpResponseNotAllowed(self.allowed_methods)
+        if _CONTROL_IN_PATH.search(request.path) or any(
+            _CONTROL_IN_QUERY.search(key) or any(_CONTROL_IN_QUERY.search(value) for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return bad_request(request, exception=None)
+        return self.get_response(request)
 
 
 class BrowserPolicyHeadersMiddleware:

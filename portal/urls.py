@@ -21,7 +21,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("fragen/", include("groups.urls_questions")),
     path("informationen/", include("groups.urls_information")),
-    path("invitations/<str:token>/", groups_views.invitation_accept, name="invitation_accept"),
+    path("invitations/<token:token>/", groups_views.invitation_accept, name="invitation_accept"),
     path("profile/", groups_views.profile_edit, name="profile_edit"),
     path("notifications/", include("portal.notifications.urls")),
     path("accounts/sessions/", sessions.SessionListView.as_view(), name="usersessions_list"),

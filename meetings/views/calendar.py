@@ -53,6 +53,8 @@ def meeting_ics(request, pk: int):
 
 def calendar_month(request):
     first = calendar.parse_month(request.GET.get("month"))
+    if first is None:
+        raise Http404
     month = calendar.month_view(user=request.user, first=first)
     return render(request, "meetings/calendar_month.html", {"month": month})
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 
@@ -18,19 +18,32 @@ from portal.notifications.models import UnsubscribeToken
 
 
 def unsubscribe_tokens(user_ids: set[int], topic: str) -> dict[int, str]:
-    """The token of every person for one topic, created where missing, in three queries at most."""
-    existing = dict(
-        UnsubscribeToken.objects.filter(user_id__in=user_ids, topic=topic).values_list("user_id", "token")
+    """The token for the next mail of every person for one topic, in three queries at most.
+
+    The newest unused token issued less than REISSUE_AFTER ago, else a fresh one (the rules
+    are on UnsubscribeToken); issuing also forgets the person's tokens older than KEPT_FOR.
+    """
+    now = timezone.now()
+    current = dict(
+        UnsubscribeToken.objects.filter(
+            user_id__in=user_ids,
+            topic=topic,
+            used_at__isnull=True,
+            issued_at__gt=now - UnsubscribeToken.REISSUE_AFTER,
+        )
+        .order_by("issued_at")
+        .values_list("user_id", "token")
     )
-    missing = user_ids - set(existing)
+    missing = user_ids - set(current)
     if missing:
-        UnsubscribeToken.objects.bulk_create(
-            [UnsubscribeToken(user_id=pk, topic=topic) for pk in missing], ignore_conflicts=True
+        UnsubscribeToken.objects.filter(
+            user_id__in=missing, topic=topic, issued_at__lt=now - UnsubscribeToken.KEPT_FOR
+        ).delete()
+        issued = UnsubscribeToken.objects.bulk_create(
+            [UnsubscribeToken(user_id=pk, topic=topic, issued_at=now) for pk in missing]
         )
-        existing = dict(
-            UnsubscribeToken.objects.filter(user_id__in=user_ids, topic=topic).values_list("user_id", "token")
-        )
-    return existing
+        current |= {token.user_id: token.token for token in issued}
+    return current
 
 
 def unsubscribe_url(token: str) -> str:

@@ -3,11 +3,13 @@ in-app notifications, people's preferences and the tokens of one-click unsubscri
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.notifications.kinds import Channel, Kind
@@ -144,17 +146,42 @@ def _new_token() -> str:
 
 
 class UnsubscribeToken(models.Model):
-    """The opaque token in a mail's List-Unsubscribe link: one per person and kind of mail."""
+    """The opaque token in a mail's List-Unsubscribe link, for one person and one kind of mail.
+
+    A link in a mail must keep working for the one-click POST of RFC 8058 long after the mail
+    was sent, yet a mail forwarded or found in an archive must not change someone's settings
+    forever. So a token:
+
+    - carries the moment it was issued and is valid for VALID_FOR (a year) after that;
+    - is handed to new mails for REISSUE_AFTER (a month) at most, then the next mail gets a
+      fresh one: every mail's link therefore works for at least eleven months;
+    - works once: using it stamps `used_at`, and mails after that carry a new token. A used
+      link opened again changes nothing and says so, so a person who unsubscribed and later
+      switched the mails back on cannot be unsubscribed again by an old mail;
+    - is deleted KEPT_FOR (two years) after issue, when the person's next token is issued;
+      until then an expired link is told apart from an unknown one.
+
+    Two workers issuing at the same moment may create two current tokens for one person and
+    kind; both are valid, which harms nothing.
+    """
+
+    VALID_FOR = timedelta(days=365)
+    REISSUE_AFTER = timedelta(days=30)
+    KEPT_FOR = timedelta(days=730)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # An event kind, or "digest_daily" / "digest_weekly".
     topic = models.CharField(max_length=40)
     token = models.CharField(max_length=64, unique=True, default=_new_token)
+    issued_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "topic"], name="one_unsubscribe_token_per_topic")
-        ]
+        indexes = [models.Index(fields=["user", "topic", "issued_at"], name="unsubscribe_token_issue_idx")]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.topic}"
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() - self.issued_at > self.VALID_FOR

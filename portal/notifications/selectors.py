@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from groups import access
-from portal.notifications.models import Event, Notification
+from portal.notifications.models import Event, Notification, UnsubscribeToken
 
 _RING_AUDIENCES = [Event.Audience.RING, Event.Audience.NEWLY_REACHED]
 
@@ -20,3 +20,8 @@ def notifications_of(*, user) -> QuerySet[Notification]:
 
 def unread_count(*, user) -> int:
     return notifications_of(user=user).filter(read_at__isnull=True).count()
+
+
+def unsubscribe_token(*, token: str) -> UnsubscribeToken | None:
+    """The token of an unsubscribe link, whether still valid or not, with its owner."""
+    return UnsubscribeToken.objects.select_related("user").filter(token=token).first()

@@ -27,8 +27,17 @@ def preference_set(*, user, kind: str, channel: str, space=None) -> Preference:
 
 
 @transaction.atomic
-def unsubscribe(*, token: UnsubscribeToken) -> None:
-    """No more mails of the token's topic; the notifications stay in the portal. Repeating changes nothing."""
+def unsubscribe(*, token: UnsubscribeToken) -> bool:
+    """No more mails of the token's topic; the notifications stay in the portal.
+
+    The token works once (see UnsubscribeToken): False, and nothing changes, when it was used
+    already (a repeated one-click POST, an old mail) or has expired.
+    """
+    locked = UnsubscribeToken.objects.select_for_update().filter(pk=token.pk, used_at__isnull=True).first()
+    if locked is None or locked.is_expired:
+        return False
+    locked.used_at = token.used_at = timezone.now()
+    locked.save(update_fields=["used_at"])
     user = token.user
     if token.topic in DIGEST_TOPICS:
         # The digest in question stops: every kind that would land in it stays in the portal only.
@@ -58,6 +67,7 @@ def unsubscribe(*, token: UnsubscribeToken) -> None:
     queued.filter(status=Delivery.Status.PENDING).update(
         status=Delivery.Status.SKIPPED, last_error="unsubscribed"
     )
+    return True
 
 
 def _keep_the_other_digest(*, user, kind: str, digest: Channel) -> None:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from portal.notifications import selectors, services
 from portal.notifications.forms import PreferencesForm
-from portal.notifications.models import UnsubscribeToken
+from portal.secret_links import mask_email, secret_link_page
 
 
 @login_required
@@ -74,11 +74,32 @@ def preferences(request):
 
 
 @csrf_exempt
+@secret_link_page
 def unsubscribe(request, token: str):
     """GET asks for confirmation; POST (also the mail client's one-click POST, without
-    cookies or login) unsubscribes and answers 200 without a redirect."""
-    token = get_object_or_404(UnsubscribeToken.objects.select_related("user"), token=token)
+    cookies or login) unsubscribes and answers 200 without a redirect.
+
+    A token works once and for a year (UnsubscribeToken): a used one answers 200 and changes
+    nothing (a repeated POST, an old mail), an expired one 410, an unknown one 404, each with a
+    page that says so and where the settings are.
+    """
+    found = selectors.unsubscribe_token(token=token)
+    if found is None:
+        return _unsubscribe_link_invalid(request, reason="unknown", status=404)
+    if found.is_expired:
+        return _unsubscribe_link_invalid(request, reason="expired", status=410)
+    if found.used_at is not None:
+        return _unsubscribe_link_invalid(request, reason="used", status=200)
     if request.method == "POST":
-        services.unsubscribe(token=token)
-        return render(request, "notifications/unsubscribed.html", {"token": token})
-    return render(request, "notifications/unsubscribe_confirm.html", {"token": token})
+        if not services.unsubscribe(token=found):
+            return _unsubscribe_link_invalid(request, reason="used", status=200)
+        return render(request, "notifications/unsubscribed.html", {"token": found})
+    return render(
+        request,
+        "notifications/unsubscribe_confirm.html",
+        {"token": found, "address": mask_email(found.user.email)},
+    )
+
+
+def _unsubscribe_link_invalid(request, *, reason: str, status: int):
+    return render(request, "notifications/unsubscribe_link_invalid.html", {"reason": reason}, status=status)

@@ -61,6 +61,8 @@ def test_double_opt_in_from_form_to_first_mail(subscribe, client, fachgruppe, co
 
     assert response.status_code == 200
     assert "Abonnement bestätigt" in response.content.decode()
+    assert "an b***@example.org" in response.content.decode()
+    assert "betrieb@example.org" not in response.content.decode()
     assert Subscriber.objects.get().is_active
     mail.outbox.clear()
     page = published(fachgruppe, coordinator, title="Neues für Betriebe")
@@ -194,6 +196,48 @@ def test_opening_the_unsubscribe_link_only_asks(client, fachgruppe):
     subscriber.refresh_from_db()
     assert subscriber.is_active
     assert client.post("/informationen/abonnement/abbestellen/unbekannt/").status_code == 404
+
+
+def test_the_unsubscribe_page_names_the_address_only_masked(client, fachgruppe):
+    subscriber = confirmed(email="jana.schmidt@example.org")
+
+    page = client.get(f"/informationen/abonnement/abbestellen/{subscriber.token}/").content.decode()
+
+    assert "an j***@example.org keine neuen Informationen" in page
+    assert "jana.schmidt" not in page
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_secret_link_pages_are_not_stored_and_pass_no_referrer(subscribe, client, fachgruppe, method):
+    subscribe()
+    subscriber = Subscriber.objects.get()
+    subscriber.confirmed_at = timezone.now()
+    subscriber.save()
+
+    for url in (
+        confirm_link(mail.outbox[0]),
+        f"/informationen/abonnement/abbestellen/{subscriber.token}/",
+    ):
+        response = getattr(client, method)(url)
+        assert "no-store" in response["Cache-Control"], url
+        assert response["Referrer-Policy"] == "no-referrer", url
+
+
+def test_subscribing_again_replaces_the_unsubscribe_link_of_old_mails(subscribe, client, fachgruppe):
+    subscriber = confirmed()
+    old_link = f"/informationen/abonnement/abbestellen/{subscriber.token}/"
+    Client(enforce_csrf_checks=True).post(old_link, {"List-Unsubscribe": "One-Click"})
+
+    subscribe()
+    client.post(confirm_link(mail.outbox[-1]))
+    subscriber.refresh_from_db()
+
+    assert subscriber.is_active
+    assert Client(enforce_csrf_checks=True).post(old_link).status_code == 404
+    subscriber.refresh_from_db()
+    assert subscriber.is_active
+    new_link = f"/informationen/abonnement/abbestellen/{subscriber.token}/"
+    assert Client(enforce_csrf_checks=True).post(new_link).status_code == 200
 
 
 def test_someone_unsubscribed_before_the_batch_goes_out_gets_nothing(fachgruppe, coordinator):
