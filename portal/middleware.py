@@ -1,6 +1,9 @@
-"""Request-wide rules: the interface language, two-factor for staff, no caching of private pages."""
+"""Request-wide rules: the interface language, two-factor for staff, no caching of private pages,
+the sessions' last activity."""
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -75,3 +78,26 @@ class PrivatePagesNoStoreMiddleware:
             add_never_cache_headers(response)
             response.headers["Cache-Control"] = "no-store, private, max-age=0"
         return response
+
+
+class SessionActivityMiddleware:
+    """Records a signed-in session's activity (allauth.usersessions) at most every
+    SESSION_ACTIVITY_INTERVAL seconds, instead of allauth's write on every request.
+
+    allauth's UserSessionsMiddleware opens a transaction, reads and updates the
+    session's row on each request. Here a cache entry per session, living for the
+    interval, says that the row is fresh enough; only when it has expired is the
+    row updated (through allauth, so its signal for a changed address or browser
+    still fires). The sessions page shows "last seen" to within the interval.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session_key = getattr(getattr(request, "session", None), "session_key", None)
+        if session_key and request.user.is_authenticated:
+            key = f"usersession-seen:{session_key}"
+            if cache.add(key, True, timeout=settings.SESSION_ACTIVITY_INTERVAL):
+                UserSession.objects.create_from_request(request)
+        return self.get_response(request)
