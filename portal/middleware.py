@@ -1,9 +1,10 @@
 """Request-wide rules: the interface language, two-factor for staff, no caching of private pages,
 the sessions' last activity."""
 
+import time
+
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -85,19 +86,24 @@ class SessionActivityMiddleware:
     SESSION_ACTIVITY_INTERVAL seconds, instead of allauth's write on every request.
 
     allauth's UserSessionsMiddleware opens a transaction, reads and updates the
-    session's row on each request. Here a cache entry per session, living for the
-    interval, says that the row is fresh enough; only when it has expired is the
-    row updated (through allauth, so its signal for a changed address or browser
-    still fires). The sessions page shows "last seen" to within the interval.
+    session's row on each request. Here the session itself (read anyway to
+    authenticate) remembers when the row was last updated; only after the
+    interval is the row updated again (through allauth, so its signal for a
+    changed address or browser still fires) and the session saved with the new
+    time. No cache is involved, so this works while Redis is down. The sessions
+    page shows "last seen" to within the interval.
     """
+
+    session_field = "_activity_recorded_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        session_key = getattr(getattr(request, "session", None), "session_key", None)
-        if session_key and request.user.is_authenticated:
-            key = f"usersession-seen:{session_key}"
-            if cache.add(key, True, timeout=settings.SESSION_ACTIVITY_INTERVAL):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and request.user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(self.session_field, 0) >= settings.SESSION_ACTIVITY_INTERVAL:
                 UserSession.objects.create_from_request(request)
+                session[self.session_field] = now
         return self.get_response(request)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from groups.models import RingItem
-from portal.links import url_with
+from portal.links import url_for
 
 
 class Meeting(RingItem):
@@ -89,7 +89,7 @@ class Meeting(RingItem):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return url_with("meetings:detail", value=self.pk)
+        return url_for("meetings:detail", pk=self.pk)
 
 
 class Participant(models.Model):
