@@ -33,7 +33,8 @@ def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
 
 def _not_modified(request, validators: calendar.Validators) -> HttpResponse | None:
     """304 when the client's copy (If-None-Match, or If-Modified-Since) is still the current one."""
-    last_modified = validators.last_modified.timestamp() if validators.last_modified else None
+    # Whole seconds, as HTTP dates have them: a header sent back must compare equal.
+    last_modified = int(validators.last_modified.timestamp()) if validators.last_modified else None
     response = get_conditional_response(request, etag=validators.etag, last_modified=last_modified)
     if response is not None:
         _set_validators(response, validators)
