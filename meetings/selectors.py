@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -22,14 +22,23 @@ def _visible(user) -> QuerySet[Meeting]:
 def _upcoming_rule() -> Q:
     """Tentative meetings, and those not yet over (cancelled ones stay listed so people see it).
 
-    "Not yet over" is `coalesce(ends_at, starts_at) >= now`, the expression of the
-    index meeting_until_idx, and "tentative" has its partial index: PostgreSQL
-    reads only the upcoming rows (a bitmap OR of two range scans) however many
-    past meetings there are, instead of walking starts_at and filtering.
+    "Not yet over" is `coalesce(ends_at, starts_at) >= now` (the expression of the
+    index meeting_until_idx). The rule also carries a range condition on
+    starts_at, `starts_at >= bound`, where the bound is the earliest start of a
+    meeting still running or of a tentative one (read through meeting_until_idx
+    and meeting_tentative_idx, normally just `now`): it changes nothing about
+    which meetings match, but lets PostgreSQL start its scan of the starts_at
+    index at the upcoming meetings instead of reading all past ones and
+    throwing them away for the visibility rule's OR.
     """
-    return Q(status=Meeting.Status.TENTATIVE) | (
-        Q(until__gte=timezone.now()) & ~Q(status=Meeting.Status.HELD)
+    now = timezone.now()
+    tentative = Q(status=Meeting.Status.TENTATIVE)
+    started = _with_until(Meeting.objects.filter(starts_at__lt=now)).filter(
+        (Q(until__gte=now) & ~Q(status=Meeting.Status.HELD)) | tentative
     )
+    bound = min(started.aggregate(earliest=Min("starts_at"))["earliest"] or now, now)
+    not_over = Q(until__gte=now) & ~Q(status=Meeting.Status.HELD)
+    return (Q(starts_at__gte=bound) & (tentative | not_over)) | (Q(starts_at__isnull=True) & tentative)
 
 
 def _with_until(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
@@ -60,8 +69,9 @@ def meeting_list(
     meetings = _with_until(_visible(user))
     if space is not None:
         meetings = meetings.filter(space=space)
-    upcoming_rows = meetings.filter(_upcoming_rule()).order_by("starts_at", "pk")
-    past_rows = meetings.exclude(_upcoming_rule()).order_by("-starts_at", "-pk")
+    upcoming_rule = _upcoming_rule()
+    upcoming_rows = meetings.filter(upcoming_rule).order_by("starts_at", "pk")
+    past_rows = meetings.exclude(upcoming_rule).order_by("-starts_at", "-pk")
     upcoming_count = capped_count(upcoming_rows)
     offset = (number - 1) * page_size
     upcoming = list(upcoming_rows[offset : offset + page_size]) if offset < upcoming_count else []
