@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from groups import access
 from groups.models import (
@@ -64,7 +65,7 @@ class SpaceHome:
     member_count: int | None = None
     threads: list[Thread] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
-    pending_requests: list[JoinRequest] = field(default_factory=list)
+    pending_request_count: int = 0
     my_request: JoinRequest | None = None
 
 
@@ -89,7 +90,7 @@ def space_home(*, user, space: Space) -> SpaceHome:
     home.threads = list(thread_list(user=user, space=space)[:5])
     home.documents = list(document_list(user=user, space=space)[:5])
     if home.can_coordinate:
-        home.pending_requests = list(pending_join_requests(space=space))
+        home.pending_request_count = pending_join_requests(space=space).count()
     return home
 
 
@@ -97,15 +98,24 @@ def pending_join_requests(*, space: Space) -> QuerySet[JoinRequest]:
     return (
         JoinRequest.objects.filter(space=space, status=JoinRequest.Status.PENDING)
         .select_related("user__profile__organisation")
-        .order_by("created_at")
+        .order_by("created_at", "pk")
     )
 
 
+def _count_of(model, *, key: str):
+    """The number of `model` rows pointing at each row, as a correlated subquery: PostgreSQL
+    computes it only for the rows a page returns, where a joined Count() groups the whole list."""
+    rows = model.objects.filter(**{key: OuterRef("pk")}).order_by().values(key)
+    return Coalesce(Subquery(rows.annotate(count=Func(F("pk"), function="COUNT")).values("count")), 0)
+
+
 def thread_list(*, user, space: Space) -> QuerySet[Thread]:
+    """Newest activity first (pinned ones on top), as the index thread_space_activity_idx reads them."""
     return (
         _items_of_space(Thread.objects.all(), user=user, space=space)
         .select_related("space", "audience", "author")
-        .annotate(post_count=Count("posts"))
+        .annotate(post_count=_count_of(Post, key="thread"))
+        .order_by("-is_pinned", "-last_activity_at", "-pk")
     )
 
 
@@ -126,8 +136,10 @@ def document_list(*, user, space: Space) -> QuerySet[Document]:
         _items_of_space(Document.objects.all(), user=user, space=space)
         .select_related("space", "audience", "created_by")
         .annotate(
-            version_count=Count("versions", distinct=True), comment_count=Count("comments", distinct=True)
+            version_count=_count_of(DocumentVersion, key="document"),
+            comment_count=_count_of(DocumentComment, key="document"),
         )
+        .order_by("-updated_at", "-pk")
     )
 
 
@@ -152,14 +164,19 @@ class DirectoryEntry:
     phone: str | None
 
 
-def member_directory(*, user, space: Space) -> list[DirectoryEntry]:
-    """The members of a space, for its members only; contact details as each profile allows."""
-    memberships = (
+def member_memberships(*, space: Space) -> QuerySet[Membership]:
+    """The memberships of a space in the directory's order (coordinators first, then by name)."""
+    return (
         Membership.objects.filter(space=space)
         .select_related("user__profile__organisation")
         .prefetch_related("user__profile__trades", "user__profile__topics")
-        .order_by("role", "user__name")
+        .order_by("role", "user__name", "pk")
     )
+
+
+def member_directory(*, user, memberships) -> list[DirectoryEntry]:
+    """Directory entries of `memberships` (one page of member_memberships), for the space's members
+    only; contact details as each profile allows."""
     entries = []
     for membership in memberships:
         member = membership.user

@@ -33,7 +33,7 @@ from groups.forms import (
 )
 from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Profile, Space
 from meetings.selectors import upcoming_meetings
-from portal import once
+from portal import once, pagination
 from portal.secret_links import secret_link_page
 
 
@@ -120,7 +120,11 @@ def join_request_list(request, slug: str):
     return render(
         request,
         "groups/join_request_list.html",
-        {"space": space, "requests": selectors.pending_join_requests(space=space), "form": DecisionForm()},
+        {
+            "space": space,
+            "page": pagination.paginate(request, selectors.pending_join_requests(space=space)),
+            "form": DecisionForm(),
+        },
     )
 
 
@@ -189,12 +193,14 @@ def invitation_accept(request, token: str):
 @anonymous_to_login
 def member_list(request, slug: str):
     space = _space_inside_or_404(request, slug)
+    page = pagination.paginate(request, selectors.member_memberships(space=space))
     return render(
         request,
         "groups/member_list.html",
         {
             "space": space,
-            "entries": selectors.member_directory(user=request.user, space=space),
+            "page": page,
+            "entries": selectors.member_directory(user=request.user, memberships=page.rows),
             "can_coordinate": access.can_coordinate(request.user, space),
             "role_choices": Membership.Role.choices,
         },
@@ -244,7 +250,10 @@ def thread_list(request, slug: str):
     return render(
         request,
         "groups/thread_list.html",
-        {"space": space, "threads": selectors.thread_list(user=request.user, space=space)},
+        {
+            "space": space,
+            "page": pagination.paginate(request, selectors.thread_list(user=request.user, space=space)),
+        },
     )
 
 
@@ -390,7 +399,10 @@ def document_list(request, slug: str):
     return render(
         request,
         "groups/document_list.html",
-        {"space": space, "documents": selectors.document_list(user=request.user, space=space)},
+        {
+            "space": space,
+            "page": pagination.paginate(request, selectors.document_list(user=request.user, space=space)),
+        },
     )
 
 

@@ -9,7 +9,6 @@ that does not exist.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -22,7 +21,8 @@ from groups.forms_questions import InformationFilterForm, InformationPageForm, S
 from groups.models import Subscriber
 from groups.spaces import fachgruppe
 from groups.views import _form_error
-from groups.views_questions import query_without_page
+from portal import pagination
+from portal.pagination import query_without_page
 from portal.secret_links import mask_email, secret_link_page
 
 PAGE_SIZE = 10
@@ -40,9 +40,7 @@ def filters_from(params) -> tuple[InformationFilterForm, information.Information
 
 def information_list(request):
     filter_form, filters = filters_from(request.GET)
-    page = Paginator(information.published_pages(filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("seite")
-    )
+    page = pagination.paginate(request, information.published_pages(filters=filters), page_size=PAGE_SIZE)
     return render(
         request,
         "groups/information/information_list.html",

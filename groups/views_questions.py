@@ -7,7 +7,6 @@ groups.access) and calls one service. Hidden questions answer 404 like missing o
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,8 @@ from django.views.decorators.http import require_POST
 from groups import access, information, questions
 from groups.forms_questions import AcceptForm, DeclineForm, MergeForm, QuestionFilterForm, QuestionForm
 from groups.views import _form_error
-from portal import once
+from portal import once, pagination
+from portal.pagination import query_without_page
 
 PAGE_SIZE = 25
 
@@ -49,7 +49,7 @@ def question_list(request):
     filter_form = QuestionFilterForm(request.GET or None)
     status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
     listing = questions.question_list(user=request.user, status=status)
-    page = Paginator(listing.questions, PAGE_SIZE).get_page(request.GET.get("seite"))
+    page = pagination.paginate(request, listing.questions, page_size=PAGE_SIZE)
     return render(
         request,
         "groups/questions/question_list.html",
@@ -61,13 +61,6 @@ def question_list(request):
             "status": status,
         },
     )
-
-
-def query_without_page(request) -> str:
-    """The list's GET parameters without the page number, for the pagination links."""
-    query = request.GET.copy()
-    query.pop("seite", None)
-    return query.urlencode()
 
 
 @login_required

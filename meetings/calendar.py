@@ -6,6 +6,7 @@ access.meetings_with_visible_link allows.
 """
 
 import calendar as month_grid
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -13,13 +14,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from groups import access
-from meetings.models import AgendaItem, CalendarToken, Meeting
+from meetings.models import AgendaItem, CalendarToken, Meeting, Participant
 
 BERLIN = ZoneInfo(settings.TIME_ZONE)
 
@@ -45,10 +48,14 @@ def calendar_meetings(queryset: QuerySet) -> QuerySet:
     )
 
 
-def ics_for(meetings, *, user, name: str) -> bytes:
-    """An iCalendar file with one VEVENT per meeting and the VTIMEZONE they need."""
+def ics_for(meetings, *, user, name: str, with_link: set[int] | None = None) -> bytes:
+    """An iCalendar file with one VEVENT per meeting and the VTIMEZONE they need.
+
+    `with_link` (the ids whose video link the person sees) when the caller already asked.
+    """
     meetings = list(meetings)
-    with_link = access.meetings_with_visible_link(user, meetings)
+    if with_link is None:
+        with_link = access.meetings_with_visible_link(user, meetings)
     return _ics([_event(meeting, with_link=meeting.pk in with_link) for meeting in meetings], name=name)
 
 
@@ -128,9 +135,77 @@ def feed_owner(token: str):
     return found.user if found else None
 
 
+def feed_window_start() -> datetime:
+    """The feed's earliest start: the first of the month CALENDAR_FEED_MONTHS_BACK months ago.
+
+    Calendar clients poll the feed; meetings long past change nothing there and
+    would only make every poll bigger. Everything ahead stays in. The start moves
+    once a month, so the validators stay the same in between.
+    """
+    today = timezone.localdate()
+    months = today.year * 12 + today.month - 1 - settings.CALENDAR_FEED_MONTHS_BACK
+    return datetime(months // 12, months % 12 + 1, 1, tzinfo=BERLIN)
+
+
 def feed_meetings(*, user) -> QuerySet:
-    """What the person may see at this very moment: memberships are read afresh on every request."""
-    return calendar_meetings(access.visible_items(Meeting.objects.all(), user))
+    """What the person may see at this very moment (memberships are read afresh on every request),
+    from feed_window_start() on."""
+    return calendar_meetings(_feed_window(user=user))
+
+
+def _feed_window(*, user) -> QuerySet:
+    return access.visible_items(Meeting.objects.filter(starts_at__gte=feed_window_start()), user)
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str
+    last_modified: datetime | None
+
+
+def feed_validators(*, user, token: str) -> Validators:
+    """ETag and Last-Modified of the person's feed, from two aggregates and without rendering it.
+
+    The ETag covers whatever changes an event: any meeting saved in the window
+    (max updated_at: the services touch the meeting when its agenda changes), a
+    meeting appearing or disappearing (the count, the sum of audiences for a
+    widening), the person's participations (they decide the video link), their
+    rings, language and address, and the window's start.
+    """
+    window = _feed_window(user=user).aggregate(
+        changed=Max("updated_at"), count=Count("pk"), audiences=Sum(Coalesce("audience_id", 0))
+    )
+    taking_part = Participant.objects.filter(
+        user=user, meeting__starts_at__gte=feed_window_start()
+    ).aggregate(count=Count("pk"), latest=Max("pk"))
+    return _validators(
+        (
+            token,
+            user.language,
+            feed_window_start().date(),
+            window["changed"],
+            window["count"],
+            window["audiences"],
+            taking_part["count"],
+            taking_part["latest"],
+            sorted(access.ring_space_ids(user)),
+            user.is_staff,
+        ),
+        last_modified=window["changed"],
+    )
+
+
+def meeting_validators(*, meeting: Meeting, with_link: bool) -> Validators:
+    """ETag and Last-Modified of one meeting's calendar file, in the active language."""
+    return _validators(
+        (meeting.pk, meeting.updated_at, meeting.sequence, meeting.audience_id, with_link, get_language()),
+        last_modified=meeting.updated_at,
+    )
+
+
+def _validators(parts: tuple, *, last_modified: datetime | None) -> Validators:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return Validators(etag=f'"{digest}"', last_modified=last_modified)
 
 
 # --- The month view -------------------------------------------------------

@@ -2,13 +2,16 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from groups import access
 from groups.models import Membership, Question, Space, User
 from meetings.models import ActionItem, AgendaItem, Meeting, Participant
+from portal.pagination import PAGE_SIZE, Page, capped_count
 from projects.models import Project
 
 
@@ -17,39 +20,90 @@ def _visible(user) -> QuerySet[Meeting]:
 
 
 def _upcoming_rule() -> Q:
-    """Tentative meetings, and those not yet over (cancelled ones stay listed so people see it)."""
+    """Tentative meetings, and those not yet over (cancelled ones stay listed so people see it).
+
+    "Not yet over" is `coalesce(ends_at, starts_at) >= now` (the expression of the
+    index meeting_until_idx). The rule also carries a range condition on
+    starts_at, `starts_at >= bound`, where the bound is the earliest start of a
+    meeting still running or of a tentative one (read through meeting_until_idx
+    and meeting_tentative_idx, normally just `now`): it changes nothing about
+    which meetings match, but lets PostgreSQL start its scan of the starts_at
+    index at the upcoming meetings instead of reading all past ones and
+    throwing them away for the visibility rule's OR.
+    """
     now = timezone.now()
-    return Q(status=Meeting.Status.TENTATIVE) | (
-        ~Q(status=Meeting.Status.HELD) & (Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now))
+    tentative = Q(status=Meeting.Status.TENTATIVE)
+    started = _with_until(Meeting.objects.filter(starts_at__lt=now)).filter(
+        (Q(until__gte=now) & ~Q(status=Meeting.Status.HELD)) | tentative
     )
+    bound = min(started.aggregate(earliest=Min("starts_at"))["earliest"] or now, now)
+    not_over = Q(until__gte=now) & ~Q(status=Meeting.Status.HELD)
+    return (Q(starts_at__gte=bound) & (tentative | not_over)) | (Q(starts_at__isnull=True) & tentative)
+
+
+def _with_until(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.alias(until=Coalesce("ends_at", "starts_at"))
 
 
 @dataclass
 class MeetingList:
+    """One page of the list: the upcoming meetings come first (soonest first, tentative ones
+    last), then the past ones (latest first); a page may hold the end of one and the start of
+    the other."""
+
     upcoming: list[Meeting]
     past: list[Meeting]
+    page: Page
     spaces: list[Space]
     space: Space | None
 
 
-def meeting_list(*, user, space: Space | None = None) -> MeetingList:
-    """Upcoming (soonest first, tentative ones last) and past meetings (latest first) the person may see."""
-    meetings = _visible(user)
+def meeting_list(
+    *, user, space: Space | None = None, number: int = 1, page_size: int = PAGE_SIZE
+) -> MeetingList:
+    """Page `number` of the meetings the person may see; Http404 for a page past the end.
+
+    A constant number of queries: the upcoming count (an index range), at most one
+    page of each part, the capped count of the past ones and the filter's spaces.
+    """
+    meetings = _with_until(_visible(user))
     if space is not None:
         meetings = meetings.filter(space=space)
-    upcoming = meetings.filter(_upcoming_rule()).order_by("starts_at", "pk")
-    past = meetings.exclude(_upcoming_rule()).order_by("-starts_at", "-pk")
+    upcoming_rule = _upcoming_rule()
+    upcoming_rows = meetings.filter(upcoming_rule).order_by("starts_at", "pk")
+    past_rows = meetings.exclude(upcoming_rule).order_by("-starts_at", "-pk")
+    upcoming_count = capped_count(upcoming_rows)
+    offset = (number - 1) * page_size
+    upcoming = list(upcoming_rows[offset : offset + page_size]) if offset < upcoming_count else []
+    room = page_size - len(upcoming)
+    past_offset = max(0, offset - upcoming_count)
+    past = list(past_rows[past_offset : past_offset + room + 1])
+    has_next = offset + page_size < upcoming_count or len(past) > room
+    past = past[:room]
+    if number > 1 and not upcoming and not past:
+        raise Http404
     return MeetingList(
-        upcoming=list(upcoming),
-        past=list(past),
-        spaces=list(access.visible_spaces(user).filter(pk__in=_visible(user).values("space_id"))),
+        upcoming=upcoming,
+        past=past,
+        page=Page(
+            rows=upcoming + past,
+            number=number,
+            has_next=has_next,
+            count=upcoming_count + capped_count(past_rows),
+            page_size=page_size,
+        ),
+        spaces=list(
+            access.visible_spaces(user).filter(
+                Exists(access.visible_items(Meeting.objects.filter(space=OuterRef("pk")), user))
+            )
+        ),
         space=space,
     )
 
 
 def upcoming_meetings(*, user, limit: int = 3, space: Space | None = None) -> list[Meeting]:
     """The next meetings the person may see, tentative ones (with their period) after the dated ones."""
-    meetings = _visible(user).filter(_upcoming_rule()).exclude(status=Meeting.Status.CANCELLED)
+    meetings = _with_until(_visible(user)).filter(_upcoming_rule()).exclude(status=Meeting.Status.CANCELLED)
     if space is not None:
         meetings = meetings.filter(space=space)
     return list(meetings.order_by("starts_at", "pk")[:limit])

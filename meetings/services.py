@@ -223,6 +223,7 @@ def agenda_item_add(*, meeting: Meeting, by: User, fields: dict) -> AgendaItem:
     _check_agenda_links(meeting, by, fields)
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     position = AgendaItem.objects.filter(meeting=meeting).count() + 1
+    _touch(meeting)
     return AgendaItem.objects.create(meeting=meeting, position=position, **fields)
 
 
@@ -233,6 +234,7 @@ def agenda_item_update(*, item: AgendaItem, by: User, fields: dict) -> AgendaIte
     for name, value in fields.items():
         setattr(item, name, value)
     item.save(update_fields=list(fields))
+    _touch(item.meeting)
     return item
 
 
@@ -243,6 +245,7 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     item.delete()
     _renumber(meeting)
+    _touch(meeting)
 
 
 @transaction.atomic
@@ -260,7 +263,14 @@ def agenda_item_move(*, item: AgendaItem, by: User, up: bool) -> AgendaItem:
     AgendaItem.objects.filter(pk=neighbour.pk).update(position=item.position)
     AgendaItem.objects.filter(pk=item.pk).update(position=neighbour_position)
     item.position = neighbour_position
+    _touch(meeting)
     return item
+
+
+def _touch(meeting: Meeting) -> None:
+    """The agenda is part of the meeting's calendar entry: its updated_at moves the feeds' validators."""
+    meeting.updated_at = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at)
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 """Request-wide rules: hostile input and methods refused, the body size, the interface language,
-two-factor for staff, no caching of private pages, browser policy headers."""
+two-factor for staff, no caching of private pages, the sessions' last activity, browser policy headers."""
 
 import re
+import time
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -172,3 +174,31 @@ class BrowserPolicyHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class SessionActivityMiddleware:
+    """Records a signed-in session's activity (allauth.usersessions) at most every
+    SESSION_ACTIVITY_INTERVAL seconds, instead of allauth's write on every request.
+
+    allauth's UserSessionsMiddleware opens a transaction, reads and updates the
+    session's row on each request. Here the session itself (read anyway to
+    authenticate) remembers when the row was last updated; only after the
+    interval is the row updated again (through allauth, so its signal for a
+    changed address or browser still fires) and the session saved with the new
+    time. No cache is involved, so this works while Redis is down. The sessions
+    page shows "last seen" to within the interval.
+    """
+
+    session_field = "_activity_recorded_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and request.user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(self.session_field, 0) >= settings.SESSION_ACTIVITY_INTERVAL:
+                UserSession.objects.create_from_request(request)
+                session[self.session_field] = now
+        return self.get_response(request)

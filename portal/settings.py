@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.middleware.SessionActivityMiddleware",
     "portal.middleware.StaffTwoFactorMiddleware",
     "portal.middleware.PrivatePagesNoStoreMiddleware",
 ]
@@ -251,7 +251,16 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fachgruppe Handwerk"
+# The sessions page shows each session's last activity; portal.middleware.SessionActivityMiddleware
+# (in place of allauth's, which writes on every request) records it at most this often.
 USERSESSIONS_TRACK_ACTIVITY = True
+SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=5 * 60)
+
+# --- Lists and calendars --------------------------------------------------
+
+# The personal calendar feed holds the meetings from the first of the month this many months
+# back, and everything ahead (meetings.calendar.feed_window_start).
+CALENDAR_FEED_MONTHS_BACK = env.int("CALENDAR_FEED_MONTHS_BACK", default=12)
 
 # --- Security -------------------------------------------------------------
 

@@ -22,7 +22,11 @@ def project_detail(*, user, slug: str) -> Project:
 
 
 def my_projects(*, user) -> QuerySet[Project]:
-    return Project.objects.filter(submitted_by=user).select_related("organisation").order_by("-updated_at")
+    return (
+        Project.objects.filter(submitted_by=user)
+        .select_related("organisation")
+        .order_by("-updated_at", "-pk")
+    )
 
 
 def review_queue(*, user) -> QuerySet[Project]:
@@ -34,7 +38,7 @@ def review_queue(*, user) -> QuerySet[Project]:
         )
         .select_related("organisation", "submitted_by")
         .annotate(review_count=Count("reviews", filter=Q(reviews__round=F("round")), distinct=True))
-        .order_by("submitted_at")
+        .order_by("submitted_at", "pk")
     )
 
 

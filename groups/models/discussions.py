@@ -1,11 +1,11 @@
 """Discussions of a space: threads, their posts and the earlier versions of edited posts."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models.people import User
 from groups.models.spaces import RingItem
+from portal.links import url_for
 
 
 class Thread(RingItem):
@@ -22,12 +22,18 @@ class Thread(RingItem):
         verbose_name = _("Diskussion")
         verbose_name_plural = _("Diskussionen")
         ordering = ["-is_pinned", "-last_activity_at"]
+        indexes = [
+            # A space's discussion list, in its order (groups.selectors.thread_list).
+            models.Index(
+                fields=["space", "-is_pinned", "-last_activity_at", "-id"], name="thread_space_activity_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("groups:thread_detail", kwargs={"slug": self.space.slug, "pk": self.pk})
+        return url_for("groups:thread_detail", slug=self.space.slug, pk=self.pk)
 
 
 class Post(models.Model):

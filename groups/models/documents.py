@@ -3,11 +3,11 @@
 import uuid
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models.people import User
 from groups.models.spaces import RingItem
+from portal.links import url_for
 
 
 class Document(RingItem):
@@ -23,12 +23,16 @@ class Document(RingItem):
         verbose_name = _("Dokument")
         verbose_name_plural = _("Dokumente")
         ordering = ["-updated_at"]
+        indexes = [
+            # A space's document list, in its order (groups.selectors.document_list).
+            models.Index(fields=["space", "-updated_at", "-id"], name="document_space_updated_idx")
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("groups:document_detail", kwargs={"slug": self.space.slug, "pk": self.pk})
+        return url_for("groups:document_detail", slug=self.space.slug, pk=self.pk)
 
 
 def _document_upload_path(instance, filename: str) -> str:

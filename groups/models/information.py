@@ -3,12 +3,12 @@
 import secrets
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models.people import Topic, Trade, User
 from groups.models.questions import Question
 from groups.models.spaces import RingItem
+from portal.links import url_for
 
 
 class InformationPage(RingItem):
@@ -50,7 +50,7 @@ class InformationPage(RingItem):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("information:detail", kwargs={"slug": self.slug})
+        return url_for("information:detail", slug=self.slug)
 
 
 def _new_token() -> str:

@@ -1,12 +1,12 @@
 """Questions brought to a space by partners (e.g. another working group), and their triage states."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models.discussions import Thread
 from groups.models.people import Topic, Trade, User
 from groups.models.spaces import RingItem
+from portal.links import url_for
 
 
 class Question(RingItem):
@@ -85,4 +85,4 @@ class Question(RingItem):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("questions:detail", kwargs={"pk": self.pk})
+        return url_for("questions:detail", pk=self.pk)

@@ -2,11 +2,11 @@
 ring item base with the record of every widening."""
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from groups.models.people import User
+from portal.links import url_for
 
 
 class Space(models.Model):
@@ -55,7 +55,7 @@ class Space(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("groups:space_detail", kwargs={"slug": self.slug})
+        return url_for("groups:space_detail", slug=self.slug)
 
 
 class Membership(models.Model):

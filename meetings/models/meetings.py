@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from groups.models import RingItem
+from portal.links import url_for
 
 
 class Meeting(RingItem):
@@ -74,12 +75,21 @@ class Meeting(RingItem):
         verbose_name = _("Sitzung")
         verbose_name_plural = pgettext_lazy("meetings", "Sitzungen")
         ordering = ["starts_at", "pk"]
+        indexes = [
+            # The list's two orders (upcoming ascending, past descending) and the calendar window.
+            models.Index(fields=["starts_at", "id"], name="meeting_starts_id_idx"),
+            # "Not yet over" (meetings.selectors._upcoming_rule) as a range condition.
+            models.Index(Coalesce("ends_at", "starts_at"), name="meeting_until_idx"),
+            models.Index(
+                fields=["status"], condition=models.Q(status="tentative"), name="meeting_tentative_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:detail", kwargs={"pk": self.pk})
+        return url_for("meetings:detail", pk=self.pk)
 
 
 class Participant(models.Model):

@@ -8,7 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,11 +31,29 @@ def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
     return meeting
 
 
-def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
+def _not_modified(request, validators: calendar.Validators) -> HttpResponse | None:
+    """304 when the client's copy (If-None-Match, or If-Modified-Since) is still the current one."""
+    # Whole seconds, as HTTP dates have them: a header sent back must compare equal.
+    last_modified = int(validators.last_modified.timestamp()) if validators.last_modified else None
+    response = get_conditional_response(request, etag=validators.etag, last_modified=last_modified)
+    if response is not None:
+        _set_validators(response, validators)
+    return response
+
+
+def _set_validators(response: HttpResponse, validators: calendar.Validators) -> None:
+    response["ETag"] = validators.etag
+    if validators.last_modified is not None:
+        response["Last-Modified"] = http_date(validators.last_modified.timestamp())
+    # What a calendar shows depends on who asks: no shared cache may keep it. "no-cache"
+    # rather than "no-store", so the client keeps its copy and asks with the validators.
+    patch_cache_control(response, private=True, no_cache=True)
+
+
+def _ics_response(body: bytes, *, filename: str, validators: calendar.Validators) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # What a calendar shows depends on who asks: no shared cache may keep it.
-    patch_cache_control(response, private=True, no_store=True)
+    _set_validators(response, validators)
     return response
 
 
@@ -44,11 +63,15 @@ def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
 @anonymous_to_login
 def meeting_ics(request, pk: int):
     meeting = _meeting_or_404(request, pk)
-    meetings = list(calendar.calendar_meetings(Meeting.objects.filter(pk=meeting.pk)))
-    if not meetings:
+    if meeting.starts_at is None:
         raise Http404
-    body = calendar.ics_for(meetings, user=request.user, name=meeting.title)
-    return _ics_response(body, filename=f"sitzung-{meeting.pk}.ics")
+    with_link = access.meetings_with_visible_link(request.user, [meeting])
+    validators = calendar.meeting_validators(meeting=meeting, with_link=bool(with_link))
+    if (response := _not_modified(request, validators)) is not None:
+        return response
+    meetings = list(calendar.calendar_meetings(Meeting.objects.filter(pk=meeting.pk)))
+    body = calendar.ics_for(meetings, user=request.user, name=meeting.title, with_link=with_link)
+    return _ics_response(body, filename=f"sitzung-{meeting.pk}.ics", validators=validators)
 
 
 def calendar_month(request):
@@ -77,9 +100,12 @@ def calendar_feed(request, token: str):
     user = calendar.feed_owner(token)
     if user is None:
         raise Http404
+    validators = calendar.feed_validators(user=user, token=token)
+    if (response := _not_modified(request, validators)) is not None:
+        return response
     with translation.override(user.language or settings.LANGUAGE_CODE):
         body = calendar.ics_for(calendar.feed_meetings(user=user), user=user, name=_("Fachgruppe Handwerk"))
-    return _ics_response(body, filename="fachgruppe-handwerk.ics")
+    return _ics_response(body, filename="fachgruppe-handwerk.ics", validators=validators)
 
 
 # --- Date polls -------------------------------------------------------------

@@ -26,6 +26,7 @@ from meetings.forms import (
     RespondForm,
 )
 from meetings.models import Meeting, Participant
+from portal import pagination
 
 
 def _meeting_or_404(request, pk: int) -> Meeting:
@@ -48,9 +49,12 @@ def meeting_list(request):
     space = None
     if slug := request.GET.get("space"):
         space = Space.objects.filter(slug=slug, pk__in=access.ring_space_ids(request.user)).first()
-    listing = selectors.meeting_list(user=request.user, space=space)
+    listing = selectors.meeting_list(user=request.user, space=space, number=pagination.page_number(request))
+    listing.page.query = pagination.query_without_page(request)
     can_plan = request.user.is_authenticated and selectors.coordinated_spaces(user=request.user).exists()
-    return render(request, "meetings/list.html", {"listing": listing, "can_plan": can_plan})
+    return render(
+        request, "meetings/list.html", {"listing": listing, "page": listing.page, "can_plan": can_plan}
+    )
 
 
 @anonymous_to_login

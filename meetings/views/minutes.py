@@ -21,6 +21,7 @@ from meetings import minutes as service
 from meetings.forms_minutes import ActionItemForm, DecisionForm, DiscussionForm, IntroductionForm, StatusForm
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from meetings.pdf import minutes_pdf
+from portal import pagination
 
 
 def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
@@ -199,7 +200,11 @@ def minutes_download(request, pk: int):
 
 @login_required
 def task_list(request):
-    return render(request, "meetings/tasks.html", {"tasks": service.my_action_items(request.user)})
+    return render(
+        request,
+        "meetings/tasks.html",
+        {"tasks": pagination.paginate(request, service.my_action_items(request.user))},
+    )
 
 
 @anonymous_to_login

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.links import url_for
 from portal.notifications.kinds import Channel, Kind
 
 
@@ -107,10 +108,18 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="one_notification_per_event_person")
         ]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread_idx"),
+            # The notification centre's order, one person at a time.
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.user}"
+
+    @property
+    def mark_read_url(self) -> str:
+        return url_for("notifications:mark_read", pk=self.pk)
 
 
 class Preference(models.Model):

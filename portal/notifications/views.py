@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from portal import pagination
 from portal.notifications import selectors, services
 from portal.notifications.forms import PreferencesForm
 from portal.secret_links import mask_email, secret_link_page
@@ -18,7 +18,7 @@ from portal.secret_links import mask_email, secret_link_page
 
 @login_required
 def notification_list(request):
-    page = Paginator(selectors.notifications_of(user=request.user), 25).get_page(request.GET.get("page"))
+    page = pagination.paginate(request, selectors.notifications_of(user=request.user), parameter="page")
     return render(request, "notifications/list.html", {"page": page})
 
 

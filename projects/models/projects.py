@@ -9,10 +9,10 @@ import uuid
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Organisation, RingItem, Topic, Trade, User
+from portal.links import url_for
 
 # The catalogue and the feed show the summary whole.
 SUMMARY_MAX = 600
@@ -123,7 +123,7 @@ class Project(RingItem):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:detail", kwargs={"slug": self.slug})
+        return url_for("projects:detail", slug=self.slug)
 
     @property
     def is_editable_by_submitter(self) -> bool:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.views import _form_error, anonymous_to_login
+from portal import pagination
 from projects import selectors, services
 from projects.forms import AgendaForm, DecisionForm, ReviewForm
 from projects.models import Review
@@ -34,7 +35,7 @@ def review_queue(request):
         request,
         "projects/review_queue.html",
         {
-            "waiting": selectors.review_queue(user=request.user),
+            "waiting": pagination.paginate(request, selectors.review_queue(user=request.user)),
             "decided": selectors.recently_decided(user=request.user),
         },
     )

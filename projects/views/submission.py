@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.views import _form_error, anonymous_to_login
-from portal import once
+from portal import once, pagination
 from projects import selectors, services
 from projects.forms import MEDIA_SECTION, SECTIONS, AttachmentForm, BasicsForm, ImageForm, ProjectCreateForm
 from projects.models import Project, ProjectAttachment, ProjectImage
@@ -258,7 +258,7 @@ def my_projects(request):
         request,
         "projects/mine.html",
         {
-            "projects": selectors.my_projects(user=request.user),
+            "projects": pagination.paginate(request, selectors.my_projects(user=request.user)),
             "can_submit": services.can_submit_projects(request.user),
         },
     )

@@ -3,12 +3,15 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from icalendar import Calendar
 
 from groups.models import Membership
-from meetings import calendar
+from meetings import calendar, services
 from meetings.models import CalendarToken, Meeting
-from tests.factories import UserFactory
+from tests.factories import StaffFactory, UserFactory
 from tests.factories.meetings import (
     AgendaItemFactory,
     MeetingFactory,
@@ -123,7 +126,8 @@ def test_feed_needs_no_login_and_holds_only_what_the_person_may_see(client, fach
     response = client.get(_feed_url(partner))
 
     assert set(_events(response)) == {"Fachgruppentreffen", "Öffentliche Schulung"}
-    assert response["Cache-Control"] in {"private, no-store", "no-store, private"}
+    # No shared cache may keep it; the client may, to ask again with its validators.
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-cache"}
 
 
 def test_tentative_meeting_with_a_date_is_tentative_in_the_feed(client, fachgruppe, partner):
@@ -261,3 +265,78 @@ def test_month_navigation_crosses_years(month):
     assert month_.next.day == 1
     assert month_.previous.day == 1
     assert (month_.next - first).days in {30, 31}
+
+
+def test_feed_holds_a_year_back_and_everything_ahead(client, fachgruppe, partner, settings):
+    settings.CALENDAR_FEED_MONTHS_BACK = 12
+    now = timezone.now()
+    MeetingFactory(space=fachgruppe, title="Vor zwei Jahren", starts_at=now - datetime.timedelta(days=730))
+    MeetingFactory(
+        space=fachgruppe, title="Vor einem halben Jahr", starts_at=now - datetime.timedelta(days=180)
+    )
+    MeetingFactory(space=fachgruppe, title="In drei Jahren", starts_at=now + datetime.timedelta(days=1100))
+
+    assert set(_events(client.get(_feed_url(partner)))) == {"Vor einem halben Jahr", "In drei Jahren"}
+
+
+def test_feed_answers_304_while_nothing_changed(client, fachgruppe, partner):
+    meeting = MeetingFactory(space=fachgruppe, title="Treffen")
+    url = _feed_url(partner)
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
+
+    services.meeting_update(meeting=meeting, by=StaffFactory(), fields={"title": "Neuer Titel"})
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert set(_events(changed)) == {"Neuer Titel"}
+    assert changed["ETag"] != etag
+
+
+def test_feed_etag_changes_when_a_meeting_leaves_the_window_of_what_one_sees(
+    client, fachgruppe, inner, inner_member
+):
+    MeetingFactory(space=inner, title="Innerer Kreis")
+    url = _feed_url(inner_member)
+    etag = client.get(url)["ETag"]
+
+    Membership.objects.filter(user=inner_member, space=inner).delete()
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_feed_etag_changes_with_the_published_agenda(client, fachgruppe, partner, coordinator):
+    meeting = MeetingFactory(space=fachgruppe, agenda_published_at=timezone.now())
+    item = AgendaItemFactory(meeting=meeting, title="Begrüßung")
+    url = _feed_url(partner)
+    etag = client.get(url)["ETag"]
+
+    services.agenda_item_update(item=item, by=coordinator, fields={"title": "Rückblick"})
+
+    changed = client.get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert "Rückblick" in str(_events(changed)[meeting.title]["DESCRIPTION"])
+
+
+def test_meeting_ics_answers_304_to_its_etag(client, fachgruppe, partner):
+    meeting = MeetingFactory(space=fachgruppe)
+    client.force_login(partner)
+    url = f"/meetings/{meeting.pk}/ics/"
+    etag = client.get(url)["ETag"]
+
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-none-match": '"anders"'}).status_code == 200
+
+
+def test_feed_validators_need_no_rendering_and_few_queries(client, fachgruppe, partner):
+    for _ in range(3):
+        MeetingFactory(space=fachgruppe)
+    url = _feed_url(partner)
+    etag = client.get(url)["ETag"]
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert not any("meetings_agendaitem" in query["sql"] for query in captured.captured_queries)
+    assert len(captured.captured_queries) <= 5

@@ -1,8 +1,14 @@
 """People see where they are signed in and can end the other sessions (allauth.usersessions)."""
 
+import datetime
+
 import pytest
+import time_machine
 from allauth.usersessions.models import UserSession
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.factories import TEST_PASSWORD
 from tests.querycount import assert_constant_queries
@@ -79,3 +85,42 @@ def test_sessions_left_invalid_by_a_password_change_are_not_listed(outsider):
     assert "Firefox im Büro" in html
     assert "Safari auf dem Telefon" not in html
     assert UserSession.objects.filter(user=outsider).count() == 1
+
+
+def _writes(browser, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.get(url).status_code == 200
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(WRITES)
+    ]
+
+
+WRITES = ("UPDATE", "INSERT", "DELETE")
+
+
+def test_a_signed_in_page_does_not_write_the_session_on_every_request(outsider):
+    office = signed_in_browser(outsider, user_agent="Firefox im Büro")
+
+    _writes(office, "/meetings/")
+    second = _writes(office, "/meetings/")
+
+    assert second == []
+
+
+def test_the_session_activity_is_recorded_again_after_the_interval(outsider):
+    office = signed_in_browser(outsider, user_agent="Firefox im Büro")
+    _writes(office, "/meetings/")
+    session = UserSession.objects.get(user=outsider)
+    UserSession.objects.filter(pk=session.pk).update(
+        last_seen_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+
+    with time_machine.travel(datetime.timedelta(minutes=6)):
+        writes = _writes(office, "/meetings/")
+
+    assert any("usersessions_usersession" in sql for sql in writes)
+    session.refresh_from_db()
+    assert timezone.now() - session.last_seen_at < datetime.timedelta(minutes=1)
+    assert _writes(office, "/meetings/") == []
