@@ -20,7 +20,7 @@ help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
 	@echo "make test   - the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
 	@echo "make lint   - ruff check and format check"
-	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL"
+	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL (VOLUME=1: at volume)"
 	@echo "make bench-fanout - one event to 10,000 members on one worker (also part of make bench)"
 	@echo "make messages - update and compile the translation catalogues"
 
@@ -91,8 +91,8 @@ messages: install
 bench: install pdf-deps
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	@.ci/ensure-services
-	$(PY) -m tests.bench.run
-	$(PY) -m tests.bench.fanout
+	$(PY) -m tests.bench.run $(if $(VOLUME),--volume)
+	$(if $(VOLUME),,$(PY) -m tests.bench.fanout)
 
 bench-fanout: install
 	@.ci/ensure-services
