@@ -193,7 +193,7 @@ def build() -> None:
         with connection.cursor() as cursor:
             table = connection.ops.quote_name(Thread._meta.db_table)
             cursor.execute(
-                f"UPDATE {table} SET last_activity_at = created_at - (id % 60000) * interval '1 hour'"  # noqa: S608 - our table name
+                f"UPDATE {table} SET last_activity_at = created_at - mod(id, 60000) * interval '1 hour'"  # noqa: S608 - our table name
                 " WHERE id >= %s",
                 [threads[0].pk],
             )
