@@ -20,7 +20,7 @@ help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
 	@echo "make test   - the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
 	@echo "make lint   - ruff check and format check"
-	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL"
+	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL (VOLUME=1: at volume)"
 	@echo "make bench-fanout - one event to 10,000 members on one worker (also part of make bench)"
 	@echo "make messages - update and compile the translation catalogues"
 
@@ -41,7 +41,7 @@ run: install pdf-deps
 
 # Pango and a font for weasyprint's minutes PDFs (Debian packages; installed when missing and apt is at hand).
 pdf-deps:
-	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; then \
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1; then \
 		if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 			echo "Installing Debian packages for the minutes PDF (pango, fonts)..."; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
@@ -52,13 +52,15 @@ pdf-deps:
 	fi
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here),
-# gettext for the catalogues, pango and a font for weasyprint's PDFs.
+# gettext for the catalogues, pango and a font for weasyprint's PDFs, poppler's pdfinfo
+# (the minutes PDF is tagged for screen readers).
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null \
-		|| ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1; then \
+		|| ! command -v pdfinfo >/dev/null \
+		|| ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1; then \
 		echo "Installing Debian packages for the tests (chromium, gettext, pango, fonts)..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
+			chromium gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
 	fi
 
 # Starts PostgreSQL and Redis of this machine when they are installed but stopped.
@@ -86,11 +88,11 @@ messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale en --no-obsolete --ignore ".venv/*" --ignore ".tools/*" --ignore "var/*"
 	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
 
-bench: install
+bench: install pdf-deps
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	@.ci/ensure-services
-	$(PY) -m tests.bench.run
-	$(PY) -m tests.bench.fanout
+	$(PY) -m tests.bench.run $(if $(VOLUME),--volume)
+	$(if $(VOLUME),,$(PY) -m tests.bench.fanout)
 
 bench-fanout: install
 	@.ci/ensure-services

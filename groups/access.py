@@ -86,6 +86,25 @@ def visible_items(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(rule)
 
 
+def visible_to_audience(queryset: QuerySet, item) -> QuerySet:
+    """What every person who may see `item` may see of `queryset`, however little that is.
+
+    For what all readers of an item share (the stored minutes PDF): items of
+    the item's audience ring or of a ring around it (rule 1: whoever is inside
+    a ring is inside every ring around it), or public ones; projects only once
+    accepted. Nothing reaches it through a reader's own rights (an asker, a
+    submitter, a coordinator, staff).
+    """
+    rings, space = set(), item.audience
+    while space is not None:
+        rings.add(space.pk)
+        space = space.parent
+    rule = Q(audience__isnull=True) | Q(audience_id__in=rings)
+    if queryset.model._meta.label_lower == _PROJECT_LABEL:
+        rule &= Q(status="accepted")
+    return queryset.filter(rule)
+
+
 def _project_rule(user, *, ring_rule: Q) -> Q:
     """Accepted projects follow the ring; the others are their submitter's and the coordinators' only."""
     rule = Q(status="accepted") & ring_rule

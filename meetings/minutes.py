@@ -86,13 +86,25 @@ def minutes_record(*, user, meeting: Meeting, coordinator: bool | None = None) -
             coordinator = access.can_coordinate(user, meeting.space)
         if not coordinator:
             return None
+    return _record(minutes, meeting=meeting, visible=lambda queryset: access.visible_items(queryset, user))
+
+
+def audience_record(*, minutes: Minutes) -> MinutesRecord:
+    """The record as every person who may see the meeting may see it: for the stored PDF they share."""
+    meeting = minutes.meeting
+    return _record(
+        minutes, meeting=meeting, visible=lambda queryset: access.visible_to_audience(queryset, meeting)
+    )
+
+
+def _record(minutes: Minutes, *, meeting: Meeting, visible) -> MinutesRecord:
     items = selectors.with_linked_items(
         list(
             meeting.agenda_items.order_by("position", "pk")
             .select_related("presenter")
             .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk")))
         ),
-        user=user,
+        visible=visible,
     )
     records = {item.pk: ItemRecord(item=item, decisions=list(item.decisions.all())) for item in items}
     action_items = list(_action_items().filter(meeting=meeting))
@@ -105,13 +117,13 @@ def minutes_record(*, user, meeting: Meeting, coordinator: bool | None = None) -
         items=list(records.values()),
         action_items=action_items,
         participants=list(meeting.participants.select_related("user").order_by("name", "user__name", "pk")),
-        next_meetings=next_meetings(user=user, meeting=meeting),
+        next_meetings=next_meetings(meeting=meeting, visible=visible),
     )
 
 
-def next_meetings(*, user, meeting: Meeting) -> list[Meeting]:
-    """The follow-up meeting when one is linked, otherwise the space's later meetings the person may see."""
-    later = access.visible_items(Meeting.objects.exclude(status=Meeting.Status.CANCELLED), user)
+def next_meetings(*, meeting: Meeting, visible) -> list[Meeting]:
+    """The follow-up meeting when one is linked, otherwise the space's later meetings `visible` keeps."""
+    later = visible(Meeting.objects.exclude(status=Meeting.Status.CANCELLED))
     if meeting.next_meeting_id:
         return list(later.filter(pk=meeting.next_meeting_id))
     after = Q(status=Meeting.Status.TENTATIVE, starts_at__isnull=True)
@@ -173,7 +185,26 @@ def _editable_minutes(*, meeting: Meeting, by: User) -> Minutes:
     minutes, _created = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
     if minutes.status == Minutes.Status.PUBLISHED:
         MinutesRevision.objects.create(minutes=minutes, snapshot=snapshot(minutes), changed_by=by)
+        new_version(minutes)
     return minutes
+
+
+def new_version(minutes: Minutes) -> None:
+    """The published record changes: a new version, whose PDF the task renders after the commit."""
+    from meetings.pdf import enqueue_rendering  # weasyprint is loaded where PDFs are made only
+
+    minutes.version += 1
+    Minutes.objects.filter(pk=minutes.pk).update(version=F("version") + 1)
+    enqueue_rendering(minutes)
+
+
+def published_record_changed(*, meeting: Meeting) -> None:
+    """For changes outside the minutes that their PDF shows (the meeting, its agenda, its participants)."""
+    minutes = (
+        Minutes.objects.select_for_update().filter(meeting=meeting, status=Minutes.Status.PUBLISHED).first()
+    )
+    if minutes is not None:
+        new_version(minutes)
 
 
 def snapshot(minutes: Minutes) -> dict:
@@ -359,6 +390,7 @@ def _set_status(action_item: ActionItem, status: str) -> ActionItem:
     action_item.status = status
     action_item.done_at = timezone.now() if status == ActionItem.Status.DONE else None
     action_item.save(update_fields=["status", "done_at"])
+    published_record_changed(meeting=action_item.meeting)  # the PDF shows each item's status
     return action_item
 
 
@@ -404,6 +436,7 @@ def minutes_publish(*, meeting: Meeting, by: User) -> Minutes:
         raise ValidationError(_("Das Protokoll ist bereits veröffentlicht."))
     minutes.status, minutes.published_at, minutes.published_by = Minutes.Status.PUBLISHED, timezone.now(), by
     minutes.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    new_version(minutes)
     _published(meeting, by=by)
     for action_item in _action_items().filter(meeting=meeting):
         _assigned(action_item, people=list(action_item.assignees.all()), by=by)

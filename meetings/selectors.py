@@ -165,9 +165,9 @@ def carried_action_items(*, user, meeting: Meeting) -> list[ActionItem]:
     )
 
 
-def with_linked_items(items: list[AgendaItem], *, user) -> list[AgendaItem]:
+def with_linked_items(items: list[AgendaItem], *, user=None, visible=None) -> list[AgendaItem]:
     """Sets `linked_question` and `linked_project` on each item: what it links to when the person
-    may see it, None otherwise.
+    may see it (or what `visible`, a queryset filter, keeps), None otherwise.
 
     One query per kind for all items (none when no item links one); a hidden
     question or project is not loaded at all, so nothing of it can reach the page.
@@ -177,11 +177,13 @@ def with_linked_items(items: list[AgendaItem], *, user) -> list[AgendaItem]:
         ("linked_project", Project, "project_id"),
     ):
         ids = {getattr(item, key) for item in items if getattr(item, key) is not None}
-        visible = {}
+        found = {}
         if ids:
-            visible = {row.pk: row for row in access.visible_items(model.objects.filter(pk__in=ids), user)}
+            rows = model.objects.filter(pk__in=ids)
+            rows = visible(rows) if visible is not None else access.visible_items(rows, user)
+            found = {row.pk: row for row in rows}
         for item in items:
-            setattr(item, attribute, visible.get(getattr(item, key)))
+            setattr(item, attribute, found.get(getattr(item, key)))
     return items
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from groups import access
 from groups.models import Space, User
 from meetings import guests, notify, selectors
+from meetings.minutes import published_record_changed
 from meetings.models import AgendaItem, Meeting, Participant
 
 # The fields a coordinator edits, and those of them a calendar shows.
@@ -119,6 +120,7 @@ def meeting_update(*, meeting: Meeting, by: User, fields: dict) -> Meeting:
         meeting.sequence += 1
         changed.append("sequence")
     meeting.save(update_fields=[*changed, "updated_at"])
+    published_record_changed(meeting=meeting)
     if CALENDAR_FIELDS.intersection(changed):
         notify.meeting_changed(meeting, by=by, what=_describe_change(meeting, changed))
     return meeting
@@ -224,6 +226,7 @@ def agenda_item_add(*, meeting: Meeting, by: User, fields: dict) -> AgendaItem:
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
     position = AgendaItem.objects.filter(meeting=meeting).count() + 1
     _touch(meeting)
+    published_record_changed(meeting=meeting)
     return AgendaItem.objects.create(meeting=meeting, position=position, **fields)
 
 
@@ -235,6 +238,7 @@ def agenda_item_update(*, item: AgendaItem, by: User, fields: dict) -> AgendaIte
         setattr(item, name, value)
     item.save(update_fields=list(fields))
     _touch(item.meeting)
+    published_record_changed(meeting=item.meeting)
     return item
 
 
@@ -246,6 +250,7 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     item.delete()
     _renumber(meeting)
     _touch(meeting)
+    published_record_changed(meeting=meeting)
 
 
 @transaction.atomic
@@ -264,6 +269,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, up: bool) -> AgendaItem:
     AgendaItem.objects.filter(pk=item.pk).update(position=neighbour_position)
     item.position = neighbour_position
     _touch(meeting)
+    published_record_changed(meeting=meeting)
     return item
 
 
@@ -305,6 +311,7 @@ def participant_invite_account(*, meeting: Meeting, by: User, user: User) -> Par
         meeting=meeting, user=user, name=user.name, organisation=user.organisation_name, email=user.email
     )
     notify.meeting_invited(meeting, by=by, user=user)
+    published_record_changed(meeting=meeting)
     return participant
 
 
@@ -323,6 +330,7 @@ def participant_invite_guest(
     )
     if email:
         transaction.on_commit(lambda: guests.enqueue_invitation(participant_id=participant.pk, by_id=by.pk))
+    published_record_changed(meeting=meeting)
     return participant
 
 
@@ -344,6 +352,7 @@ def participant_respond(
     participant.note = note.strip()
     participant.responded_at = timezone.now()
     participant.save(update_fields=["response", "note", "responded_at"])
+    published_record_changed(meeting=participant.meeting)
     return participant
 
 
@@ -358,4 +367,5 @@ def attendance_record(*, meeting: Meeting, by: User, present_ids: set[int]) -> i
     participants = Participant.objects.filter(meeting=meeting)
     participants.filter(pk__in=present_ids).update(attended=True)
     participants.exclude(pk__in=present_ids).update(attended=False)
+    published_record_changed(meeting=meeting)
     return participants.filter(attended=True).count()

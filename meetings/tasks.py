@@ -16,3 +16,15 @@ def remind_action_items() -> int:
 def send_guest_invitation(*, participant_id: int, by_id: int | None = None) -> bool:
     """The invitation mail (with the calendar file) to a guest without an account."""
     return guests.invitation_send(participant_id=participant_id, by_id=by_id)
+
+
+@shared_task(name="meetings.render_minutes_pdf")
+def render_minutes_pdf(*, minutes_id: int, version: int) -> int:
+    """After publishing or a correction: the PDF of that version in every language, once.
+
+    Nothing to do (0) when it is stored already, is being rendered, or a newer
+    version replaced it (whose own task renders that one).
+    """
+    from meetings import pdf  # weasyprint only in the processes that render
+
+    return pdf.render_all_languages(minutes_id=minutes_id, version=version)

@@ -1,6 +1,6 @@
 """The models of the meetings app; everything is importable from here."""
 
-from meetings.models.agenda import ActionItem, AgendaItem, Decision, Minutes, MinutesRevision
+from meetings.models.agenda import ActionItem, AgendaItem, Decision, Minutes, MinutesPdf, MinutesRevision
 from meetings.models.calendar import CalendarToken, DatePoll, PollAnswer, PollOption
 from meetings.models.meetings import Meeting, Participant, Registration
 
@@ -12,6 +12,7 @@ __all__ = [
     "Decision",
     "Meeting",
     "Minutes",
+    "MinutesPdf",
     "MinutesRevision",
     "Participant",
     "PollAnswer",

@@ -1,5 +1,7 @@
 """The agenda of a meeting and its minutes: per item the discussion, decisions and action items."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +61,9 @@ class Minutes(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts the changes to what the published record shows (publishing, each correction, an
+    # action item's status): the stored PDF of an older version is never served (meetings.pdf).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("Protokoll")
@@ -83,6 +88,29 @@ class MinutesRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+def _pdf_path(instance, filename: str) -> str:
+    # Random like every stored file: only the minutes view, after the ring check, ever reads it.
+    return f"minutes/{uuid.uuid4().hex}.pdf"
+
+
+class MinutesPdf(models.Model):
+    """The published minutes as a PDF, rendered once per version and language (meetings.pdf)."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="pdfs")
+    version = models.PositiveIntegerField()
+    language = models.CharField(max_length=8)
+    file = models.FileField(upload_to=_pdf_path)
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "version", "language"], name="one_pdf_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} v{self.version} ({self.language})"
 
 
 class Decision(models.Model):

@@ -10,18 +10,21 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.views import anonymous_to_login
 from meetings import minutes as service
+from meetings import pdf
 from meetings.forms_minutes import ActionItemForm, DecisionForm, DiscussionForm, IntroductionForm, StatusForm
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
-from meetings.pdf import minutes_pdf
 from portal import pagination
+
+PDF_RETRY_SECONDS = 3
 
 
 def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
@@ -189,12 +192,34 @@ def minutes_history(request, pk: int):
 
 @anonymous_to_login
 def minutes_download(request, pk: int):
+    """Published minutes: the stored PDF of their current version; drafts: rendered for their coordinators."""
     meeting = service.visible_meeting_or_404(user=request.user, pk=pk)
-    record = service.minutes_record(user=request.user, meeting=meeting)
-    if record is None:
-        raise Http404
-    response = HttpResponse(minutes_pdf(record, request=request), content_type="application/pdf")
+    minutes = get_object_or_404(Minutes, meeting=meeting)
+    if minutes.status == Minutes.Status.DRAFT:
+        record = service.minutes_record(user=request.user, meeting=meeting)
+        if record is None:
+            raise Http404
+        response = HttpResponse(pdf.minutes_pdf(record), content_type="application/pdf")
+    else:
+        minutes.meeting = meeting
+        language = get_language()
+        stored = pdf.stored_pdf(minutes=minutes, language=language) or pdf.render_and_store(
+            minutes=minutes, language=language
+        )
+        if stored is None:
+            return _pdf_pending(request, meeting)
+        response = FileResponse(stored.file.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="protokoll-{meeting.pk}.pdf"'
+    if meeting.audience_id is not None or minutes.status == Minutes.Status.DRAFT:
+        response["Cache-Control"] = "no-store, private, max-age=0"
+    return response
+
+
+def _pdf_pending(request, meeting: Meeting) -> HttpResponse:
+    """Someone else is rendering this version right now: the page asks again in a few seconds."""
+    response = render(request, "meetings/minutes_pdf_pending.html", {"meeting": meeting}, status=503)
+    response["Retry-After"] = str(PDF_RETRY_SECONDS)
+    response["Cache-Control"] = "no-store, private, max-age=0"
     return response
 
 

@@ -50,3 +50,25 @@ def test_a_report_without_latency_distribution_is_refused():
 
     with pytest.raises(ValueError, match="not a wrk --latency report"):
         wrk.parse(without_latency)
+
+
+def test_the_lua_line_gives_p95_and_wins_over_the_distribution():
+    report = REPORT + "percentiles-us p50=540 p95=4200 p99=6700 max=11790\n"
+
+    result = wrk.parse(report)
+
+    assert (result.p50_ms, result.p95_ms, result.p99_ms) == (0.54, 4.2, 6.7)
+
+
+def test_without_the_lua_line_there_is_no_p95():
+    assert wrk.parse(REPORT).p95_ms is None
+
+
+def test_timeouts_are_failures_and_counted_apart():
+    report = REPORT.replace(
+        "  Non-2xx or 3xx responses: 2030\n", "  Socket errors: connect 0, read 0, write 0, timeout 7\n"
+    )
+
+    result = wrk.parse(report)
+
+    assert (result.failed, result.timeouts) == (7, 7)
