@@ -36,13 +36,13 @@ def activate_totp(client) -> str:
     return secret
 
 
-# allauth mails the security notice on commit, inside the request.
+# allauth records the security notice on commit.
 @pytest.mark.django_db(transaction=True)
-def test_a_member_can_activate_totp_after_confirming_the_password(outsider_client, outsider, mailoutbox):
+def test_a_member_can_activate_totp_after_confirming_the_password(outsider_client, outsider, account_mails):
     activate_totp(outsider_client)
 
     assert Authenticator.objects.filter(user=outsider, type=Authenticator.Type.TOTP).exists()
-    assert [mail.subject for mail in mailoutbox] == ["[Fachgruppe Handwerk] Authenticator-App aktiviert"]
+    assert [mail.subject for mail in account_mails()] == ["[Fachgruppe Handwerk] Authenticator-App aktiviert"]
 
 
 def test_activating_totp_asks_for_the_password_first(outsider_client):
