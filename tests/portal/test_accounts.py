@@ -194,16 +194,60 @@ def test_the_right_password_on_the_fifth_attempt_signs_in(client):
 
 
 @pytest.mark.redis
-def test_the_sixth_password_within_five_minutes_is_refused_even_when_right(client):
+def test_the_sixth_password_from_the_same_client_within_five_minutes_is_refused_even_when_right(client):
     user = UserFactory()
     for _ in range(5):
         log_in(client, user.email, "falsch-falsch-falsch")
-    other_browser = Client()
+    other_browser_same_address = Client()
 
-    response = log_in(other_browser, user.email, TEST_PASSWORD)
+    response = log_in(other_browser_same_address, user.email, TEST_PASSWORD)
 
     assert "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
-    assert signed_in_email(other_browser) is None
+    assert signed_in_email(other_browser_same_address) is None
+
+
+@pytest.mark.redis
+def test_a_strangers_wrong_passwords_do_not_keep_the_owner_out():
+    user = UserFactory()
+    stranger, owner = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="198.51.100.20")
+    pages = [log_in(stranger, user.email, "falsch-falsch-falsch").content.decode() for _ in range(6)]
+
+    log_in(owner, user.email, TEST_PASSWORD)
+
+    assert "Zu viele gescheiterte Anmeldeversuche" in pages[-1]
+    assert signed_in_email(owner) == user.email
+
+
+@pytest.mark.redis
+def test_one_client_guessing_many_accounts_is_stopped_by_its_address():
+    stranger = Client(REMOTE_ADDR="203.0.113.7")
+    accounts = [UserFactory() for _ in range(5)]
+    pages = [
+        log_in(stranger, account.email, "falsch-falsch-falsch").content.decode()
+        for account in accounts
+        for _ in range(4)
+    ]
+    victim = UserFactory()
+
+    refused = log_in(stranger, victim.email, TEST_PASSWORD).content.decode()
+
+    assert not any("Zu viele gescheiterte Anmeldeversuche" in page for page in pages)
+    assert "Zu viele gescheiterte Anmeldeversuche" in refused
+    assert signed_in_email(stranger) is None
+
+
+@pytest.mark.redis
+def test_behind_a_proxy_the_client_is_told_by_x_forwarded_for(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    user = UserFactory()
+    stranger = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    owner = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    for _ in range(6):
+        log_in(stranger, user.email, "falsch-falsch-falsch")
+
+    log_in(owner, user.email, TEST_PASSWORD)
+
+    assert signed_in_email(owner) == user.email
 
 
 @pytest.mark.redis
