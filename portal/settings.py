@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    "portal.middleware.StaffTwoFactorMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
     "portal.middleware.PrivatePagesNoStoreMiddleware",
 ]
 
