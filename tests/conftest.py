@@ -165,7 +165,7 @@ def account_mails(mailoutbox):
 
     def deliver():
         waiting = AccountMail.objects.filter(
-            status__in=[AccountMail.Status.PENDING, AccountMail.Status.DROPPED]
+            status__in=[AccountMail.Status.PENDING, AccountMail.Status.SKIPPED]
         )
         for mail_id in waiting.order_by("pk").values_list("pk", flat=True):
             account_mail.send(mail_id)

@@ -48,7 +48,7 @@ def record(*, message: EmailMessage, template: str, deliver: bool = True) -> Acc
         text=message.body,
         html=html,
         headers=dict(message.extra_headers),
-        status=AccountMail.Status.PENDING if deliver else AccountMail.Status.DROPPED,
+        status=AccountMail.Status.PENDING if deliver else AccountMail.Status.SKIPPED,
     )
     transaction.on_commit(lambda: _enqueue(mail.pk))
     return mail
@@ -65,12 +65,12 @@ def send(mail_id: int) -> bool:
     with transaction.atomic():
         mail = (
             AccountMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=mail_id, status__in=[AccountMail.Status.PENDING, AccountMail.Status.DROPPED])
+            .filter(pk=mail_id, status__in=[AccountMail.Status.PENDING, AccountMail.Status.SKIPPED])
             .first()
         )
         if mail is None:
             return False
-        if mail.status == AccountMail.Status.DROPPED:
+        if mail.status == AccountMail.Status.SKIPPED:
             mail.delete()
             return False
         AccountMail.objects.filter(pk=mail.pk).update(
@@ -127,7 +127,7 @@ def recover() -> list[int]:
             "recovered account mails of a dead worker",
             extra={"sent": len(were_sent), "requeued": len(stale) - len(were_sent)},
         )
-    AccountMail.objects.filter(status=AccountMail.Status.DROPPED, created_at__lt=now - REPLAY_AFTER).delete()
+    AccountMail.objects.filter(status=AccountMail.Status.SKIPPED, created_at__lt=now - REPLAY_AFTER).delete()
     AccountMail.objects.filter(status=AccountMail.Status.SENT, sent_at__lt=now - KEEP_SENT).delete()
     return list(
         AccountMail.objects.filter(status=AccountMail.Status.PENDING, created_at__lt=now - REPLAY_AFTER)

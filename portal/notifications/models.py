@@ -169,12 +169,9 @@ class AccountMail(models.Model):
     clears the body (it holds codes and reset links); the outbox replay hands out what was lost.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Wartet")
-        SENDING = "sending", _("Wird verschickt")
-        SENT = "sent", _("Verschickt")
-        # Rendered and written like a real mail so that the request costs the same, never sent.
-        DROPPED = "dropped", _("Nicht verschickt")
+    # Delivery's states; SKIPPED: rendered and written like a real mail so that the request costs
+    # the same, never sent (allauth's mail to an unknown address).
+    Status = Delivery.Status
 
     template = models.CharField(max_length=100)
     recipient = models.EmailField(max_length=254, blank=True)

@@ -15,8 +15,9 @@ import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.hashers import HASH_SECONDS
+from tests.portal.test_accounts import sign_up
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -60,24 +61,12 @@ def assert_alike(known: float, unknown: float) -> None:
     assert abs(known - unknown) < bound, f"known {known:.3f} s, unknown {unknown:.3f} s"
 
 
-def _sign_up(email: str):
-    return Client().post(
-        "/accounts/signup/",
-        {
-            "name": "Erika Meister",
-            "organisation_name": "Handwerkskammer Musterstadt",
-            "email": email,
-            "password1": TEST_PASSWORD,
-            "password2": TEST_PASSWORD,
-        },
-    )
-
-
 def test_sign_up_with_a_registered_address_takes_as_long_as_with_a_new_one():
     UserFactory(email="vorhanden@example.org")
 
     known, unknown = medians(
-        lambda n: _sign_up("vorhanden@example.org"), lambda n: _sign_up(f"neu{n}@example.org")
+        lambda n: sign_up(Client(), email="vorhanden@example.org"),
+        lambda n: sign_up(Client(), email=f"neu{n}@example.org"),
     )
 
     assert_alike(known, unknown)
