@@ -6,6 +6,7 @@ members of their home space: for everyone else they answer 404 like a page
 that does not exist.
 """
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -127,6 +128,13 @@ def information_publish(request, slug: str):
 def subscribe(request):
     form = SubscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Each request mails the address it names: limited per client and per address
+        # (ACCOUNT_RATE_LIMITS["information_subscribe"]), answered with the portal's 429 page.
+        limited = ratelimit.consume_or_429(
+            request, action="information_subscribe", key=form.cleaned_data["email"].strip().lower()
+        )
+        if limited is not None:
+            return limited
         subscriptions.subscription_request(
             email=form.cleaned_data["email"],
             language=translation.get_language() or "de",

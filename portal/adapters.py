@@ -1,8 +1,17 @@
-"""How django-allauth creates accounts and sends its mails in this portal."""
+"""How django-allauth creates accounts, counts failed sign-ins and sends its mails in this portal."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.core.internal.ratelimit import get_ip
 from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
+
+from portal.notifications import account_mail
+
+# allauth's mail to an address without an account. The portal mails only its members, so it is
+# rendered and written like any other (the request costs the same) and then dropped unsent.
+UNKNOWN_ACCOUNT_TEMPLATE = "account/email/unknown_account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,10 +26,31 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix, email, context):
-        # Account mails go out in the language of the account's owner, not of
-        # whoever caused them: allauth passes no user for security notifications
-        # or the "account already exists" mail, so the owner is found by address.
+        """Renders the mail here and leaves the sending to a worker (portal.notifications.account_mail).
+
+        Account mails go out in the language of the account's owner, not of
+        whoever caused them: allauth passes no user for security notifications
+        or the "account already exists" mail, so the owner is found by address.
+        """
         user = context.get("user") or get_user_model().objects.filter(email__iexact=email).first()
         language = getattr(user, "language", None) or translation.get_language()
+        request = allauth_context.request
         with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {"request": request, "email": email, "current_site": get_current_site(request), **context},
+            )
+        account_mail.record(
+            message=message, template=template_prefix, deliver=template_prefix != UNKNOWN_ACCOUNT_TEMPLATE
+        )
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """Failed sign-ins are counted per account *and client address* (allauth counts per account).
+
+        Otherwise anyone could lock a known account out for everyone with five
+        wrong passwords every five minutes; the per-address limit of
+        ACCOUNT_RATE_LIMITS["login_failed"] still bounds what one client tries.
+        """
+        # get_ip is the address allauth's own per-address limits use (IPv6 cut to its /64 prefix).
+        return f"{get_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"

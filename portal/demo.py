@@ -7,9 +7,12 @@ only creates what is missing, so running the seed twice changes nothing.
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt, encrypt
 from django.db import transaction
 
-from groups.models import User
+from groups.models import Membership, User
 
 
 @dataclass(frozen=True)
@@ -51,3 +54,34 @@ def seed_accounts(*, password: str) -> list[User]:
         )
         users.append(user)
     return users
+
+
+# The demo coordinators' TOTP secret. Public (README.md), set only by seed_demo: coordinators
+# must use two-factor, and `manage.py demo_totp` prints the current code for it.
+DEMO_TOTP_SECRET = "FACHGRUPPEHANDWERKDEMOZWEIFAKTOR"  # noqa: S105 - public by design
+
+
+@transaction.atomic
+def seed_totp(*, users: list[User]) -> list[User]:
+    """Gives every demo account that coordinates a space a TOTP authenticator with the demo secret."""
+    coordinators = list(
+        User.objects.filter(
+            pk__in=[user.pk for user in users], memberships__role=Membership.Role.COORDINATOR
+        ).distinct()
+    )
+    for user in coordinators:
+        authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if authenticator is None:
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+        elif decrypt(authenticator.data["secret"]) != DEMO_TOTP_SECRET:
+            authenticator.data = {**authenticator.data, "secret": encrypt(DEMO_TOTP_SECRET)}
+            authenticator.save(update_fields=["data"])
+    return coordinators
+
+
+def demo_totp_code(user: User, *, counter: int) -> str | None:
+    """The code of `user`'s TOTP at `counter`, only when it is the demo secret (never a real one)."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None or decrypt(authenticator.data["secret"]) != DEMO_TOTP_SECRET:
+        return None
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))

@@ -1,5 +1,6 @@
 """Request-wide rules: hostile input and methods refused, the body size, the interface language,
-two-factor for staff, no caching of private pages, the sessions' last activity, browser policy headers."""
+two-factor for staff and coordinators, no caching of private pages, the sessions' last activity,
+browser policy headers."""
 
 import re
 import time
@@ -11,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.defaults import bad_request
+
+from groups import access
 
 
 def _supported_language(code: str | None) -> str | None:
@@ -68,8 +71,15 @@ class RequestBodyLimitMiddleware:
         return self.get_response(request)
 
 
-class StaffTwoFactorMiddleware:
-    """Staff accounts must set up TOTP before they can use anything but the account pages."""
+class TwoFactorMiddleware:
+    """Staff and coordinators (of any space) must set up TOTP before they use anything but their account.
+
+    They hold the keys to inner content, exports and the widening of audiences,
+    so a stolen password alone must not open them. Until TOTP is set up every
+    page, the public ones included, leads to the set-up; the account pages (MFA
+    set-up, sign-out, password), the legal pages, the language switch and the
+    health check stay reachable.
+    """
 
     exempt_prefixes = ("/accounts/", "/static/", "/healthz", "/i18n/", "/rechtliches/")
 
@@ -80,8 +90,8 @@ class StaffTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and user.is_staff
             and not request.path.startswith(self.exempt_prefixes)
+            and (user.is_staff or access.coordinated_space_ids(user))
             and not _has_totp(user)
         ):
             return redirect("mfa_activate_totp")

@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.middleware.SessionActivityMiddleware",
-    "portal.middleware.StaffTwoFactorMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
     "portal.middleware.PrivatePagesNoStoreMiddleware",
 ]
 
@@ -214,6 +214,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Argon2 first; accounts with an older PBKDF2 hash get an Argon2 one at their next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -230,6 +235,7 @@ ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.forms.SignupProfileForm"
+ACCOUNT_FORMS = {"signup": "portal.account_forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -238,14 +244,22 @@ ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # A reset requested for an unknown address sends nothing: the portal mails only its members.
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# allauth renders that mail all the same and the adapter drops it unsent, so the request does the
+# same work for a known and an unknown address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Fachgruppe Handwerk] "
 ACCOUNT_RATE_LIMITS = {
-    # Five wrong passwords per account in five minutes; the sixth is refused.
+    # Sign-in attempts per client address, right or wrong.
+    "login": "30/m/ip",
+    # Wrong passwords: 20 per client address in five minutes over all accounts, and five per
+    # account *from that client* (the adapter puts the client address into the key), so a
+    # stranger's wrong passwords never lock the owner out.
     "login_failed": "20/5m/ip,5/5m/key",
+    # The public subscription form mails the address it is given: per client and per address.
+    "information_subscribe": "10/h/ip,3/d/key",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

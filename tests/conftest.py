@@ -151,3 +151,24 @@ def _no_cached_showcase():
 def _empty_cache_at_start():
     """A fresh test database reuses ids; journal notes of an earlier run must not match them."""
     cache.clear()
+
+
+@pytest.fixture
+def account_mails(mailoutbox):
+    """Sends the account mails recorded so far the way the worker does, and returns the outbox.
+
+    Account mails never leave in the request (portal.notifications.account_mail); a
+    test that reads one calls this where a worker would have run.
+    """
+    from portal.notifications import account_mail
+    from portal.notifications.models import AccountMail
+
+    def deliver():
+        waiting = AccountMail.objects.filter(
+            status__in=[AccountMail.Status.PENDING, AccountMail.Status.SKIPPED]
+        )
+        for mail_id in waiting.order_by("pk").values_list("pk", flat=True):
+            account_mail.send(mail_id)
+        return mailoutbox
+
+    return deliver

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from groups.models import JoinRequest, Membership, Space
 from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import StaffFactory, UserFactory, with_totp
 
 ROLES = ["anonymous", "outsider", "requester", "partner", "inner_member", "coordinator", "staff"]
 
@@ -70,7 +70,8 @@ def inner_member(fachgruppe, inner):
 
 @pytest.fixture
 def coordinator(fachgruppe, inner):
-    user = UserFactory()
+    """Coordinator of both spaces, with TOTP set up (without it every page leads to the set-up)."""
+    user = with_totp(UserFactory())
     Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
     Membership.objects.create(space=inner, user=user, role=Membership.Role.COORDINATOR)
     return user

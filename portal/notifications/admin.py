@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.notifications.models import Delivery, Event, Notification, Preference
+from portal.notifications.models import AccountMail, Delivery, Event, Notification, Preference
 
 
 class DeliveryInline(admin.TabularInline):
@@ -89,3 +89,27 @@ class PreferenceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "channel"]
     list_select_related = ["user", "space"]
     search_fields = ["user__email"]
+
+
+@admin.register(AccountMail)
+class AccountMailAdmin(admin.ModelAdmin):
+    """What became of the account mails; their bodies (codes, reset links) are not shown."""
+
+    list_display = ["pk", "template", "recipient", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "template"]
+    date_hierarchy = "created_at"
+    fields = [
+        "template",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

@@ -54,18 +54,28 @@ _broker_resting_until = 0.0
 
 def enqueue_dispatch(event_id: int) -> bool:
     """Hands the event to Celery; False (and a log line) when the broker is away."""
-    global _broker_resting_until  # a per-process circuit breaker, nothing more
     from portal.notifications.tasks import dispatch_event
 
+    return enqueue(dispatch_event, event_id=event_id)
+
+
+def enqueue(task, **kwargs) -> bool:
+    """Hands outbox work to Celery; False (and a log line) when the broker is away: the replay
+    hands it out later. Every publisher of the outbox goes through here and shares the breaker."""
+    global _broker_resting_until  # a per-process circuit breaker, nothing more
+
     if time.monotonic() < _broker_resting_until:
-        logger.info("broker resting; the outbox replay will hand out the event", extra={"event_id": event_id})
+        logger.info(
+            "broker resting; the outbox replay will hand out the work", extra={"task": task.name, **kwargs}
+        )
         return False
     try:
-        dispatch_event.apply_async(kwargs={"event_id": event_id}, retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the event for the replay
+        task.apply_async(kwargs=kwargs, retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the work for the replay
         _broker_resting_until = time.monotonic() + BROKER_REST_SECONDS
         logger.warning(
-            "event not enqueued; the outbox replay will", extra={"event_id": event_id, "error": repr(exc)}
+            "outbox work not enqueued; the outbox replay will",
+            extra={"task": task.name, **kwargs, "error": repr(exc)},
         )
         return False
     return True

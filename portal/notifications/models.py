@@ -194,3 +194,39 @@ class UnsubscribeToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return timezone.now() - self.issued_at > self.VALID_FOR
+
+
+class AccountMail(models.Model):
+    """A mail of the account machinery (verification code, password reset, security notice, "account
+    already exists"), rendered in the request and sent by a worker.
+
+    The request only writes this row, so its time says nothing about the mail server or about whether
+    the address belongs to an account. The worker claims, sends, notes the mail in the journal and
+    clears the body (it holds codes and reset links); the outbox replay hands out what was lost.
+    """
+
+    # Delivery's states; SKIPPED: rendered and written like a real mail so that the request costs
+    # the same, never sent (allauth's mail to an unknown address).
+    Status = Delivery.Status
+
+    template = models.CharField(max_length=100)
+    recipient = models.EmailField(max_length=254, blank=True)
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Konto-E-Mail")
+        verbose_name_plural = _("Konto-E-Mails")
+        indexes = [models.Index(fields=["status", "created_at"], name="account_mail_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.recipient or '-'} ({self.status})"

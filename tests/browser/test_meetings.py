@@ -14,7 +14,7 @@ from groups.models import Membership
 from meetings import minutes, polls
 from meetings.models import AgendaItem, Meeting
 from tests.browser.conftest import blocking_violations, describe_violations
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.factories.groups import QuestionFactory
 from tests.factories.meetings import (
     AgendaItemFactory,
@@ -40,7 +40,7 @@ def _at(days: int, hour: int) -> datetime.datetime:
 @pytest.fixture
 def coordinator(transactional_db):
     fachgruppe, inner = well_known_spaces()
-    person = UserFactory(name="Karla Koordinatorin")
+    person = with_totp(UserFactory(name="Karla Koordinatorin"))
     for space in (fachgruppe, inner):
         Membership.objects.create(space=space, user=person, role=Membership.Role.COORDINATOR)
     return person

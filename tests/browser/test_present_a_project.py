@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from groups.models import Membership, Organisation
 from tests.browser.conftest import blocking_violations, describe_violations
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.factories.groups import OrganisationFactory
 from tests.factories.projects import TradeFactory
 from tests.projects.files import jpeg_with_location
@@ -25,7 +25,10 @@ def people(transactional_db, settings, tmp_path):
     fachgruppe, _inner = well_known_spaces()
     partner = UserFactory(name="Paula Neumann")
     Membership.objects.create(space=fachgruppe, user=partner)
-    coordinators = [UserFactory(name="Karla Koordinatorin"), UserFactory(name="Bernd Prüfer")]
+    coordinators = [
+        with_totp(UserFactory(name="Karla Koordinatorin")),
+        with_totp(UserFactory(name="Bernd Prüfer")),
+    ]
     for coordinator in coordinators:
         Membership.objects.create(space=fachgruppe, user=coordinator, role=Membership.Role.COORDINATOR)
     OrganisationFactory(name="Handwerkskammer Beispielstadt", kind=Organisation.Kind.CHAMBER)

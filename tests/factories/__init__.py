@@ -27,6 +27,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+def with_totp(user):
+    """Sets up TOTP for `user`, as staff and coordinators must before they reach the portal's content."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    user.totp_secret = secret
+    return user
+
+
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
@@ -35,6 +43,4 @@ class StaffFactory(UserFactory):
     def totp(self, create, extracted, **kwargs):
         """Staff must have two-factor; pass `totp=False` to build one that has not set it up."""
         if create and extracted is not False:
-            secret = generate_totp_secret()
-            TOTP.activate(self, secret)
-            self.totp_secret = secret
+            with_totp(self)

@@ -13,7 +13,11 @@ from groups.models import InformationPage, Subscriber, SubscriberDelivery, Trade
 from portal.notifications import journal
 from tests.groups.test_information import published
 
+# The form's rate limits live in the shared cache; each test starts without.
+pytestmark = pytest.mark.usefixtures("clear_cache")
+
 THANKS = "Bitte sehen Sie in Ihr Postfach"
+TOO_MANY = "Zu viele Anfragen"
 
 
 @pytest.fixture
@@ -305,3 +309,41 @@ def test_addresses_never_confirmed_are_forgotten_after_a_week(subscribe, client,
         assert subscriptions.forget_unconfirmed() == 1
 
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["bestaetigt@example.org"]
+
+
+def test_one_client_may_name_ten_addresses_an_hour_then_gets_the_portals_429_page(subscribe, fachgruppe):
+    for n in range(10):
+        assert THANKS in subscribe(email=f"betrieb{n}@example.org").content.decode()
+    mail.outbox.clear()
+
+    response = subscribe(email="fremde-adresse@example.org")
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert f"<title>{TOO_MANY} · Fachgruppe Handwerk</title>" in " ".join(html.split())
+    assert "Bitte versuchen Sie es später noch einmal." in html
+    assert not Subscriber.objects.filter(email="fremde-adresse@example.org").exists()
+    assert mail.outbox == []
+
+
+def test_one_address_is_named_at_most_three_times_a_day_whatever_the_client(fachgruppe):
+    def from_client(n):
+        return Client(REMOTE_ADDR=f"203.0.113.{n}").post(
+            "/informationen/abonnieren/", {"email": "Betrieb@Example.org", "consent": "on"}
+        )
+
+    answers = [from_client(n).status_code for n in range(4)]
+
+    assert answers == [302, 302, 302, 429]
+
+
+def test_another_client_is_not_limited_by_the_first(subscribe, fachgruppe):
+    for n in range(11):
+        subscribe(email=f"betrieb{n}@example.org")
+
+    response = Client(REMOTE_ADDR="198.51.100.20").post(
+        "/informationen/abonnieren/", {"email": "nachbar@example.org", "consent": "on"}
+    )
+
+    assert response.status_code == 302
+    assert Subscriber.objects.filter(email="nachbar@example.org").exists()

@@ -315,7 +315,7 @@ def test_new_thread_starts_in_the_space(login, partner, fachgruppe):
 
 
 def test_an_invited_newcomer_signs_up_and_comes_back_to_the_invitation(
-    client, coordinator, inner, fachgruppe, mailoutbox
+    client, coordinator, inner, fachgruppe, account_mails
 ):
     invitation = services.invitation_create(space=inner, email="neu@example.org", by=coordinator)
     invitation_url = f"/invitations/{invitation.token}/"
@@ -329,7 +329,7 @@ def test_an_invited_newcomer_signs_up_and_comes_back_to_the_invitation(
             "password2": TEST_PASSWORD,
         },
     )
-    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mailoutbox[-1].body, re.MULTILINE).group(1)
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", account_mails()[-1].body, re.MULTILINE).group(1)
 
     landed = client.post("/accounts/confirm-email/", {"code": code})
     client.post(invitation_url)

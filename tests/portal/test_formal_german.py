@@ -161,7 +161,7 @@ def test_pages_of_the_account_area_are_formal(member_client, path):
     assert_formal(german_page(member_client, path), *MEMBER_PAGES[path])
 
 
-def test_the_verification_code_page_after_sign_up_is_formal(client, mailoutbox):
+def test_the_verification_code_page_after_sign_up_is_formal(client, account_mails):
     sign_up(client)
 
     text = german_page(client, "/accounts/confirm-email/")
@@ -224,10 +224,10 @@ def assert_formal_mail(mail, subject: str, *phrases: str) -> None:
     assert_formal(" ".join(mail.body.split()), *phrases)
 
 
-def test_the_verification_mail_after_sign_up_is_formal(client, mailoutbox):
+def test_the_verification_mail_after_sign_up_is_formal(client, account_mails):
     sign_up(client)
 
-    [mail] = mailoutbox
+    [mail] = account_mails()
     assert_formal_mail(
         mail,
         "Bitte bestätigen Sie Ihre E-Mail-Adresse",
@@ -236,10 +236,10 @@ def test_the_verification_mail_after_sign_up_is_formal(client, mailoutbox):
     )
 
 
-def test_the_password_reset_mail_is_formal(client, member, mailoutbox):
+def test_the_password_reset_mail_is_formal(client, member, account_mails):
     client.post("/accounts/password/reset/", {"email": member.email})
 
-    [mail] = mailoutbox
+    [mail] = account_mails()
     assert_formal_mail(
         mail,
         "E-Mail zum Zurücksetzen des Passworts",
@@ -248,13 +248,13 @@ def test_the_password_reset_mail_is_formal(client, member, mailoutbox):
     )
 
 
-def test_the_security_notification_after_a_password_change_is_formal(member_client, mailoutbox):
+def test_the_security_notification_after_a_password_change_is_formal(member_client, account_mails):
     member_client.post(
         "/accounts/password/change/",
         {"oldpassword": TEST_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
 
-    [mail] = mailoutbox
+    [mail] = account_mails()
     assert_formal_mail(
         mail,
         "Passwort geändert",
@@ -265,10 +265,10 @@ def test_the_security_notification_after_a_password_change_is_formal(member_clie
     assert not mail.body.rstrip().endswith('"'), "allauth's German leaves a stray quotation mark"
 
 
-def test_the_mail_to_the_owner_of_an_address_signed_up_again_is_formal(client, member, mailoutbox):
+def test_the_mail_to_the_owner_of_an_address_signed_up_again_is_formal(client, member, account_mails):
     sign_up(client, email=member.email)
 
-    [mail] = mailoutbox
+    [mail] = account_mails()
     assert_formal_mail(mail, "Konto existiert bereits", "vielleicht Sie selbst", "Passwort vergessen?")
 
 

@@ -52,7 +52,7 @@ def test_the_account_language_follows_the_person_to_a_new_browser(client):
     assert "Email Addresses" in response.content.decode()
 
 
-def test_account_mails_go_out_in_the_language_of_the_account(client, mailoutbox):
+def test_account_mails_go_out_in_the_language_of_the_account(client, account_mails):
     english = UserFactory(language="en")
     german = UserFactory(language="de")
 
@@ -60,14 +60,14 @@ def test_account_mails_go_out_in_the_language_of_the_account(client, mailoutbox)
     switch_language(client, "en")
     client.post("/accounts/password/reset/", {"email": german.email})
 
-    subjects = {mail.to[0]: mail.subject for mail in mailoutbox}
+    subjects = {mail.to[0]: mail.subject for mail in account_mails()}
     assert subjects == {
         english.email: "[Fachgruppe Handwerk] Password Reset Email",
         german.email: "[Fachgruppe Handwerk] E-Mail zum Zurücksetzen des Passworts",
     }
 
 
-def test_the_already_registered_mail_goes_out_in_the_owners_language(client, mailoutbox):
+def test_the_already_registered_mail_goes_out_in_the_owners_language(client, account_mails):
     owner = UserFactory(language="de")
     switch_language(client, "en")
 
@@ -82,7 +82,7 @@ def test_the_already_registered_mail_goes_out_in_the_owners_language(client, mai
         },
     )
 
-    [mail] = mailoutbox
+    [mail] = account_mails()
     assert mail.subject == "[Fachgruppe Handwerk] Konto existiert bereits"
 
 

@@ -1,4 +1,4 @@
-"""Two-factor authentication with TOTP: open to everyone, required for staff."""
+"""Two-factor authentication with TOTP: open to everyone, required for staff and coordinators."""
 
 import re
 from datetime import timedelta
@@ -15,7 +15,9 @@ from allauth.mfa.totp.internal.auth import (
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import TEST_PASSWORD, StaffFactory
+from groups.models import Membership
+from tests.factories import TEST_PASSWORD, StaffFactory, UserFactory
+from tests.factories.groups import SpaceFactory, ThreadFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 
@@ -36,13 +38,13 @@ def activate_totp(client) -> str:
     return secret
 
 
-# allauth mails the security notice on commit, inside the request.
+# allauth records the security notice on commit.
 @pytest.mark.django_db(transaction=True)
-def test_a_member_can_activate_totp_after_confirming_the_password(outsider_client, outsider, mailoutbox):
+def test_a_member_can_activate_totp_after_confirming_the_password(outsider_client, outsider, account_mails):
     activate_totp(outsider_client)
 
     assert Authenticator.objects.filter(user=outsider, type=Authenticator.Type.TOTP).exists()
-    assert [mail.subject for mail in mailoutbox] == ["[Fachgruppe Handwerk] Authenticator-App aktiviert"]
+    assert [mail.subject for mail in account_mails()] == ["[Fachgruppe Handwerk] Authenticator-App aktiviert"]
 
 
 def test_activating_totp_asks_for_the_password_first(outsider_client):
@@ -115,3 +117,68 @@ def test_staff_with_totp_reach_the_admin(staff_client):
 
 def test_a_member_without_totp_is_not_sent_to_the_activation(outsider_client):
     assert outsider_client.get("/").status_code == 200
+
+
+@pytest.fixture
+def coordinator_without_totp(fachgruppe, inner):
+    user = UserFactory()
+    for space in (fachgruppe, inner):
+        Membership.objects.create(space=space, user=user, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.mark.parametrize("where", ["inner_thread", "export", "home"])
+def test_a_coordinator_without_totp_is_sent_to_the_totp_activation(
+    client, coordinator_without_totp, inner, where
+):
+    path = {
+        "inner_thread": ThreadFactory(space=inner).get_absolute_url(),
+        "export": "/projects/export/csv/",
+        "home": "/",
+    }[where]
+    client.force_login(coordinator_without_totp)
+
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_a_coordinator_of_any_space_needs_totp(client):
+    user = UserFactory()
+    Membership.objects.create(space=SpaceFactory(), user=user, role=Membership.Role.COORDINATOR)
+    client.force_login(user)
+
+    assert client.get("/spaces/")["Location"] == "/accounts/2fa/totp/activate/"
+
+
+def test_a_coordinator_without_totp_can_set_it_up_and_then_reaches_the_inner_thread(
+    client, coordinator_without_totp, inner
+):
+    thread = ThreadFactory(space=inner, title="Nur für den inneren Kreis")
+    client.force_login(coordinator_without_totp)
+    assert client.get("/accounts/2fa/").status_code == 200
+
+    activate_totp(client)
+
+    response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200
+    assert "Nur für den inneren Kreis" in response.content.decode()
+    assert client.get("/projects/export/csv/").status_code == 200
+
+
+def test_a_coordinator_without_totp_can_still_sign_out(client, coordinator_without_totp):
+    client.force_login(coordinator_without_totp)
+
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_partner_without_totp_reaches_the_fachgruppe_thread(client, partner, fachgruppe):
+    thread = ThreadFactory(space=fachgruppe, title="Für alle in der Fachgruppe")
+    client.force_login(partner)
+
+    response = client.get(thread.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Für alle in der Fachgruppe" in response.content.decode()

@@ -1,10 +1,15 @@
+from io import StringIO
+
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 
 from groups.models import User
+from portal.demo import DEMO_TOTP_SECRET
+from tests.factories import StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 
 DEMO_PASSWORD = "demo-Handwerk-2026"
 DEMO_EMAILS = {
@@ -14,6 +19,7 @@ DEMO_EMAILS = {
     "gast@example.org",
     "pruefung@example.org",
 }
+DEMO_COORDINATORS = {"koordination@example.org", "pruefung@example.org"}
 
 
 def _seed(settings, **options) -> None:
@@ -43,6 +49,10 @@ def test_each_demo_account_can_sign_in_through_the_login_form(client, settings, 
     _seed(settings)
 
     response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    if email in DEMO_COORDINATORS:
+        # Coordinators use two-factor; the README tells how to get the demo code.
+        assert response["Location"] == "/accounts/2fa/authenticate/"
+        response = client.post("/accounts/2fa/authenticate/", {"code": _demo_code(email)})
 
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -98,3 +108,25 @@ def test_seed_keeps_accounts_that_are_not_demo_accounts(settings, outsider):
 
     assert User.objects.filter(pk=outsider.pk).exists()
     assert User.objects.count() == len(DEMO_EMAILS) + 1
+
+
+def _demo_code(email: str) -> str:
+    out = StringIO()
+    call_command("demo_totp", email, stdout=out, stderr=StringIO())
+    return out.getvalue().strip()
+
+
+def test_only_the_demo_coordinators_get_the_documented_demo_authenticator(settings):
+    _seed(settings)
+    _seed(settings)
+
+    with_totp = Authenticator.objects.filter(type=Authenticator.Type.TOTP)
+    assert sorted(with_totp.values_list("user__email", flat=True)) == sorted(DEMO_COORDINATORS)
+    assert {authenticator.data["secret"] for authenticator in with_totp} == {DEMO_TOTP_SECRET}
+
+
+def test_demo_totp_never_tells_the_code_of_a_real_authenticator():
+    staff = StaffFactory()
+
+    with pytest.raises(CommandError, match="no demo authenticator"):
+        call_command("demo_totp", staff.email, stdout=StringIO())

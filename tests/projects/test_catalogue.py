@@ -11,7 +11,7 @@ from groups.models import Membership, Organisation
 from projects import catalogue
 from projects.catalogue import CatalogueFilter, Sort
 from projects.models import Project
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.factories.groups import OrganisationFactory
 from tests.factories.projects import FundingProgrammeFactory, ProjectFactory, reviewed, submitted
 from tests.projects.showcase import picture, showcased, topic, trade
@@ -472,7 +472,7 @@ def test_catalogue_filter_defaults():
 def test_a_coordinator_of_another_space_gets_no_coordination_links(client, fachgruppe):
     from tests.factories.groups import SpaceFactory
 
-    person = UserFactory()
+    person = with_totp(UserFactory())
     Membership.objects.create(space=fachgruppe, user=person)
     Membership.objects.create(space=SpaceFactory(), user=person, role=Membership.Role.COORDINATOR)
     client.force_login(person)

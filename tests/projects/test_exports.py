@@ -10,7 +10,7 @@ import time_machine
 from groups.models import Membership
 from projects import catalogue
 from projects.models import Project, Review
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.factories.groups import OrganisationFactory
 from tests.factories.projects import FundingProgrammeFactory, ProjectFactory, reviewed, submitted
 from tests.projects.showcase import showcased, topic, trade
@@ -33,7 +33,7 @@ def read_json(response) -> list[dict]:
 
 @pytest.fixture
 def second_reviewer(fachgruppe):
-    user = UserFactory()
+    user = with_totp(UserFactory())
     Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
     return user
 
@@ -169,7 +169,7 @@ def test_spreadsheet_formulas_are_neutralised(client, coordinator, partner):
 @pytest.mark.parametrize("url", ["/projects/export/csv/", "/projects/export/json/"])
 def test_only_the_fachgruppe_coordinators_export(url, client, partner, inner_member, inner, portfolio):
     assert client.get(url)["Location"].startswith("/accounts/login/")
-    inner_coordinator = UserFactory()
+    inner_coordinator = with_totp(UserFactory())
     Membership.objects.create(space=inner, user=inner_coordinator, role=Membership.Role.COORDINATOR)
     for person in (partner, inner_member, inner_coordinator):
         client.force_login(person)

@@ -3,7 +3,7 @@
 import pytest
 
 from groups.models import Membership
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.factories.projects import ProjectFactory, reviewed, submitted
 from tests.querycount import assert_constant_queries
 
@@ -29,7 +29,7 @@ def test_review_page_with_many_reviews(client, coordinator, partner, fachgruppe)
     client.force_login(coordinator)
 
     def grow():
-        reviewer = UserFactory()
+        reviewer = with_totp(UserFactory())
         Membership.objects.create(space=fachgruppe, user=reviewer, role=Membership.Role.COORDINATOR)
         reviewed(project, by=reviewer)
 
@@ -38,6 +38,6 @@ def test_review_page_with_many_reviews(client, coordinator, partner, fachgruppe)
 
 @pytest.fixture
 def second_reviewer(fachgruppe):
-    user = UserFactory()
+    user = with_totp(UserFactory())
     Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
     return user

@@ -9,7 +9,7 @@ from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
 from projects import services
 from projects.models import Decision, Project, Review
-from tests.factories import UserFactory
+from tests.factories import UserFactory, with_totp
 from tests.factories.groups import OrganisationFactory
 from tests.factories.projects import ProjectFactory, TradeFactory, reviewed, submitted
 from tests.once import token
@@ -25,7 +25,7 @@ def _deliver_all() -> None:
 
 @pytest.fixture
 def second_coordinator(fachgruppe):
-    user = UserFactory(name="Bernd Zweitprüfer")
+    user = with_totp(UserFactory(name="Bernd Zweitprüfer"))
     Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
     return user
 

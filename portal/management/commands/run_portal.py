@@ -44,7 +44,10 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"\nPortal: http://{addrport}/\n")
             + f"Demo accounts (password: {password}):\n"
-            + "  koordination@example.org  innen@example.org  partner@example.org  gast@example.org\n"
+            + "  koordination@example.org  innen@example.org  partner@example.org  gast@example.org"
+            + "  pruefung@example.org\n"
+            + "Two-factor code of the coordinators (koordination@, pruefung@):\n"
+            + "  .venv/bin/python manage.py demo_totp koordination@example.org\n"
             + f"E-mails are written to {settings.VAR_DIR / 'mail'}\n"
             + "Ctrl-C stops web server, worker and beat.\n"
         )

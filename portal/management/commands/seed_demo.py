@@ -28,6 +28,8 @@ class Command(BaseCommand):
         seed_groups(users=by_email)
         seed_meetings(users=by_email)
         seed_projects(users=by_email)
+        with_totp = {user.pk for user in demo.seed_totp(users=users)}
         for user in users:
-            self.stdout.write(f"  {user.email}")
+            note = "  (TOTP: manage.py demo_totp " + user.email + ")" if user.pk in with_totp else ""
+            self.stdout.write(f"  {user.email}{note}")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts."))
