@@ -94,7 +94,9 @@ bench: install
 
 bench-fanout: install
 	@.ci/ensure-services
+	@uptime
 	$(PY) -m tests.bench.fanout
+	@uptime
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/test var/static

@@ -98,6 +98,7 @@ def send_immediate(delivery_ids: list[int]) -> int:
     for kind in {d.event.kind for d in batch}:
         tokens[kind] = unsubscribe_tokens({d.user_id for d in batch if d.event.kind == kind}, kind)
     rendered: dict[tuple[int, str], RenderedEvent] = {}
+    domain = _mail_domain()
     sent: list[int] = []
     failed: dict[int, Exception] = {}
     try:
@@ -105,7 +106,7 @@ def send_immediate(delivery_ids: list[int]) -> int:
             for delivery in batch:
                 try:
                     token = tokens[delivery.event.kind][delivery.user_id]
-                    message = _event_message(delivery, token, rendered)
+                    message = _event_message(delivery, token, rendered, domain=domain)
                     connection.send_messages([message])
                 except Exception as exc:
                     failed[delivery.pk] = exc
@@ -169,7 +170,9 @@ def _mark_sent(delivery_ids: list[int]) -> None:
         journal.forget(delivery_ids)
 
 
-def _event_message(delivery: Delivery, token: str, rendered: dict[tuple[int, str], RenderedEvent]):
+def _event_message(
+    delivery: Delivery, token: str, rendered: dict[tuple[int, str], RenderedEvent], *, domain: str
+):
     event, user = delivery.event, delivery.user
     language = user.language or settings.LANGUAGE_CODE
     if (event.pk, language) not in rendered:
@@ -178,7 +181,7 @@ def _event_message(delivery: Delivery, token: str, rendered: dict[tuple[int, str
         rendered[event.pk, language],
         user=user,
         unsubscribe_token=token,
-        message_id=f"<notification-{delivery.pk}@{_mail_domain()}>",
+        message_id=f"<notification-{delivery.pk}@{domain}>",
     )
 
 

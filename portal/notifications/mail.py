@@ -70,6 +70,8 @@ def _assemble(*, user, subject: str, text: str, html: str, url: str, message_id:
 # link; it is rendered once per language with these stand-ins, filled in per person.
 _NAME = "\x00name\x00"
 _UNSUBSCRIBE_URL = "\x00unsubscribe\x00"
+# Tokens are URL-safe already; the link is reversed once per rendering, not once per mail.
+_LINK_STAND_IN = "STAND-IN"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ class RenderedEvent:
     subject: str
     text: str
     html: str
+    # The unsubscribe link with _LINK_STAND_IN where each person's token goes.
+    unsubscribe_url: str
 
 
 def render_event(event, *, language: str) -> RenderedEvent:
@@ -92,11 +96,16 @@ def render_event(event, *, language: str) -> RenderedEvent:
         }
         text = render_to_string("notifications/email/event.txt", context)
         html = render_to_string("notifications/email/event.html", context)
-    return RenderedEvent(subject=event_subject(event, language=language), text=text, html=html)
+    return RenderedEvent(
+        subject=event_subject(event, language=language),
+        text=text,
+        html=html,
+        unsubscribe_url=unsubscribe_url(_LINK_STAND_IN),
+    )
 
 
 def event_message(rendered: RenderedEvent, *, user, unsubscribe_token: str, message_id: str) -> PortalEmail:
-    url = unsubscribe_url(unsubscribe_token)
+    url = rendered.unsubscribe_url.replace(_LINK_STAND_IN, unsubscribe_token)
     return _assemble(
         user=user,
         subject=rendered.subject,
