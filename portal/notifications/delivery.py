@@ -118,12 +118,13 @@ def send_immediate(delivery_ids: list[int]) -> int:
                 sent.append(delivery.pk)
                 notebook.note(delivery.pk)
     finally:
-        _mark_sent(sent)
-        _note_failures([d for d in batch if d.pk in failed], failed, now=now)
+        # The rows first: forgetting the journal notes (in _mark_sent) fails when Redis is down.
         done = set(sent) | set(failed)
         untried = [d.pk for d in batch if d.pk not in done]
         if untried:
             Delivery.objects.filter(pk__in=untried).update(status=Delivery.Status.PENDING)
+        _note_failures([d for d in batch if d.pk in failed], failed, now=now)
+        _mark_sent(sent)
     return len(sent)
 
 
