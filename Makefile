@@ -96,7 +96,9 @@ bench: install pdf-deps
 
 bench-fanout: install
 	@.ci/ensure-services
+	@uptime
 	$(PY) -m tests.bench.fanout
+	@uptime
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/test var/static

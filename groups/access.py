@@ -159,6 +159,23 @@ def can_coordinate(user, space: Space) -> bool:
     return Membership.objects.filter(user=user, space=space, role=Membership.Role.COORDINATOR).exists()
 
 
+def memberships_ended_by_leaving(user, space: Space) -> QuerySet[Membership]:
+    """The person's memberships that leaving `space` ends: in it and in every space inside it
+    (their rings lie within; a member of an inner space stays inside every ring around it)."""
+    return Membership.objects.filter(user=user, space_id__in=space_and_descendant_ids(space))
+
+
+def spaces_beyond_their_coordination(by, memberships) -> list[Space]:
+    """The spaces of `memberships` that `by` does not coordinate.
+
+    A coordinator acts only on the spaces they coordinate: they may not end
+    a membership there, not even through the cascade of a removal from a
+    space around it (the inner circle's coordination decides who is in it).
+    """
+    coordinated = coordinated_space_ids(by)
+    return [membership.space for membership in memberships if membership.space_id not in coordinated]
+
+
 def audience_member_ids(audience: Space | None, *, joined_before=None) -> set[int]:
     """Ids of the active accounts inside an audience ring, for notifications.
 

@@ -10,6 +10,7 @@ from groups.models import (
     Invitation,
     JoinRequest,
     Membership,
+    MembershipChange,
     Organisation,
     Post,
     Profile,
@@ -142,6 +143,32 @@ class AudienceChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(admin.ModelAdmin):
+    list_display = [
+        "changed_at",
+        "space",
+        "person",
+        "action",
+        "role_before",
+        "role_after",
+        "changed_by",
+        "via",
+    ]
+    list_filter = ["action", "space"]
+    list_select_related = ["space", "person", "changed_by", "via"]
+    search_fields = ["person__email", "changed_by__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

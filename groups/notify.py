@@ -141,3 +141,55 @@ def mentioned_people(body: str, *, ring: Space, author: User) -> list[User]:
             found.append(person)
             body = re.sub(pattern, "", body)
     return found
+
+
+def membership_removed(*, person: User, space: Space, spaces: list[Space], by: User) -> None:
+    """The removed person is told, once, of every space the removal took them out of."""
+    record(
+        kind=Kind.MEMBERSHIP_ENDED,
+        audience=Event.Audience.PEOPLE,
+        space=space,
+        actor=by,
+        recipients=[person],
+        data={
+            "space": space.name,
+            "actor": by.name,
+            "title": ", ".join(s.name for s in spaces),
+            "spaces": [s.name for s in spaces if s.pk != space.pk],
+            "url": reverse("groups:space_list"),
+        },
+    )
+
+
+def role_changed(membership, *, before: str, by: User) -> None:
+    space = membership.space
+    record(
+        kind=Kind.ROLE_CHANGED,
+        audience=Event.Audience.PEOPLE,
+        space=space,
+        actor=by,
+        recipients=[membership.user],
+        data={
+            "space": space.name,
+            "actor": by.name,
+            "role_before": before,
+            "role": membership.role,
+            "url": space.get_absolute_url(),
+        },
+    )
+
+
+def member_left(*, space: Space, user: User) -> None:
+    """The coordinators of a space learn who left it."""
+    record(
+        kind=Kind.MEMBER_LEFT,
+        audience=Event.Audience.COORDINATORS,
+        space=space,
+        actor=user,
+        data={
+            "space": space.name,
+            "actor": user.name,
+            "title": user.name,
+            "url": reverse("groups:member_list", kwargs={"slug": space.slug}),
+        },
+    )

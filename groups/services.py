@@ -25,6 +25,7 @@ from groups.models import (
     Invitation,
     JoinRequest,
     Membership,
+    MembershipChange,
     Post,
     PostRevision,
     Space,
@@ -156,12 +157,26 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 # --- Memberships ---------------------------------------------------------
 
 
+# Every membership that ends and every change of role is recorded (MembershipChange) and
+# told to the people it concerns, in the same transaction. No space is ever left without
+# a coordinator: the rows of its coordinators are locked while that is checked, so two
+# coordinators stepping down at the same moment cannot both succeed.
+
+
 @transaction.atomic
 def membership_leave(*, space: Space, user: User) -> None:
     """Leaving a space also leaves every space inside it (their rings lie within)."""
-    inner_ids = access.space_and_descendant_ids(space)
-    Membership.objects.filter(user=user, space_id__in=inner_ids).delete()
-    access.forget(user)
+    ending = list(access.memberships_ended_by_leaving(user, space).select_related("space"))
+    _require_coordinators_remain(
+        ending,
+        message=_(
+            "Sie sind die einzige Koordination von „%(space)s“. Bitte übertragen Sie die Koordination "
+            "zuerst einer anderen Person."
+        ),
+    )
+    _end_memberships(ending, person=user, action=MembershipChange.Action.LEFT, by=user, via=space)
+    for membership in ending:
+        notify.member_left(space=membership.space, user=user)
 
 
 @transaction.atomic
@@ -169,25 +184,109 @@ def membership_set_role(*, membership: Membership, role: str, by: User) -> Membe
     _require_coordinator(by, membership.space)
     if role not in Membership.Role.values:
         raise ValidationError(_("Unbekannte Rolle."))
-    if (
-        membership.role == Membership.Role.COORDINATOR
-        and role != Membership.Role.COORDINATOR
-        and not Membership.objects.filter(space=membership.space, role=Membership.Role.COORDINATOR)
-        .exclude(pk=membership.pk)
-        .exists()
-    ):
-        raise ValidationError(_("Ein Raum braucht mindestens eine Koordination."))
+    membership = Membership.objects.select_for_update().select_related("space", "user").get(pk=membership.pk)
+    before = membership.role
+    if role == before:
+        return membership
+    if before == Membership.Role.COORDINATOR:
+        _require_coordinators_remain(
+            [membership], message=_("Ein Raum braucht mindestens eine Koordination.")
+        )
     membership.role = role
     membership.save(update_fields=["role"])
+    MembershipChange.objects.create(
+        space=membership.space,
+        person=membership.user,
+        action=MembershipChange.Action.ROLE_CHANGED,
+        role_before=before,
+        role_after=role,
+        changed_by=by,
+    )
+    notify.role_changed(membership, before=before, by=by)
+    access.forget(membership.user)
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
+    """Removes the person from the space and from every space inside it.
+
+    Refused while the person is a member of an inner space that `by` does
+    not coordinate: ending that membership is for its own coordination (a
+    person inside an inner space is inside the rings around it anyway, so
+    removing them only from the outer space would change nothing they see).
+    """
     _require_coordinator(by, membership.space)
     if membership.user_id == by.pk:
         raise ValidationError(_("Um selbst auszutreten, nutzen Sie bitte „Raum verlassen“."))
-    membership_leave(space=membership.space, user=membership.user)
+    person = membership.user
+    ending = list(access.memberships_ended_by_leaving(person, membership.space).select_related("space"))
+    beyond = access.spaces_beyond_their_coordination(by, ending)
+    if beyond:
+        raise ValidationError(
+            _(
+                "%(name)s ist auch Mitglied in „%(spaces)s“, das Sie nicht koordinieren. Bitte wenden Sie "
+                "sich an die Koordination dort: erst wenn %(name)s dort nicht mehr Mitglied ist, können Sie "
+                "die Person aus „%(space)s“ entfernen."
+            )
+            % {
+                "name": person.name,
+                "spaces": "“, „".join(space.name for space in beyond),
+                "space": membership.space.name,
+            }
+        )
+    _require_coordinators_remain(
+        ending,
+        message=_(
+            "%(name)s ist die einzige Koordination von „%(space)s“. Bitte bestimmen Sie zuerst eine "
+            "weitere Koordination."
+        ),
+        name=person.name,
+    )
+    space = membership.space
+    _end_memberships(ending, person=person, action=MembershipChange.Action.REMOVED, by=by, via=space)
+    notify.membership_removed(person=person, space=space, spaces=[m.space for m in ending], by=by)
+
+
+def _require_coordinators_remain(memberships: list[Membership], *, message: str, name: str = "") -> None:
+    """Refuses when ending or demoting `memberships` would leave one of their spaces without a coordinator.
+
+    Counts active coordinators only, under a lock of the coordinators' rows of
+    those spaces, so that concurrent changes are decided one after the other.
+    """
+    going = {m.pk for m in memberships if m.role == Membership.Role.COORDINATOR}
+    spaces = {m.space_id: m.space for m in memberships if m.pk in going}
+    if not spaces:
+        return
+    remaining = set(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(space_id__in=spaces, role=Membership.Role.COORDINATOR, user__is_active=True)
+        .exclude(pk__in=going)
+        .values_list("space_id", flat=True)
+    )
+    for space_id, space in sorted(spaces.items()):
+        if space_id not in remaining:
+            raise ValidationError(message % {"space": space.name, "name": name})
+
+
+def _end_memberships(
+    memberships: list[Membership], *, person: User, action: str, by: User, via: Space
+) -> None:
+    MembershipChange.objects.bulk_create(
+        [
+            MembershipChange(
+                space=m.space,
+                via=via if via.pk != m.space_id else None,
+                person=person,
+                action=action,
+                role_before=m.role,
+                changed_by=by,
+            )
+            for m in memberships
+        ]
+    )
+    Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
+    access.forget(person)
 
 
 # --- Audience ------------------------------------------------------------

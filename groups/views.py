@@ -235,7 +235,11 @@ def space_leave(request, slug: str):
     if not access.is_member(request.user, space):
         raise Http404
     if request.method == "POST":
-        services.membership_leave(space=space, user=request.user)
+        try:
+            services.membership_leave(space=space, user=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(space)
         messages.success(request, _("Sie haben den Raum „%(space)s“ verlassen.") % {"space": space})
         return redirect("groups:space_list")
     return render(request, "groups/space_leave.html", {"space": space})

@@ -6,15 +6,51 @@ cannot be folded and is then written as an RFC 2047 encoded word, which mail
 clients do not read as a URL, so one-click unsubscribe (RFC 8058) breaks.
 Allowing lines up to RFC 5322's limit of 998 characters keeps such headers
 as they are.
+
+Header values come from what people typed (titles in subjects, names), and
+Python's email library refuses a header with a line break in it (ValueError:
+no header can be injected, but the mail cannot be built either). Every header
+text is therefore written on one line: line breaks, other control characters
+and lone surrogates become spaces, runs of white space one space, and a
+subject longer than SUBJECT_MAX_LENGTH is cut. Addresses are left as they are:
+an invalid address fails its own mail, it is never turned into another one.
 """
 
 import email.policy
+import re
+from email.utils import formataddr, parseaddr
 
 from django.core.mail import EmailMultiAlternatives
 
 LONG_HEADER_POLICY = email.policy.default.clone(max_line_length=998)
+SUBJECT_MAX_LENGTH = 250
+# C0 and C1 controls, DEL, line and paragraph separators, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]+")
+
+
+def header_text(value: object, *, max_length: int | None = None) -> str:
+    """`value` as one clean line of header text, at most `max_length` characters."""
+    text = " ".join(_UNSAFE.sub(" ", str(value)).split())
+    if max_length is not None and len(text) > max_length:
+        text = text[: max_length - 1].rstrip() + "…"
+    return text
+
+
+def clean_address(address: str) -> str:
+    """An address with its display name on one line; an address that is itself broken stays broken."""
+    if not _UNSAFE.search(address):
+        return address
+    name, addr = parseaddr(address.replace("\r", " ").replace("\n", " "))
+    if not addr or _UNSAFE.search(addr) or addr not in address:
+        return address
+    return formataddr((header_text(name), addr))
 
 
 class PortalEmail(EmailMultiAlternatives):
     def message(self, *, policy=LONG_HEADER_POLICY):
+        self.subject = header_text(self.subject, max_length=SUBJECT_MAX_LENGTH)
+        self.extra_headers = {name: header_text(value) for name, value in self.extra_headers.items()}
+        self.from_email = clean_address(self.from_email)
+        for field in ("to", "cc", "bcc", "reply_to"):
+            setattr(self, field, [clean_address(address) for address in getattr(self, field)])
         return super().message(policy=policy)

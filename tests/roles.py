@@ -78,6 +78,23 @@ def coordinator(fachgruppe, inner):
 
 
 @pytest.fixture
+def fachgruppe_coordinator(fachgruppe):
+    """A coordinator of the Fachgruppe only, outside the inner circle (pruefung@ of the demo)."""
+    user = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def inner_coordinator(fachgruppe, inner):
+    """A coordinator of the inner circle only, a plain member of the Fachgruppe."""
+    user = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=user)
+    Membership.objects.create(space=inner, user=user, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
 def staff_member(db):
     return StaffFactory()
 

@@ -6,7 +6,15 @@ from groups.models.documents import Document, DocumentComment, DocumentVersion, 
 from groups.models.information import InformationPage, Subscriber, SubscriberDelivery
 from groups.models.people import Organisation, Profile, Topic, Trade, User, UserManager
 from groups.models.questions import Question
-from groups.models.spaces import AudienceChange, Invitation, JoinRequest, Membership, RingItem, Space
+from groups.models.spaces import (
+    AudienceChange,
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipChange,
+    RingItem,
+    Space,
+)
 
 __all__ = [
     "AudienceChange",
@@ -17,6 +25,7 @@ __all__ = [
     "Invitation",
     "JoinRequest",
     "Membership",
+    "MembershipChange",
     "Organisation",
     "Post",
     "PostRevision",

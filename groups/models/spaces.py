@@ -180,3 +180,48 @@ class AudienceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type} #{self.object_id}: {self.from_audience} → {self.to_audience or 'public'}"
+
+
+class MembershipChange(models.Model):
+    """The record of one membership ending or one change of role: who, whom, which space, when.
+
+    Append-only. A removal or a leave that ends memberships in the spaces
+    inside the one acted on writes one row per space, each naming that space
+    (`via` the space acted on, when it is another).
+    """
+
+    class Action(models.TextChoices):
+        REMOVED = "removed", _("Entfernt")
+        LEFT = "left", _("Ausgetreten")
+        ROLE_CHANGED = "role_changed", _("Rolle geändert")
+
+    space = models.ForeignKey(Space, on_delete=models.CASCADE, related_name="+", verbose_name=_("Raum"))
+    via = models.ForeignKey(
+        Space,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Über den Raum"),
+    )
+    person = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("Person")
+    )
+    action = models.CharField(_("Vorgang"), max_length=16, choices=Action.choices)
+    role_before = models.CharField(_("Rolle vorher"), max_length=16, choices=Membership.Role.choices)
+    role_after = models.CharField(
+        _("Rolle nachher"), max_length=16, choices=Membership.Role.choices, blank=True
+    )
+    changed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("Von")
+    )
+    changed_at = models.DateTimeField(_("Am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Änderung einer Mitgliedschaft")
+        verbose_name_plural = _("Änderungen von Mitgliedschaften")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["space", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.space}: {self.get_action_display()}"

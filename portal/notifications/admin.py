@@ -2,15 +2,28 @@
 
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal.notifications import services
 from portal.notifications.models import AccountMail, Delivery, Event, Notification, Preference
 
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
-    fields = ["user", "channel", "status", "attempts", "claimed_at", "sent_at", "last_error"]
+    fields = [
+        "user",
+        "channel",
+        "status",
+        "attempts",
+        "failures",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "last_error",
+    ]
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -28,6 +41,7 @@ class EventAdmin(admin.ModelAdmin):
         "dispatched_at",
         "sent",
         "pending",
+        "failed",
     ]
     list_filter = ["state", "kind", "audience"]
     list_select_related = ["space"]
@@ -45,6 +59,7 @@ class EventAdmin(admin.ModelAdmin):
                     "deliveries",
                     filter=Q(deliveries__status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]),
                 ),
+                failed_count=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
             )
         )
 
@@ -56,17 +71,51 @@ class EventAdmin(admin.ModelAdmin):
     def pending(self, event):
         return event.pending_count
 
+    @admin.display(description=_("Fehlgeschlagen"), ordering="failed_count")
+    def failed(self, event):
+        return event.failed_count
+
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["pk", "event", "user", "channel", "status", "attempts", "created_at", "sent_at"]
+    list_display = [
+        "pk",
+        "event",
+        "user",
+        "channel",
+        "status",
+        "attempts",
+        "failures",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+        "error",
+    ]
     list_filter = ["status", "channel", "event__kind"]
     list_select_related = ["event", "user"]
     search_fields = ["user__email"]
     readonly_fields = [field.name for field in Delivery._meta.fields]
+    actions = ["retry"]
+
+    @admin.display(description=_("Letzter Fehler"))
+    def error(self, delivery):
+        return Truncator(delivery.last_error).chars(120)
+
+    @admin.action(description=_("Fehlgeschlagene Zustellungen erneut versuchen"))
+    def retry(self, request, queryset):
+        count = services.deliveries_retry(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d Zustellung wird erneut versucht.",
+                "%(count)d Zustellungen werden erneut versucht.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def has_add_permission(self, request):
         return False

@@ -8,12 +8,13 @@ point leaves rows the recovery puts right.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail as django_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from portal.notifications import audience, journal
@@ -28,6 +29,9 @@ BATCH_SIZE = 200
 CLAIM_TIMEOUT = timedelta(minutes=10)
 # Pending work older than this was not (or no longer) in the broker's queue: hand it out again.
 REPLAY_AFTER = timedelta(seconds=60)
+# A mail that fails is tried again after these pauses; the failure after the last one is final.
+RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+MAX_FAILURES = len(RETRY_DELAYS) + 1
 
 
 def dispatch(event_id: int) -> list[list[int]]:
@@ -67,15 +71,26 @@ def dispatch(event_id: int) -> list[list[int]]:
 
 
 def send_immediate(delivery_ids: list[int]) -> int:
-    """Sends the given immediate mails that are still pending; returns how many went out."""
+    """Sends the given immediate mails that are still pending and due; returns how many went out.
+
+    Each mail stands on its own: one that cannot be built or that the server
+    refuses is put back with a pause (RETRY_DELAYS) and, after MAX_FAILURES,
+    marked failed with its error for staff, while the rest of the batch goes
+    on. Only a lost connection (mail server or journal) stops the batch: what
+    was not tried yet goes back to pending at once and the error is raised for
+    the task's retry.
+    """
+    now = timezone.now()
     with transaction.atomic():
         batch = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=delivery_ids, status=Delivery.Status.PENDING, channel=Channel.IMMEDIATE)
+            .filter(_due(now))
             .select_related("event", "user")
+            .order_by("pk")
         )
         Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
-            status=Delivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     if not batch:
         return 0
@@ -83,36 +98,82 @@ def send_immediate(delivery_ids: list[int]) -> int:
     for kind in {d.event.kind for d in batch}:
         tokens[kind] = unsubscribe_tokens({d.user_id for d in batch if d.event.kind == kind}, kind)
     rendered: dict[tuple[int, str], RenderedEvent] = {}
+    domain = _mail_domain()
     sent: list[int] = []
+    failed: dict[int, Exception] = {}
     try:
-        with django_mail.mailers.default as connection:
+        with django_mail.mailers.default as connection, journal.Notebook() as notebook:
             for delivery in batch:
-                message = _event_message(delivery, tokens[delivery.event.kind][delivery.user_id], rendered)
-                connection.send_messages([message])
+                try:
+                    token = tokens[delivery.event.kind][delivery.user_id]
+                    message = _event_message(delivery, token, rendered, domain=domain)
+                    connection.send_messages([message])
+                except Exception as exc:
+                    failed[delivery.pk] = exc
+                    if _breaks_the_connection(exc):
+                        raise
+                    continue
                 # Counted as sent before the journal is written: when Redis fails the note, the
                 # mail has still left, and putting it back to pending would send it again.
                 sent.append(delivery.pk)
-                journal.note_sent(delivery.pk)
-    except Exception as exc:
-        unsent = [d.pk for d in batch if d.pk not in set(sent)]
-        Delivery.objects.filter(pk__in=unsent).update(
-            status=Delivery.Status.PENDING, last_error=repr(exc)[:2000]
-        )
-        raise
+                notebook.note(delivery.pk)
     finally:
+        # The rows first: forgetting the journal notes (in _mark_sent) fails when Redis is down.
+        done = set(sent) | set(failed)
+        untried = [d.pk for d in batch if d.pk not in done]
+        if untried:
+            Delivery.objects.filter(pk__in=untried).update(status=Delivery.Status.PENDING)
+        _note_failures([d for d in batch if d.pk in failed], failed, now=now)
         _mark_sent(sent)
     return len(sent)
+
+
+def _due(now) -> Q:
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def _breaks_the_connection(exc: Exception) -> bool:
+    """A lost or refused connection is nobody's mail's fault; a refused recipient or message is."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+        return False
+    return isinstance(exc, OSError)
+
+
+def _note_failures(deliveries: list[Delivery], errors: dict[int, Exception], *, now) -> None:
+    """Back to pending after a pause, or failed for good after MAX_FAILURES: one update per outcome."""
+    outcomes: dict[tuple[int, str], list[int]] = {}
+    for delivery in deliveries:
+        outcomes.setdefault((delivery.failures + 1, repr(errors[delivery.pk])[:2000]), []).append(delivery.pk)
+    for (failures, error), ids in outcomes.items():
+        if failures >= MAX_FAILURES:
+            Delivery.objects.filter(pk__in=ids).update(
+                status=Delivery.Status.FAILED, failures=failures, last_error=error, next_attempt_at=None
+            )
+            logger.error("mails failed for good", extra={"deliveries": ids, "error": error})
+        else:
+            Delivery.objects.filter(pk__in=ids).update(
+                status=Delivery.Status.PENDING,
+                failures=failures,
+                last_error=error,
+                next_attempt_at=now + RETRY_DELAYS[failures - 1],
+            )
+            logger.warning(
+                "mails failed; tried again later",
+                extra={"deliveries": ids, "error": error, "failures": failures},
+            )
 
 
 def _mark_sent(delivery_ids: list[int]) -> None:
     if delivery_ids:
         Delivery.objects.filter(pk__in=delivery_ids).update(
-            status=Delivery.Status.SENT, sent_at=timezone.now()
+            status=Delivery.Status.SENT, sent_at=timezone.now(), next_attempt_at=None
         )
         journal.forget(delivery_ids)
 
 
-def _event_message(delivery: Delivery, token: str, rendered: dict[tuple[int, str], RenderedEvent]):
+def _event_message(
+    delivery: Delivery, token: str, rendered: dict[tuple[int, str], RenderedEvent], *, domain: str
+):
     event, user = delivery.event, delivery.user
     language = user.language or settings.LANGUAGE_CODE
     if (event.pk, language) not in rendered:
@@ -121,7 +182,7 @@ def _event_message(delivery: Delivery, token: str, rendered: dict[tuple[int, str
         rendered[event.pk, language],
         user=user,
         unsubscribe_token=token,
-        message_id=f"<notification-{delivery.pk}@{_mail_domain()}>",
+        message_id=f"<notification-{delivery.pk}@{domain}>",
     )
 
 
@@ -176,6 +237,7 @@ def recover() -> dict[str, list]:
         Delivery.objects.filter(
             status=Delivery.Status.PENDING, channel=Channel.IMMEDIATE, created_at__lt=now - REPLAY_AFTER
         )
+        .filter(_due(now))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

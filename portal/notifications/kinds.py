@@ -35,6 +35,9 @@ class Kind(models.TextChoices):
     PROJECT_SUBMITTED = "project_submitted", _("Projekt zur Prüfung eingereicht")
     PROJECT_DECIDED = "project_decided", _("Entscheidung über Ihr Projekt")
     PROJECT_ACCEPTED = "project_accepted", _("Neues Modellprojekt im Schaufenster")
+    MEMBERSHIP_ENDED = "membership_ended", _("Aus einem Raum entfernt")
+    ROLE_CHANGED = "role_changed", _("Ihre Rolle in einem Raum geändert")
+    MEMBER_LEFT = "member_left", _("Ein Mitglied hat einen Raum verlassen")
 
 
 class Channel(models.TextChoices):
@@ -62,6 +65,9 @@ PERSONAL_KINDS = {
     Kind.MEETING_INVITED,
     Kind.PROJECT_SUBMITTED,
     Kind.PROJECT_DECIDED,
+    Kind.MEMBERSHIP_ENDED,
+    Kind.ROLE_CHANGED,
+    Kind.MEMBER_LEFT,
 }
 
 # Channels whose mail waits for a digest, by the name of the digest.

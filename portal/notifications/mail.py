@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 
+from groups.models import Membership
 from portal import dates
 from portal.email import PortalEmail
 from portal.notifications.kinds import Kind
@@ -82,6 +83,8 @@ def _assemble(*, user, subject: str, text: str, html: str, url: str, message_id:
 # link; it is rendered once per language with these stand-ins, filled in per person.
 _NAME = "\x00name\x00"
 _UNSUBSCRIBE_URL = "\x00unsubscribe\x00"
+# Tokens are URL-safe already; the link is reversed once per rendering, not once per mail.
+_LINK_STAND_IN = "STAND-IN"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ class RenderedEvent:
     subject: str
     text: str
     html: str
+    # The unsubscribe link with _LINK_STAND_IN where each person's token goes.
+    unsubscribe_url: str
 
 
 def render_event(event, *, language: str) -> RenderedEvent:
@@ -104,11 +109,16 @@ def render_event(event, *, language: str) -> RenderedEvent:
         }
         text = render_to_string("notifications/email/event.txt", context)
         html = render_to_string("notifications/email/event.html", context)
-    return RenderedEvent(subject=event_subject(event, language=language), text=text, html=html)
+    return RenderedEvent(
+        subject=event_subject(event, language=language),
+        text=text,
+        html=html,
+        unsubscribe_url=unsubscribe_url(_LINK_STAND_IN),
+    )
 
 
 def event_message(rendered: RenderedEvent, *, user, unsubscribe_token: str, message_id: str) -> PortalEmail:
-    url = unsubscribe_url(unsubscribe_token)
+    url = rendered.unsubscribe_url.replace(_LINK_STAND_IN, unsubscribe_token)
     return _assemble(
         user=user,
         subject=rendered.subject,
@@ -126,6 +136,13 @@ def display_data(event) -> dict:
     meeting) and written here as the reader reads them: `due` and `when`.
     """
     data = dict(event.data)
+    for key in ("role", "role_before"):
+        if key in data:
+            data[key] = str(Membership.Role(data[key]).label)
+    if event.kind in SENTENCES:
+        data["excerpt"] = str(SENTENCES[event.kind]) % data
+        if data.get("spaces"):
+            data["excerpt"] += " " + str(ALSO_ENDED) % {"spaces": ", ".join(data["spaces"])}
     if "decision" in data:
         data["decision"] = str(DECISIONS.get(data["decision"], data["decision"]))
     if data.get("due_on"):
@@ -180,4 +197,20 @@ SUBJECTS = {
     Kind.PROJECT_SUBMITTED: translation.gettext_lazy("Projekt zur Prüfung: %(title)s"),
     Kind.PROJECT_DECIDED: translation.gettext_lazy("Ihr Projekt „%(title)s“: %(decision)s"),
     Kind.PROJECT_ACCEPTED: translation.gettext_lazy("Neues Modellprojekt: %(title)s"),
+    Kind.MEMBERSHIP_ENDED: translation.gettext_lazy("Sie wurden aus dem Raum %(space)s entfernt"),
+    Kind.ROLE_CHANGED: translation.gettext_lazy("Ihre Rolle in %(space)s: %(role)s"),
+    Kind.MEMBER_LEFT: translation.gettext_lazy("%(actor)s hat den Raum %(space)s verlassen"),
 }
+
+
+# What a membership event says in the mail, in the reader's language (the event stores codes).
+SENTENCES = {
+    Kind.MEMBERSHIP_ENDED: translation.gettext_lazy(
+        "%(actor)s hat Sie aus dem Raum „%(space)s“ entfernt. Sie sehen dessen Inhalte nicht mehr."
+    ),
+    Kind.ROLE_CHANGED: translation.gettext_lazy(
+        "%(actor)s hat Ihre Rolle im Raum „%(space)s“ geändert: bisher %(role_before)s, jetzt %(role)s."
+    ),
+    Kind.MEMBER_LEFT: translation.gettext_lazy("%(actor)s hat den Raum „%(space)s“ verlassen."),
+}
+ALSO_ENDED = translation.gettext_lazy("Damit endet auch Ihre Mitgliedschaft in: %(spaces)s.")

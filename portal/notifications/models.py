@@ -74,6 +74,10 @@ class Delivery(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
+    # Failures of this very mail (not of the connection): bounded, see delivery.MAX_FAILURES.
+    failures = models.PositiveSmallIntegerField(default=0)
+    # A mail that failed waits until then before it is tried again.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

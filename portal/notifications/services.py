@@ -1,5 +1,7 @@
 """Writes of the notifications app that people cause: reading, preferences, unsubscribing."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -7,6 +9,8 @@ from groups import access
 from groups.models import Membership, Space
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
 from portal.notifications.models import Delivery, Notification, Preference, UnsubscribeToken
+
+logger = logging.getLogger(__name__)
 
 DIGEST_TOPICS = {"digest_daily": Channel.DAILY, "digest_weekly": Channel.WEEKLY}
 
@@ -88,3 +92,30 @@ def _keep_the_other_digest(*, user, kind: str, digest: Channel) -> None:
             Preference.objects.get_or_create(
                 user=user, kind=kind, space_id=space_id, defaults={"channel": other}
             )
+
+
+@transaction.atomic
+def deliveries_retry(*, ids: list[int]) -> int:
+    """Staff, after mending what made them fail (an address, a title): failed mails get a fresh start.
+
+    Immediate mails are handed to a worker after the commit (and by the replay
+    anyway); digest rows wait for the person's next digest.
+    """
+    from portal.notifications.delivery import BATCH_SIZE
+
+    failed = Delivery.objects.filter(pk__in=ids, status=Delivery.Status.FAILED)
+    immediate = sorted(failed.filter(channel=Channel.IMMEDIATE).values_list("pk", flat=True))
+    count = failed.update(status=Delivery.Status.PENDING, failures=0, next_attempt_at=None)
+    for start in range(0, len(immediate), BATCH_SIZE):
+        batch = immediate[start : start + BATCH_SIZE]
+        transaction.on_commit(lambda batch=batch: _enqueue_mails(batch))
+    return count
+
+
+def _enqueue_mails(delivery_ids: list[int]) -> None:
+    from portal.notifications.tasks import send_immediate
+
+    try:
+        send_immediate.apply_async(kwargs={"delivery_ids": delivery_ids}, retry=False)
+    except Exception as exc:  # noqa: BLE001 - the outbox replay hands them out anyway
+        logger.warning("mails not enqueued; the outbox replay will", extra={"error": repr(exc)})

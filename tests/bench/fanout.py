@@ -1,5 +1,5 @@
 """`make bench` (fan-out): one new thread in a space of 1,000 and of 10,000 members who all
-want it at once by e-mail, delivered by one worker.
+want it at once by e-mail, delivered by one worker, beside the floor of bare Django.
 
 The worker is this process: it runs what the Celery tasks run (`delivery.dispatch`, then
 `delivery.send_immediate` for every batch) one after the other, on PostgreSQL (a fresh
@@ -8,6 +8,14 @@ and mail through the locmem backend, so the figures are the portal's own work wi
 broker hop or an SMTP server. Queries are counted at the database connection. Both sizes
 run in one database, so the queries per member (which must not exist) and per batch
 (which may) can be read off the table.
+
+The floor is what bare Django needs for the same mails in the same process: it loads the
+recipients, renders the portal's two mail templates (text and HTML) once per mail with
+Django's template engine and sends the multipart messages, with the same headers, through
+the locmem backend in batches of the portal's size (one connection and one
+`send_messages` call per batch). It is measured right before and right after the portal's
+fan-out of each size; the ratio of the portal's total to the mean of the two is the figure
+to compare between commits and machines (target: at most RATIO_TARGET for 10,000 members).
 """
 
 import argparse
@@ -24,10 +32,11 @@ import psycopg
 import redis
 
 HOST = "127.0.0.1"
-DATABASE_NAME = "portal_bench_fanout"
-DATABASE_URL = f"postgres://postgres@{HOST}:5432/{DATABASE_NAME}"
-REDIS_URL = f"redis://{HOST}:6379/14"
+# Several people on one machine give each run its own database and Redis number.
+DATABASE_NAME = os.environ.get("BENCH_FANOUT_DATABASE", "portal_bench_fanout")
+REDIS_URL = os.environ.get("BENCH_FANOUT_REDIS_URL", f"redis://{HOST}:6379/14")
 TARGET_SECONDS = 20
+RATIO_TARGET = 1.3
 SIZES = (1_000, 10_000)
 
 
@@ -45,10 +54,20 @@ class Result:
     batches: int
     dispatch: Step
     send: Step
+    # Bare Django's seconds for the same mails, measured before and after the portal's run.
+    floor: tuple[float, float]
 
     @property
     def total(self) -> Step:
         return Step(self.dispatch.seconds + self.send.seconds, self.dispatch.queries + self.send.queries)
+
+    @property
+    def floor_seconds(self) -> float:
+        return sum(self.floor) / len(self.floor)
+
+    @property
+    def ratio(self) -> float:
+        return self.total.seconds / self.floor_seconds
 
 
 def main() -> int:
@@ -56,12 +75,21 @@ def main() -> int:
     parser.add_argument(
         "--members", type=int, nargs="+", default=list(SIZES), help="space sizes (default 1000 10000)"
     )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="also write a cProfile of the portal's dispatch and sending of the largest size to FILE",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="portal-bench-fanout-") as var_dir:
         _configure(var_dir)
         _prepare()
-        results = [_measure(members) for members in args.members]
+        largest = max(args.members)
+        results = [
+            _measure(members, profile=args.profile if members == largest else None)
+            for members in args.members
+        ]
     _print_report(results)
     return 0
 
@@ -76,7 +104,7 @@ def _configure(var_dir: str) -> None:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": HOST,
             "SITE_URL": "https://portal.example.org",
-            "DATABASE_URL": DATABASE_URL,
+            "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{DATABASE_NAME}",
             "REDIS_URL": REDIS_URL,
             "EMAIL_URL": "locmem://",
             "VAR_DIR": var_dir,
@@ -152,7 +180,61 @@ def _populate(members: int):
     return space, author
 
 
-def _measure(members: int) -> Result:
+def _floor(space, event) -> float:
+    """Bare Django: the recipients, both templates rendered per mail, multipart mails through locmem."""
+    from django.conf import settings
+    from django.core import mail
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+
+    from groups.models import User
+    from portal.notifications.delivery import BATCH_SIZE
+
+    started = time.perf_counter()
+    recipients = list(
+        User.objects.filter(memberships__space=space).exclude(pk=event.actor_id).only("pk", "name", "email")
+    )
+    domain = settings.SITE_URL.split("://", 1)[-1]
+    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Neue Diskussion in {space.name}: {event.data['title']}"
+    sent = 0
+    for start in range(0, len(recipients), BATCH_SIZE):
+        messages = []
+        for user in recipients[start : start + BATCH_SIZE]:
+            url = f"{settings.SITE_URL}/notifications/unsubscribe/{user.pk}/"
+            context = {
+                "event": event,
+                "data": event.data,
+                "kind": "Neue Diskussion",
+                "user": user,
+                "unsubscribe_url": url,
+                "site_url": settings.SITE_URL,
+            }
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string("notifications/email/event.txt", context),
+                to=[user.email],
+                headers={
+                    "List-Unsubscribe": f"<{url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    "Message-ID": f"<floor-{user.pk}@{domain}>",
+                    "Auto-Submitted": "auto-generated",
+                },
+            )
+            html = render_to_string("notifications/email/event.html", context)
+            message.attach_alternative(html, "text/html")
+            messages.append(message)
+        with mail.mailers.default as connection:
+            sent += connection.send_messages(messages)
+        mail.outbox.clear()
+    seconds = time.perf_counter() - started
+    if sent != len(recipients):
+        raise SystemExit(f"the floor sent {sent} of {len(recipients)} mails")
+    return seconds
+
+
+def _measure(members: int, *, profile: str | None = None) -> Result:
+    import cProfile
+
     from django.core import mail
 
     from groups import services
@@ -164,7 +246,12 @@ def _measure(members: int) -> Result:
     services.thread_create(space=space, author=author, title="Ausbildung 2027", body="Wer macht mit?")
     event = Event.objects.get(space=space)
 
+    print(f"{members} members: bare Django's floor ...", flush=True)
+    floor_before = _floor(space, event)
     print(f"{members} members: dispatching and sending ...", flush=True)
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     with _counted() as dispatch_calls:
         batches = delivery.dispatch(event.pk)
     mails = 0
@@ -174,6 +261,12 @@ def _measure(members: int) -> Result:
             # Counted and dropped batch by batch, so 10,000 messages never sit in memory at once.
             mails += len(mail.outbox)
             mail.outbox.clear()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+        print(f"{members} members: profile written to {profile} (python -m pstats {profile})", flush=True)
+    print(f"{members} members: bare Django's floor again ...", flush=True)
+    floor_after = _floor(space, event)
 
     result = Result(
         members=members,
@@ -182,6 +275,7 @@ def _measure(members: int) -> Result:
         batches=len(batches),
         dispatch=_step(dispatch_calls),
         send=_step(send_calls),
+        floor=(floor_before, floor_after),
     )
     unsent = Delivery.objects.filter(event=event).exclude(status=Delivery.Status.SENT).count()
     if result.notifications != members or result.mails != members or unsent:
@@ -205,7 +299,8 @@ def _print_report(results: list[Result]) -> None:
     )
     header = (
         f"{'members':>8} {'batches':>8} {'dispatch s':>11} {'queries':>8} "
-        f"{'send s':>8} {'queries':>8} {'total s':>8} {'queries':>8} {'mails/s':>8}"
+        f"{'send s':>8} {'queries':>8} {'total s':>8} {'queries':>8} {'mails/s':>8} "
+        f"{'floor s':>13} {'ratio':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -213,14 +308,21 @@ def _print_report(results: list[Result]) -> None:
         print(
             f"{r.members:>8} {r.batches:>8} {r.dispatch.seconds:>11.2f} {r.dispatch.queries:>8} "
             f"{r.send.seconds:>8.2f} {r.send.queries:>8} {r.total.seconds:>8.2f} {r.total.queries:>8} "
-            f"{r.mails / r.send.seconds:>8.0f}"
+            f"{r.mails / r.send.seconds:>8.0f} {r.floor[0]:>6.2f}/{r.floor[1]:<6.2f} {r.ratio:>6.2f}"
         )
+    print("floor s: bare Django's same mails (render per mail, locmem) before/after the portal's run.")
     largest = max(results, key=lambda r: r.members)
     verdict = "met" if largest.total.seconds < TARGET_SECONDS else "MISSED"
     print(
         f"\nTarget for {largest.members} members: under {TARGET_SECONDS} s in total: {verdict} "
-        f"({largest.total.seconds:.1f} s)."
+        f"({largest.total.seconds:.1f} s; on an unloaded machine)."
     )
+    verdict = "met" if largest.ratio <= RATIO_TARGET else "MISSED"
+    print(
+        f"Target for {largest.members} members: at most {RATIO_TARGET}x bare Django's floor: {verdict} "
+        f"({largest.ratio:.2f}x: {largest.total.seconds:.1f} s against {largest.floor_seconds:.1f} s)."
+    )
+    print(f"Load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
     if len(results) > 1:
         smallest = min(results, key=lambda r: r.members)
         print(
