@@ -1,9 +1,16 @@
-"""Request-wide rules: the interface language, two-factor for staff, no caching of private pages."""
+"""Request-wide rules: the interface language, two-factor for staff, no caching of private pages, and
+a page instead of an error when a statement ran out of time."""
+
+import logging
 
 from django.conf import settings
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from portal.db import is_timeout
+
+logger = logging.getLogger(__name__)
 
 
 def _supported_language(code: str | None) -> str | None:
@@ -74,4 +81,23 @@ class PrivatePagesNoStoreMiddleware:
         if request.user.is_authenticated and not request.path.startswith("/static/"):
             add_never_cache_headers(response)
             response.headers["Cache-Control"] = "no-store, private, max-age=0"
+        return response
+
+
+class QueryTimeoutMiddleware:
+    """A statement cancelled by a statement timeout (portal/db.py) answers 503 with a page that asks to
+    narrow the search, in the portal's layout, instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_timeout(exception):
+            return None
+        logger.warning("Statement timeout", extra={"path": request.path})
+        response = render(request, "query_timeout.html", status=503)
+        response["Retry-After"] = "30"
         return response

@@ -7,10 +7,13 @@ the export is the coordinators' working list and holds every project they may
 see, in every state.
 
 Search: on PostgreSQL full-text search with the German configuration
-(stemming: "Ausbildungen" finds "Ausbildung") over title, summary and
-description, ranked, plus the projects in which every word occurs as a
-substring (German compounds); elsewhere (SQLite for `make run`) only the
-latter, case-insensitively.
+(stemming: "Ausbildungen" finds "Ausbildung") over the stored, weighted vector
+of title, summary and description (portal.fulltext), ranked, plus the projects
+in which every word occurs as a substring (German compounds), through trigram
+indexes. A search ranks and counts at most the SEARCH_CAP most recently
+accepted hits ("mehr als 1.000 Treffer"), so a common word costs no more than
+a rare one. Elsewhere (SQLite for `make run`) only the substring search, case-
+insensitively, bounded the same way.
 """
 
 import csv
@@ -21,10 +24,9 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Avg,
     Count,
@@ -43,12 +45,18 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import access
 from groups.models import Topic, Trade
+from portal import fulltext
 from projects.models import FundingProgramme, Project, ProjectImage, Review, Submission
 from projects.services import home_space
 
 SHOWCASE_LENGTH = 3
 MAX_QUERY_LENGTH = 200
 SEARCH_FIELDS = ("title", "summary", "description")
+# A search ranks and counts at most this many hits (the most recently accepted); more are "more than".
+SEARCH_CAP = 1000
+# The list without a search counts this far ("mehr als 10.000 Projekte").
+LIST_CAP = 10_000
+NEWEST = (F("accepted_at").desc(nulls_last=True), F("submitted_at").desc(nulls_last=True), F("pk").desc())
 
 
 class Sort(TextChoices):
@@ -141,7 +149,9 @@ def forget_showcase(**_signal_arguments) -> None:
     transaction.on_commit(lambda: cache.delete(SHOWCASE_CACHE_KEY))
 
 
-def _narrowed(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:
+def _narrowed(
+    projects: QuerySet[Project], filters: CatalogueFilter, *, cap: int | None = SEARCH_CAP
+) -> QuerySet[Project]:
     if filters.trade is not None:
         projects = projects.filter(trades=filters.trade)
     if filters.topic is not None:
@@ -153,31 +163,39 @@ def _narrowed(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet
     if filters.organisation_kind:
         projects = projects.filter(organisation__kind=filters.organisation_kind)
     if filters.search_terms:
-        projects = _searched(projects, filters.search_terms)
+        projects = _searched(projects, filters.search_terms, cap=cap)
     return projects
 
 
-def _searched(projects: QuerySet[Project], terms: str) -> QuerySet[Project]:
+def _searched(projects: QuerySet[Project], terms: str, *, cap: int | None) -> QuerySet[Project]:
+    """The hits, bounded to the `cap` + 1 most recently accepted ones (None: all, for the export), and on
+    PostgreSQL annotated with their rank."""
+    if not fulltext.is_indexed():
+        matches = projects.filter(_every_word_inside(terms.split()))
+        if cap:
+            matches = projects.filter(pk__in=fulltext.capped(matches, cap=cap + 1, order_by=NEWEST))
+        return matches
+    query = fulltext.web_query(terms)
+    match = Q(search_vector=query)
+    words = fulltext.substring_words(terms)
+    if not _uses_search_operators(terms) and len(words) == len(terms.split()):
+        # The dictionary does not split compounds: "Handwerk" finds "Bäckerhandwerk" only as a
+        # substring (through the trigram indexes). Such hits rank behind the full-text ones.
+        match |= _every_word_inside(words)
+    matches = projects.alias(search_vector=fulltext.stored_vector()).filter(match)
+    if cap:
+        matches = projects.filter(pk__in=fulltext.capped(matches, cap=cap + 1, order_by=NEWEST))
+    return fulltext.ranked(matches, query=query)
+
+
+def _every_word_inside(words: list[str]) -> Q:
     every_word = Q()
-    for word in terms.split():
+    for word in words:
         word_anywhere = Q()
         for field in SEARCH_FIELDS:
             word_anywhere |= Q(**{f"{field}__icontains": word})
         every_word &= word_anywhere
-    if connection.vendor != "postgresql":
-        return projects.filter(every_word)
-    vector = (
-        SearchVector("title", weight="A", config="german")
-        + SearchVector("summary", weight="B", config="german")
-        + SearchVector("description", weight="C", config="german")
-    )
-    query = SearchQuery(terms, config="german", search_type="websearch")
-    matches = Q(search=query)
-    if not _uses_search_operators(terms):
-        # The dictionary does not split compounds: "Handwerk" finds "Bäckerhandwerk" only as a
-        # substring. Such hits rank behind the full-text ones.
-        matches |= every_word
-    return projects.annotate(search=vector, rank=SearchRank(vector, query)).filter(matches)
+    return every_word
 
 
 def _uses_search_operators(terms: str) -> bool:
@@ -186,16 +204,17 @@ def _uses_search_operators(terms: str) -> bool:
 
 
 def _sorted(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:
-    newest = (F("accepted_at").desc(nulls_last=True), F("submitted_at").desc(nulls_last=True), "-pk")
+    """Each order but relevance has a partial index of accepted projects in that order on PostgreSQL
+    (projects/migrations/0002); relevance sorts a bounded set of hits."""
     match filters.effective_sort:
         case Sort.TITLE:
             return projects.order_by(Lower("title"), "pk")
         case Sort.START:
-            return projects.order_by(F("starts_on").desc(nulls_last=True), *newest)
-        case Sort.RELEVANCE if connection.vendor == "postgresql":
-            return projects.order_by("-rank", *newest)
+            return projects.order_by(F("starts_on").desc(nulls_last=True), *NEWEST)
+        case Sort.RELEVANCE if fulltext.is_indexed():
+            return projects.order_by("-rank", *NEWEST)
         case _:
-            return projects.order_by(*newest)
+            return projects.order_by(*NEWEST)
 
 
 def _for_cards(projects: QuerySet[Project]) -> QuerySet[Project]:
@@ -267,7 +286,7 @@ def export_projects(user, filters: CatalogueFilter | None = None) -> QuerySet[Pr
         added_value_average=Subquery(reviews.annotate(a=Avg("added_value")).values("a")),
     )
     return (
-        _sorted(_narrowed(projects, filters), filters)
+        _sorted(_narrowed(projects, filters, cap=None), filters)
         .select_related("organisation", "funding_programme")
         .prefetch_related("trades", "topics")
     )
