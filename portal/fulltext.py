@@ -19,6 +19,8 @@ compounds must be found), `stored_vector()` in its search selector, and a test
 that the index exists (`tests/portal/test_fulltext.py` shows how).
 """
 
+from collections.abc import Sequence
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, migrations
 from django.db.models import Expression, F, QuerySet
@@ -57,6 +59,8 @@ def add_search_vector(table: str, weights: dict[str, str], *, column: str = VECT
             f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(column)} tsvector "
             f"GENERATED ALWAYS AS ({parts}) STORED",
             f"CREATE INDEX {_quote(index)} ON {_quote(table)} USING gin ({_quote(column)})",
+            # Without statistics on the new column the planner misjudges every search until autovacuum.
+            f"ANALYZE {_quote(table)}",
         ],
         reverse_sql=[f"ALTER TABLE {_quote(table)} DROP COLUMN {_quote(column)}"],
     )
@@ -120,3 +124,31 @@ def capped(queryset: QuerySet, *, cap: int, order_by: tuple = (F("pk").desc(),))
     """The ids of at most `cap` matching rows (the first in `order_by`), for `pk__in`: ranking and
     counting then work on a bounded set however common the words are."""
     return queryset.order_by(*order_by).values("pk")[:cap]
+
+
+class RankedHits(Sequence):
+    """Search hits already ranked: their ids in order, and the queryset that reads their rows.
+
+    Counted by their number and read one slice at a time (`Paginator` pages it),
+    so a page costs one query for its own rows however many hits there are.
+    """
+
+    def __init__(self, queryset: QuerySet, ids: list[int]):
+        self.queryset = queryset
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self.queryset.get(pk=self.ids[index])
+        ids = self.ids[index]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]

@@ -108,11 +108,18 @@ class CatalogueFilter:
         )
 
 
-def catalogue(user, filters: CatalogueFilter | None = None) -> QuerySet[Project]:
-    """The accepted projects `user` may see, narrowed and sorted, ready for the list's cards."""
+def catalogue(user, filters: CatalogueFilter | None = None) -> QuerySet[Project] | fulltext.RankedHits:
+    """The accepted projects `user` may see, narrowed and sorted, ready for the list's cards.
+
+    A search answers its hits (at most SEARCH_CAP + 1, read now) as a sequence that reads the cards
+    of one slice at a time; otherwise a lazy queryset.
+    """
     filters = filters or CatalogueFilter()
     projects = access.visible_items(Project.objects.all(), user).filter(status=Project.Status.ACCEPTED)
-    return _for_cards(_sorted(_narrowed(projects, filters), filters))
+    projects = _narrowed(projects, filters, search=False)
+    if filters.search_terms:
+        return fulltext.RankedHits(_for_cards(projects), _hit_ids(projects, filters))
+    return _for_cards(_sorted(projects, filters))
 
 
 def public_catalogue(filters: CatalogueFilter | None = None) -> QuerySet[Project]:
@@ -120,7 +127,7 @@ def public_catalogue(filters: CatalogueFilter | None = None) -> QuerySet[Project
     return catalogue(AnonymousUser(), filters)
 
 
-def feed_items(filters: CatalogueFilter | None = None, *, limit: int) -> QuerySet[Project]:
+def feed_items(filters: CatalogueFilter | None = None, *, limit: int) -> list[Project] | QuerySet[Project]:
     """Newest accepted first, whatever order the list was sorted by."""
     return public_catalogue(replace(filters or CatalogueFilter(), sort=Sort.NEWEST))[:limit]
 
@@ -150,7 +157,7 @@ def forget_showcase(**_signal_arguments) -> None:
 
 
 def _narrowed(
-    projects: QuerySet[Project], filters: CatalogueFilter, *, cap: int | None = SEARCH_CAP
+    projects: QuerySet[Project], filters: CatalogueFilter, *, search: bool = True
 ) -> QuerySet[Project]:
     if filters.trade is not None:
         projects = projects.filter(trades=filters.trade)
@@ -162,30 +169,46 @@ def _narrowed(
         projects = projects.filter(funding_programme=filters.funding_programme)
     if filters.organisation_kind:
         projects = projects.filter(organisation__kind=filters.organisation_kind)
-    if filters.search_terms:
-        projects = _searched(projects, filters.search_terms, cap=cap)
+    if search and filters.search_terms:
+        # Every hit, lazily and ranked: for the export, which lists them all.
+        projects = matching(projects, filters.search_terms)
+        if fulltext.is_indexed():
+            projects = fulltext.ranked(projects, query=fulltext.web_query(filters.search_terms))
     return projects
 
 
-def _searched(projects: QuerySet[Project], terms: str, *, cap: int | None) -> QuerySet[Project]:
-    """The hits, bounded to the `cap` + 1 most recently accepted ones (None: all, for the export), and on
-    PostgreSQL annotated with their rank."""
+def _hit_ids(projects: QuerySet[Project], filters: CatalogueFilter) -> list[int]:
+    """The ids of the SEARCH_CAP + 1 most recently accepted hits, in the list's order.
+
+    One pass over the newest hits reads them with their rank (on PostgreSQL);
+    ranking, counting and paging then cost the same for a common word as for a
+    rare one, and the list reads only one page of rows by id.
+    """
+    matches = matching(projects, filters.search_terms)
+    sort = filters.effective_sort
+    if sort == Sort.RELEVANCE and fulltext.is_indexed():
+        ranked = fulltext.ranked(matches, query=fulltext.web_query(filters.search_terms))
+        hits = list(ranked.order_by(*NEWEST).values_list("pk", "rank")[: SEARCH_CAP + 1])
+        # A stable sort: among equal ranks the newest stay first.
+        return [pk for pk, _rank in sorted(hits, key=lambda hit: -hit[1])]
+    ids = list(matches.order_by(*NEWEST).values_list("pk", flat=True)[: SEARCH_CAP + 1])
+    if sort in (Sort.NEWEST, Sort.RELEVANCE):
+        return ids
+    return list(_sorted(Project.objects.filter(pk__in=ids), filters).values_list("pk", flat=True))
+
+
+def matching(projects: QuerySet[Project], terms: str) -> QuerySet[Project]:
+    """The projects that match `terms`: through the stored vector and the trigram indexes on PostgreSQL,
+    by substrings elsewhere."""
     if not fulltext.is_indexed():
-        matches = projects.filter(_every_word_inside(terms.split()))
-        if cap:
-            matches = projects.filter(pk__in=fulltext.capped(matches, cap=cap + 1, order_by=NEWEST))
-        return matches
-    query = fulltext.web_query(terms)
-    match = Q(search_vector=query)
+        return projects.filter(_every_word_inside(terms.split()))
+    match = Q(search_vector=fulltext.web_query(terms))
     words = fulltext.substring_words(terms)
     if not _uses_search_operators(terms) and len(words) == len(terms.split()):
         # The dictionary does not split compounds: "Handwerk" finds "Bäckerhandwerk" only as a
         # substring (through the trigram indexes). Such hits rank behind the full-text ones.
         match |= _every_word_inside(words)
-    matches = projects.alias(search_vector=fulltext.stored_vector()).filter(match)
-    if cap:
-        matches = projects.filter(pk__in=fulltext.capped(matches, cap=cap + 1, order_by=NEWEST))
-    return fulltext.ranked(matches, query=query)
+    return projects.alias(search_vector=fulltext.stored_vector()).filter(match)
 
 
 def _every_word_inside(words: list[str]) -> Q:
@@ -205,7 +228,7 @@ def _uses_search_operators(terms: str) -> bool:
 
 def _sorted(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:
     """Each order but relevance has a partial index of accepted projects in that order on PostgreSQL
-    (projects/migrations/0002); relevance sorts a bounded set of hits."""
+    (projects/migrations/0002)."""
     match filters.effective_sort:
         case Sort.TITLE:
             return projects.order_by(Lower("title"), "pk")
@@ -286,7 +309,7 @@ def export_projects(user, filters: CatalogueFilter | None = None) -> QuerySet[Pr
         added_value_average=Subquery(reviews.annotate(a=Avg("added_value")).values("a")),
     )
     return (
-        _sorted(_narrowed(projects, filters, cap=None), filters)
+        _sorted(_narrowed(projects, filters), filters)
         .select_related("organisation", "funding_programme")
         .prefetch_related("trades", "topics")
     )

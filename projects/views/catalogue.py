@@ -25,11 +25,11 @@ PAGE_SIZE = 12
 
 def project_list(request):
     filter_form, filters = catalogue_filters(request.GET)
-    projects = catalogue.catalogue(request.user, filters)
     searching = bool(filters.search_terms)
     cap = catalogue.SEARCH_CAP if searching else catalogue.LIST_CAP
     # A search's rows are read here, within its shorter statement timeout (the web's limit guards the rest).
     with statement_timeout(settings.SEARCH_STATEMENT_TIMEOUT) if searching else nullcontext():
+        projects = catalogue.catalogue(request.user, filters)
         page = CappedPaginator(projects, PAGE_SIZE, cap=cap).get_page(request.GET.get("seite"))
         page.object_list = list(page.object_list)
     filter_query = query_without_page(request)
