@@ -197,7 +197,6 @@ class Timing:
     p95: float
     queries: int
     slowest_sql: str
-    slowest_params: tuple
     is_search: bool
 
 
@@ -228,7 +227,6 @@ def measure(*, runs: int = 20, only: str = "") -> list[Timing]:
                 statistics.quantiles(seconds, n=20)[-1],
                 len(captured.captured_queries),
                 slowest["sql"],
-                (),
                 case.is_search,
             )
         )
@@ -279,7 +277,6 @@ def _selectors(runs: int, only: str) -> list[Timing]:
                 statistics.quantiles(seconds, n=20)[-1],
                 len(captured.captured_queries),
                 slowest["sql"],
-                (),
                 True,
             )
         )
@@ -310,7 +307,6 @@ def _naive(runs: int) -> Timing:
         statistics.quantiles(seconds, n=20)[-1],
         2,
         sql,
-        (),
         False,
     )
 
