@@ -186,7 +186,7 @@ CASES = [
     Case("search, compound part", "/projects/?q=handwerk", is_search=True),
     Case("search, rare compound part", "/projects/?q=gießerei", is_search=True),
     Case("meeting search, rare word", "/meetings/search/?q=Orgelbauwerkstatt", is_search=True),
-    Case("meeting search, common word", "/meetings/search/?q=Ausbildung", is_search=True),
+    Case("meeting search, common word", "/meetings/search/?q=Betriebe", is_search=True),
 ]
 
 
