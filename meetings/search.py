@@ -1,8 +1,11 @@
 """Search over meetings, agendas, minutes, decisions and action items, filtered by the ring rules.
 
 On PostgreSQL: full-text search with the German configuration (stemming:
-"Ausbildungen" finds "Ausbildung") and ranking. Elsewhere (SQLite for
-`make run`): every word must occur, case-insensitively. What belongs to
+"Ausbildungen" finds "Ausbildung") over each table's stored, weighted vector
+with its GIN index (portal.fulltext; meetings/migrations/0003), ranked; each
+kind ranks at most its CANDIDATES most recent hits, so a common word costs no
+more than a rare one. Elsewhere (SQLite for `make run`): every word must
+occur, case-insensitively. What belongs to
 minutes (discussions, decisions, action items) is found only once the minutes
 are published, or by coordinators of the meeting's space.
 """
@@ -10,15 +13,16 @@ are published, or by coordinators of the meeting's space.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from groups import access
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+from portal import fulltext
 
 MAX_HITS = 50
+# Per kind, the most recent hits (by id) that are ranked; the best MAX_HITS of them are shown.
+CANDIDATES = 500
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,19 @@ def search(*, user, query: str) -> list[Hit]:
         meeting__space_id__in=coordinated
     )
     sources = [
-        (_("Sitzung"), meetings, ["title", "description"], lambda m: (m.title, m.description), lambda m: m),
+        (
+            _("Sitzung"),
+            meetings,
+            ["title", "description"],
+            fulltext.VECTOR_COLUMN,
+            lambda m: (m.title, m.description),
+            lambda m: m,
+        ),
         (
             _("Tagesordnung"),
             AgendaItem.objects.filter(meeting__in=meetings).select_related("meeting"),
             ["title", "details"],
+            fulltext.VECTOR_COLUMN,
             lambda a: (a.title, a.details),
             lambda a: a.meeting,
         ),
@@ -59,6 +71,7 @@ def search(*, user, query: str) -> list[Hit]:
             .exclude(discussion="")
             .select_related("meeting"),
             ["discussion"],
+            "minutes_search_vector",
             lambda a: (a.title, a.discussion),
             lambda a: a.meeting,
         ),
@@ -68,6 +81,7 @@ def search(*, user, query: str) -> list[Hit]:
             .filter(_prefixed(minutes_readable, "agenda_item__"))
             .select_related("agenda_item__meeting"),
             ["text"],
+            fulltext.VECTOR_COLUMN,
             lambda d: (d.agenda_item.title, d.text),
             lambda d: d.agenda_item.meeting,
         ),
@@ -77,28 +91,26 @@ def search(*, user, query: str) -> list[Hit]:
             .filter(minutes_readable)
             .select_related("meeting"),
             ["title", "other_assignees"],
+            fulltext.VECTOR_COLUMN,
             lambda t: (t.title, t.other_assignees),
             lambda t: t.meeting,
         ),
     ]
     hits = []
-    for kind, queryset, fields, describe, meeting_of in sources:
-        for row, rank in _matches(queryset, fields, query):
+    for kind, queryset, fields, column, describe, meeting_of in sources:
+        for row, rank in _matches(queryset, fields, column, query):
             title, text = describe(row)
             hits.append(Hit(kind=str(kind), title=title, text=text, meeting=meeting_of(row), rank=rank))
     hits.sort(key=lambda hit: (-hit.rank, -(hit.when.timestamp() if hit.when else 0)))
     return hits[:MAX_HITS]
 
 
-def _matches(queryset: QuerySet, fields: list[str], query: str) -> list[tuple[object, float]]:
-    if connection.vendor == "postgresql":
-        vector = SearchVector(*fields, config="german")
-        search_query = SearchQuery(query, config="german", search_type="websearch")
-        ranked = (
-            queryset.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
-            .order_by("-rank")[:MAX_HITS]
-        )
+def _matches(queryset: QuerySet, fields: list[str], column: str, query: str) -> list[tuple[object, float]]:
+    if fulltext.is_indexed():
+        search_query = fulltext.web_query(query)
+        hits = queryset.alias(vector=fulltext.stored_vector(column)).filter(vector=search_query)
+        candidates = queryset.filter(pk__in=fulltext.capped(hits, cap=CANDIDATES))
+        ranked = fulltext.ranked(candidates, query=search_query, column=column).order_by("-rank")[:MAX_HITS]
         return [(row, row.rank) for row in ranked]
     condition = Q()
     for word in query.split():
@@ -126,8 +138,6 @@ def _prefixed(condition: Q, prefix: str) -> Q:
 
 
 def _coordinated_space_ids(user) -> list[int]:
-    if not user.is_authenticated:
-        return []
-    if user.is_staff:
-        return list(access.ring_space_ids(user))
-    return [space.pk for space in access.visible_spaces(user) if access.can_coordinate(user, space)]
+    """The spaces whose draft minutes `user` may search: those they coordinate (asked of the rule book
+    once per request, as everywhere)."""
+    return sorted(access.coordinated_space_ids(user))

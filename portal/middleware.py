@@ -1,7 +1,8 @@
 """Request-wide rules: hostile input and methods refused, the body size, the interface language,
 two-factor for staff and coordinators, no caching of private pages, the sessions' last activity,
-browser policy headers."""
+browser policy headers, and a page instead of an error when a statement ran out of time."""
 
+import logging
 import re
 import time
 
@@ -14,6 +15,9 @@ from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.defaults import bad_request
 
 from groups import access
+from portal.db import is_timeout
+
+logger = logging.getLogger(__name__)
 
 
 def _supported_language(code: str | None) -> str | None:
@@ -212,3 +216,22 @@ class SessionActivityMiddleware:
                 UserSession.objects.create_from_request(request)
                 session[self.session_field] = now
         return self.get_response(request)
+
+
+class QueryTimeoutMiddleware:
+    """A statement cancelled by a statement timeout (portal/db.py) answers 503 with a page that asks to
+    narrow the search, in the portal's layout, instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_timeout(exception):
+            return None
+        logger.warning("Statement timeout", extra={"path": request.path})
+        response = render(request, "query_timeout.html", status=503)
+        response["Retry-After"] = "30"
+        return response

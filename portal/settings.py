@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "portal.middleware.SessionActivityMiddleware",
     "portal.middleware.TwoFactorMiddleware",
     "portal.middleware.PrivatePagesNoStoreMiddleware",
+    "portal.middleware.QueryTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -120,6 +121,10 @@ else:
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a statement of a web request may run on PostgreSQL (0: no limit); set by portal.wsgi for web
+# processes only (portal/db.py). Searches get the shorter limit inside their own transaction.
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=5.0)
+SEARCH_STATEMENT_TIMEOUT = env.float("SEARCH_STATEMENT_TIMEOUT", default=1.5)
 
 # --- Redis: Celery broker and the shared cache ----------------------------
 

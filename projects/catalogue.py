@@ -7,10 +7,13 @@ the export is the coordinators' working list and holds every project they may
 see, in every state.
 
 Search: on PostgreSQL full-text search with the German configuration
-(stemming: "Ausbildungen" finds "Ausbildung") over title, summary and
-description, ranked, plus the projects in which every word occurs as a
-substring (German compounds); elsewhere (SQLite for `make run`) only the
-latter, case-insensitively.
+(stemming: "Ausbildungen" finds "Ausbildung") over the stored, weighted vector
+of title, summary and description (portal.fulltext), ranked, plus the projects
+in which every word occurs as a substring (German compounds), through trigram
+indexes. A search ranks and counts at most the SEARCH_CAP most recently
+accepted hits ("mehr als 1.000 Treffer"), so a common word costs no more than
+a rare one. Elsewhere (SQLite for `make run`) only the substring search, case-
+insensitively, bounded the same way.
 """
 
 import csv
@@ -21,10 +24,9 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Avg,
     Count,
@@ -43,12 +45,18 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import access
 from groups.models import Topic, Trade
+from portal import fulltext
 from projects.models import FundingProgramme, Project, ProjectImage, Review, Submission
 from projects.services import home_space
 
 SHOWCASE_LENGTH = 3
 MAX_QUERY_LENGTH = 200
 SEARCH_FIELDS = ("title", "summary", "description")
+# A search ranks and counts at most this many hits (the most recently accepted); more are "more than".
+SEARCH_CAP = 1000
+# The list without a search counts this far ("mehr als 10.000 Projekte").
+LIST_CAP = 10_000
+NEWEST = (F("accepted_at").desc(nulls_last=True), F("submitted_at").desc(nulls_last=True), F("pk").desc())
 
 
 class Sort(TextChoices):
@@ -100,11 +108,18 @@ class CatalogueFilter:
         )
 
 
-def catalogue(user, filters: CatalogueFilter | None = None) -> QuerySet[Project]:
-    """The accepted projects `user` may see, narrowed and sorted, ready for the list's cards."""
+def catalogue(user, filters: CatalogueFilter | None = None) -> QuerySet[Project] | fulltext.RankedHits:
+    """The accepted projects `user` may see, narrowed and sorted, ready for the list's cards.
+
+    A search answers its hits (at most SEARCH_CAP + 1, read now) as a sequence that reads the cards
+    of one slice at a time; otherwise a lazy queryset.
+    """
     filters = filters or CatalogueFilter()
     projects = access.visible_items(Project.objects.all(), user).filter(status=Project.Status.ACCEPTED)
-    return _for_cards(_sorted(_narrowed(projects, filters), filters))
+    projects = _narrowed(projects, filters, search=False)
+    if filters.search_terms:
+        return fulltext.RankedHits(_for_cards(projects), _hit_ids(projects, filters))
+    return _for_cards(_sorted(projects, filters))
 
 
 def public_catalogue(filters: CatalogueFilter | None = None) -> QuerySet[Project]:
@@ -112,7 +127,7 @@ def public_catalogue(filters: CatalogueFilter | None = None) -> QuerySet[Project
     return catalogue(AnonymousUser(), filters)
 
 
-def feed_items(filters: CatalogueFilter | None = None, *, limit: int) -> QuerySet[Project]:
+def feed_items(filters: CatalogueFilter | None = None, *, limit: int) -> list[Project] | QuerySet[Project]:
     """Newest accepted first, whatever order the list was sorted by."""
     return public_catalogue(replace(filters or CatalogueFilter(), sort=Sort.NEWEST))[:limit]
 
@@ -141,7 +156,9 @@ def forget_showcase(**_signal_arguments) -> None:
     transaction.on_commit(lambda: cache.delete(SHOWCASE_CACHE_KEY))
 
 
-def _narrowed(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:
+def _narrowed(
+    projects: QuerySet[Project], filters: CatalogueFilter, *, search: bool = True
+) -> QuerySet[Project]:
     if filters.trade is not None:
         projects = projects.filter(trades=filters.trade)
     if filters.topic is not None:
@@ -152,32 +169,56 @@ def _narrowed(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet
         projects = projects.filter(funding_programme=filters.funding_programme)
     if filters.organisation_kind:
         projects = projects.filter(organisation__kind=filters.organisation_kind)
-    if filters.search_terms:
-        projects = _searched(projects, filters.search_terms)
+    if search and filters.search_terms:
+        # Every hit, lazily and ranked: for the export, which lists them all.
+        projects = matching(projects, filters.search_terms)
+        if fulltext.is_indexed():
+            projects = fulltext.ranked(projects, query=fulltext.web_query(filters.search_terms))
     return projects
 
 
-def _searched(projects: QuerySet[Project], terms: str) -> QuerySet[Project]:
+def _hit_ids(projects: QuerySet[Project], filters: CatalogueFilter) -> list[int]:
+    """The ids of the SEARCH_CAP + 1 most recently accepted hits, in the list's order.
+
+    One pass over the newest hits reads them with their rank (on PostgreSQL);
+    ranking, counting and paging then cost the same for a common word as for a
+    rare one, and the list reads only one page of rows by id.
+    """
+    matches = matching(projects, filters.search_terms)
+    sort = filters.effective_sort
+    if sort == Sort.RELEVANCE and fulltext.is_indexed():
+        ranked = fulltext.ranked(matches, query=fulltext.web_query(filters.search_terms))
+        hits = list(ranked.order_by(*NEWEST).values_list("pk", "rank")[: SEARCH_CAP + 1])
+        # A stable sort: among equal ranks the newest stay first.
+        return [pk for pk, _rank in sorted(hits, key=lambda hit: -hit[1])]
+    ids = list(matches.order_by(*NEWEST).values_list("pk", flat=True)[: SEARCH_CAP + 1])
+    if sort in (Sort.NEWEST, Sort.RELEVANCE):
+        return ids
+    return list(_sorted(Project.objects.filter(pk__in=ids), filters).values_list("pk", flat=True))
+
+
+def matching(projects: QuerySet[Project], terms: str) -> QuerySet[Project]:
+    """The projects that match `terms`: through the stored vector and the trigram indexes on PostgreSQL,
+    by substrings elsewhere."""
+    if not fulltext.is_indexed():
+        return projects.filter(_every_word_inside(terms.split()))
+    match = Q(search_vector=fulltext.web_query(terms))
+    words = fulltext.substring_words(terms)
+    if not _uses_search_operators(terms) and len(words) == len(terms.split()):
+        # The dictionary does not split compounds: "Handwerk" finds "Bäckerhandwerk" only as a
+        # substring (through the trigram indexes). Such hits rank behind the full-text ones.
+        match |= _every_word_inside(words)
+    return projects.alias(search_vector=fulltext.stored_vector()).filter(match)
+
+
+def _every_word_inside(words: list[str]) -> Q:
     every_word = Q()
-    for word in terms.split():
+    for word in words:
         word_anywhere = Q()
         for field in SEARCH_FIELDS:
             word_anywhere |= Q(**{f"{field}__icontains": word})
         every_word &= word_anywhere
-    if connection.vendor != "postgresql":
-        return projects.filter(every_word)
-    vector = (
-        SearchVector("title", weight="A", config="german")
-        + SearchVector("summary", weight="B", config="german")
-        + SearchVector("description", weight="C", config="german")
-    )
-    query = SearchQuery(terms, config="german", search_type="websearch")
-    matches = Q(search=query)
-    if not _uses_search_operators(terms):
-        # The dictionary does not split compounds: "Handwerk" finds "Bäckerhandwerk" only as a
-        # substring. Such hits rank behind the full-text ones.
-        matches |= every_word
-    return projects.annotate(search=vector, rank=SearchRank(vector, query)).filter(matches)
+    return every_word
 
 
 def _uses_search_operators(terms: str) -> bool:
@@ -186,16 +227,17 @@ def _uses_search_operators(terms: str) -> bool:
 
 
 def _sorted(projects: QuerySet[Project], filters: CatalogueFilter) -> QuerySet[Project]:
-    newest = (F("accepted_at").desc(nulls_last=True), F("submitted_at").desc(nulls_last=True), "-pk")
+    """Each order but relevance has a partial index of accepted projects in that order on PostgreSQL
+    (projects/migrations/0002)."""
     match filters.effective_sort:
         case Sort.TITLE:
             return projects.order_by(Lower("title"), "pk")
         case Sort.START:
-            return projects.order_by(F("starts_on").desc(nulls_last=True), *newest)
-        case Sort.RELEVANCE if connection.vendor == "postgresql":
-            return projects.order_by("-rank", *newest)
+            return projects.order_by(F("starts_on").desc(nulls_last=True), *NEWEST)
+        case Sort.RELEVANCE if fulltext.is_indexed():
+            return projects.order_by("-rank", *NEWEST)
         case _:
-            return projects.order_by(*newest)
+            return projects.order_by(*NEWEST)
 
 
 def _for_cards(projects: QuerySet[Project]) -> QuerySet[Project]:

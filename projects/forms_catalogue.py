@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models import Organisation, Topic, Trade
 from portal import limits
 from portal.forms import PortalForm
+from portal.widgets import PlainSelect
 from projects.catalogue import CatalogueFilter, Sort
 from projects.models import FundingProgramme, Region
 
@@ -25,6 +26,7 @@ class CatalogueFilterForm(PortalForm):
         to_field_name="slug",
         required=False,
         empty_label=_("Alle Gewerke"),
+        widget=PlainSelect,
     )
     thema = forms.ModelChoiceField(
         label=_("Thema"),
@@ -32,9 +34,13 @@ class CatalogueFilterForm(PortalForm):
         to_field_name="slug",
         required=False,
         empty_label=_("Alle Themen"),
+        widget=PlainSelect,
     )
     region = forms.ChoiceField(
-        label=_("Region"), choices=[("", _("Alle Regionen")), *Region.choices], required=False
+        label=_("Region"),
+        choices=[("", _("Alle Regionen")), *Region.choices],
+        required=False,
+        widget=PlainSelect,
     )
     foerderprogramm = forms.ModelChoiceField(
         label=_("Förderprogramm"),
@@ -42,13 +48,17 @@ class CatalogueFilterForm(PortalForm):
         to_field_name="slug",
         required=False,
         empty_label=_("Alle Förderprogramme"),
+        widget=PlainSelect,
     )
     organisationsart = forms.ChoiceField(
         label=_("Art der Organisation"),
         choices=[("", _("Alle Arten")), *Organisation.Kind.choices],
         required=False,
+        widget=PlainSelect,
     )
-    sortierung = forms.ChoiceField(label=_("Sortierung"), choices=Sort.choices, required=False)
+    sortierung = forms.ChoiceField(
+        label=_("Sortierung"), choices=Sort.choices, required=False, widget=PlainSelect
+    )
 
     def __init__(self, data=None, **kwargs):
         # The select shows the order actually used: the best hits when searching, else the newest.

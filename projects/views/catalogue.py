@@ -5,7 +5,9 @@ The list needs no account and shows accepted projects only. The exports answer
 sent to the login page, as everywhere in the portal).
 """
 
-from django.core.paginator import Paginator
+from contextlib import nullcontext
+
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -13,6 +15,8 @@ from django.utils.cache import patch_vary_headers
 from groups import access
 from groups.views import anonymous_to_login
 from groups.views_questions import query_without_page
+from portal.db import statement_timeout
+from portal.paging import CappedPaginator
 from projects import catalogue
 from projects.forms_catalogue import catalogue_filters
 
@@ -21,7 +25,13 @@ PAGE_SIZE = 12
 
 def project_list(request):
     filter_form, filters = catalogue_filters(request.GET)
-    page = Paginator(catalogue.catalogue(request.user, filters), PAGE_SIZE).get_page(request.GET.get("seite"))
+    searching = bool(filters.search_terms)
+    cap = catalogue.SEARCH_CAP if searching else catalogue.LIST_CAP
+    # A search's rows are read here, within its shorter statement timeout (the web's limit guards the rest).
+    with statement_timeout(settings.SEARCH_STATEMENT_TIMEOUT) if searching else nullcontext():
+        projects = catalogue.catalogue(request.user, filters)
+        page = CappedPaginator(projects, PAGE_SIZE, cap=cap).get_page(request.GET.get("seite"))
+        page.object_list = list(page.object_list)
     filter_query = query_without_page(request)
     feed_query = _feed_query(request, invalid=filter_form.errors if filter_form.is_bound else {})
     context = {

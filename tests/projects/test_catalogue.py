@@ -504,3 +504,73 @@ def test_the_start_page_keeps_its_cards_in_the_cache_and_shows_an_acceptance_at_
     reviewed(project, by=coordinator)
     services.decide(project=project, by=coordinator, outcome="accepted", reason="Gut.")
     assert "Eben angenommen" in client.get("/").content.decode()
+
+
+# --- Cost at volume ---------------------------------------------------------------
+
+
+def test_beyond_the_cap_the_list_says_more_than_and_pages_without_a_total(client, coordinator, monkeypatch):
+    monkeypatch.setattr(catalogue, "LIST_CAP", 2)
+    for number in range(3):
+        showcased(coordinator, title=f"Projekt {number}", accepted_days_ago=number)
+
+    html = client.get("/projects/").content.decode()
+
+    assert "Mehr als 2 Projekte</h2>" in html
+    assert "Filter oder eine Suche grenzen die Liste ein." in html
+    assert titles(client.get("/projects/")) == ["Projekt 0", "Projekt 1", "Projekt 2"]
+    monkeypatch.setattr("projects.views.catalogue.PAGE_SIZE", 2)
+    paged = client.get("/projects/", {"seite": 2}).content.decode()
+    assert 'aria-current="page"><span class="page-link">Seite 2</span>' in paged
+
+
+def test_a_search_with_more_hits_than_the_cap_ranks_the_newest_and_says_more_than(
+    client, coordinator, monkeypatch
+):
+    monkeypatch.setattr(catalogue, "SEARCH_CAP", 2)
+    for number in range(4):
+        showcased(coordinator, title=f"Werkstatt {number}", accepted_days_ago=number)
+
+    response = client.get("/projects/", {"q": "Werkstatt"})
+
+    assert ">Mehr als 2 Projekte <span" in response.content.decode()
+    # The cap plus one hit is ranked (to know there are more): the most recently accepted ones.
+    assert sorted(titles(response)) == ["Werkstatt 0", "Werkstatt 1", "Werkstatt 2"]
+    htmx = client.get("/projects/", {"q": "Werkstatt"}, headers={"HX-Request": "true"}).content.decode()
+    assert "Mehr als 2 Projekte gefunden</div>" in htmx
+
+
+def test_the_cap_is_written_as_the_language_writes_numbers():
+    from django.utils import translation
+
+    from portal.paging import CappedPaginator
+
+    paginator = CappedPaginator(Project.objects.none(), 12, cap=10_000)
+    with translation.override("de"):
+        assert paginator.cap_display == "10.000"
+    with translation.override("en"):
+        assert paginator.cap_display == "10,000"
+    assert paginator.count == 0
+    assert paginator.is_capped is False
+
+
+def test_the_filter_form_renders_its_options_without_a_template_each(client, coordinator):
+    from django.test.signals import template_rendered
+
+    for number in range(20):
+        trade(f"Testgewerk {number}", f"testgewerk-{number}")
+    showcased(coordinator)
+    rendered = []
+
+    def note(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(note)
+    try:
+        html = client.get("/projects/", {"gewerk": "testgewerk-3"}).content.decode()
+    finally:
+        template_rendered.disconnect(note)
+
+    assert '<option value="testgewerk-3" selected>Testgewerk 3</option>' in html
+    assert not [name for name in rendered if name and name.startswith("django/forms/widgets/select")]
+    assert len(rendered) < 40, rendered

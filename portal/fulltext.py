@@ -1,0 +1,154 @@
+"""Indexed full-text search, shared by every kind of content that is searched.
+
+On PostgreSQL a searched table carries a stored, weighted German search vector
+that the database itself keeps (a generated column: bulk inserts, admin edits
+and raw updates are found as well as `save()`), with a GIN index; substrings
+inside German compounds ("Handwerk" in "Bäckerhandwerk") are found through
+`pg_trgm` GIN indexes on the very expression Django's `icontains` compiles to
+(`UPPER(column::text) LIKE UPPER('%word%')`), so they never scan the table.
+
+These columns and indexes exist on PostgreSQL only: the migrations create them
+with `postgres_only()` operations, and the models do not declare them (a model
+field would have to exist on SQLite too, where `make run` and the suite's
+laptop fallback keep their simpler `icontains` search). Queries reach the
+vector through `stored_vector()`, and only on PostgreSQL (`is_indexed()`).
+
+A new kind of content joins in three steps: a migration with
+`add_search_vector(table, {column: weight})` (and `add_trigram_indexes` if
+compounds must be found), `stored_vector()` in its search selector, and a test
+that the index exists (`tests/portal/test_fulltext.py` shows how).
+"""
+
+from collections.abc import Sequence
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection, migrations
+from django.db.models import Expression, F, QuerySet
+
+CONFIG = "german"
+VECTOR_COLUMN = "search_vector"
+# Fewer letters give no trigram to look up, so the index could not narrow anything.
+SHORTEST_SUBSTRING = 3
+
+
+class PostgresOnly(migrations.RunSQL):
+    """RunSQL that does nothing on other databases (SQLite keeps the plain tables)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def add_search_vector(table: str, weights: dict[str, str], *, column: str = VECTOR_COLUMN) -> PostgresOnly:
+    """A generated tsvector column over `weights` ({column: "A".."D"}) and its GIN index."""
+    parts = " || ".join(
+        f"setweight(to_tsvector('{CONFIG}'::regconfig, COALESCE({_quote(source)}, '')), '{weight}')"
+        for source, weight in weights.items()
+    )
+    index = f"{table}_{column}_gin"
+    return PostgresOnly(
+        sql=[
+            f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(column)} tsvector "
+            f"GENERATED ALWAYS AS ({parts}) STORED",
+            f"CREATE INDEX {_quote(index)} ON {_quote(table)} USING gin ({_quote(column)})",
+            # Without statistics on the new column the planner misjudges every search until autovacuum.
+            f"ANALYZE {_quote(table)}",
+        ],
+        reverse_sql=[f"ALTER TABLE {_quote(table)} DROP COLUMN {_quote(column)}"],
+    )
+
+
+def add_trigram_indexes(table: str, columns: list[str]) -> PostgresOnly:
+    """GIN trigram indexes on UPPER(column::text), which `icontains` compiles to on PostgreSQL."""
+    names = [f"{table}_{column}_trgm" for column in columns]
+    return PostgresOnly(
+        sql=[
+            f"CREATE INDEX {_quote(name)} ON {_quote(table)} "
+            f"USING gin ((UPPER({_quote(column)}::text)) gin_trgm_ops)"
+            for name, column in zip(names, columns, strict=True)
+        ],
+        reverse_sql=[f"DROP INDEX {_quote(name)}" for name in names],
+    )
+
+
+def is_indexed() -> bool:
+    """Whether the stored vectors exist (PostgreSQL); elsewhere search falls back to `icontains`."""
+    return connection.vendor == "postgresql"
+
+
+class StoredVector(Expression):
+    """The generated search-vector column of the query's own table, which the model does not declare.
+
+    Compiled against the query's base alias, so it stays right inside subqueries (`U0`).
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str = VECTOR_COLUMN):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.{connection.ops.quote_name(self.column)}", []
+
+
+def stored_vector(column: str = VECTOR_COLUMN) -> StoredVector:
+    return StoredVector(column)
+
+
+def web_query(terms: str) -> SearchQuery:
+    """What a person typed, in websearch syntax ("phrase", -word, OR) with German stemming."""
+    return SearchQuery(terms, config=CONFIG, search_type="websearch")
+
+
+def substring_words(terms: str) -> list[str]:
+    """The words that are looked up inside compounds (long enough for the trigram index)."""
+    return [word for word in terms.split() if len(word) >= SHORTEST_SUBSTRING]
+
+
+def ranked(queryset: QuerySet, *, query: SearchQuery, column: str = VECTOR_COLUMN) -> QuerySet:
+    """`queryset` annotated with `rank` for `query` (0 for rows that match otherwise)."""
+    return queryset.annotate(rank=SearchRank(StoredVector(column), query))
+
+
+def capped(queryset: QuerySet, *, cap: int, order_by: tuple = (F("pk").desc(),)) -> QuerySet:
+    """The ids of at most `cap` matching rows (the first in `order_by`), for `pk__in`: ranking and
+    counting then work on a bounded set however common the words are."""
+    return queryset.order_by(*order_by).values("pk")[:cap]
+
+
+class RankedHits(Sequence):
+    """Search hits already ranked: their ids in order, and the queryset that reads their rows.
+
+    Counted by their number and read one slice at a time (`Paginator` pages it),
+    so a page costs one query for its own rows however many hits there are.
+    """
+
+    def __init__(self, queryset: QuerySet, ids: list[int]):
+        self.queryset = queryset
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self.queryset.get(pk=self.ids[index])
+        ids = self.ids[index]
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids if pk in rows]
