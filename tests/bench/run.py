@@ -146,6 +146,8 @@ class Measured:
     size: int
     rounds: list[wrk.Result] = field(default_factory=list)
     ratios: list[float] = field(default_factory=list)
+    # Why the page was not loaded with wrk (it did not answer in time); it fails its target.
+    skipped: str = ""
 
     def median(self, figure) -> float | None:
         values = [figure(result) for result in self.rounds]
@@ -160,6 +162,8 @@ class Measured:
         target = self.page.target
         if target is None:
             return None
+        if self.skipped:
+            return False
         checks = []
         if target.min_ratio is not None:
             checks.append(self.ratio is not None and self.ratio >= target.min_ratio)
@@ -208,17 +212,18 @@ def main() -> int:
             _wait_for_health(base_url, server, log_path)
             measured = _check_pages(base_url, pages, fixtures, timeout)
             load = {"threads": args.threads, "connections": args.connections, "timeout": timeout}
-            for item in measured:
+            measured_by_wrk = [item for item in measured if not item.skipped]
+            for item in measured_by_wrk:
                 wrk.run(item.url, seconds=args.warmup, headers=_headers(item.page, fixtures), **load)
             for _ in range(args.rounds):
                 results = {}
-                for item in measured:
+                for item in measured_by_wrk:
                     result = wrk.run(
                         item.url, seconds=args.seconds, headers=_headers(item.page, fixtures), **load
                     )
                     item.rounds.append(result)
                     results[item.page.key] = result
-                for item in measured:
+                for item in measured_by_wrk:
                     baseline = results.get((item.page.role, item.page.baseline))
                     if baseline and baseline.requests_per_second:
                         item.ratios.append(item.rounds[-1].requests_per_second / baseline.requests_per_second)
@@ -394,7 +399,12 @@ def _check_pages(base_url: str, pages: list[Page], fixtures: dict, timeout: floa
     measured = []
     for page in pages:
         url = base_url + page.path.format(**fixtures["paths"])
-        status, final, body = _get(url, _headers(page, fixtures), timeout)
+        try:
+            status, final, body = _get(url, _headers(page, fixtures), timeout)
+        except TimeoutError:
+            print(f"{page.role}: {url} took more than {timeout} s; not measured.", flush=True)
+            measured.append(Measured(page=page, url=url, size=0, skipped=f"> {timeout:g} s, not measured"))
+            continue
         if status != 200 or final != url:
             raise SystemExit(f"{page.role}: {url} answered {status} from {final}; expected 200 itself.")
         if page.name == SIGNED_IN and fixtures["emails"][page.role].encode() not in body:
@@ -482,6 +492,10 @@ def _print_report(measured: list[Measured], probe: Probe | None, args: argparse.
     for item in measured:
         page = item.page
         verdict = item.verdict()
+        if item.skipped:
+            target = page.target.describe(page.baseline) if page.target else ""
+            print(f"{page.role:<11} {page.name:<22} {item.skipped:<52} FAIL {target}")
+            continue
         target = "" if page.target is None else page.target.describe(page.baseline)
         if verdict is not None:
             target = f"{'PASS' if verdict else 'FAIL'} {target}"
