@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Organisation, RingItem, Topic, Trade, User
+from portal.markdown import RenderedMarkdown, html_field
 
 
 class Region(models.TextChoices):
@@ -50,7 +51,9 @@ class FundingProgramme(models.Model):
         return self.name
 
 
-class Project(RingItem):
+class Project(RenderedMarkdown, RingItem):
+    markdown_fields = {"description": "description_html"}
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         SUBMITTED = "submitted", _("Eingereicht")
@@ -75,6 +78,7 @@ class Project(RingItem):
         blank=True,
         help_text=_("Markdown: Ausgangslage, Vorgehen, Ergebnisse, was andere übernehmen können."),
     )
+    description_html = html_field()
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
