@@ -5,11 +5,13 @@ Everything user-written goes through `render_markdown()`:
 - the parser is cmark-gfm (`cmarkgfm`), the CommonMark reference implementation in C with
   GitHub's table extension. Its time grows linearly with the input, also on hostile input
   (runs of `[`, `*`, backticks, `[a](`, ...), and it parses without recursion, so no depth of
-  nesting raises RecursionError. Raw HTML in the text is dropped by the parser (its safe
-  mode); javascript: and similar links lose their target there too.
-- nh3 then keeps only the tags, attributes and URL schemes below and puts `rel` on links.
-  nh3's HTML tree builder is quadratic in the depth of nesting, so text whose block
-  structure could nest deeper than `MAX_NESTING` (thousands of `>` or list levels) and text
+  nesting raises RecursionError.
+- nh3 then keeps only the tags, attributes and URL schemes below and puts `rel` on links;
+  raw HTML in the text reaches it as before and loses what is not allowed (a script with
+  its content). nh3's HTML tree builder is quadratic in the depth of nesting, so the parser
+  drops raw HTML itself in text with more than `MAX_RAW_HTML_TAGS` "<" (thousands of
+  nested `<div>`), and text whose block structure could nest deeper than `MAX_NESTING`
+  (thousands of `>` or list levels) and text
   that would blow up far beyond its own size (a table header of a thousand columns over
   thousands of rows) is shown as plain paragraphs instead: still readable, never slow.
 
@@ -62,6 +64,8 @@ LINK_REL = "noopener noreferrer nofollow"
 
 # Deeper than any list or quote a person writes; far below where nh3 gets slow.
 MAX_NESTING = 32
+# Fewer tags than this cannot nest deep enough to slow nh3 down.
+MAX_RAW_HTML_TAGS = 1000
 # cmark-gfm fills every row of a table up to the header's columns, so a wide header over
 # many short rows multiplies the text; no table a person writes has more columns.
 MAX_TABLE_COLUMNS = 64
@@ -99,9 +103,10 @@ def render_markdown(text: str) -> SafeString:
     """The text as sanitised HTML (plain paragraphs where its structure is pathological)."""
     text = text or ""
     if not _nests_too_deep(text) and not _WIDE_DELIMITER_ROW.search(text):
-        html = cmarkgfm.markdown_to_html_with_extensions(
-            text, options=Options.CMARK_OPT_VALIDATE_UTF8, extensions=["table"]
-        )
+        options = Options.CMARK_OPT_VALIDATE_UTF8
+        if text.count("<") <= MAX_RAW_HTML_TAGS:
+            options |= Options.CMARK_OPT_UNSAFE  # raw HTML and every link target go to nh3
+        html = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=["table"])
         return mark_safe(_sanitise(html))  # noqa: S308 - sanitised by nh3 just above
     # Escaped by construction: nothing but the text's characters, paragraphs and line breaks.
     return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308
