@@ -208,18 +208,23 @@ def published_record_changed(*, meeting: Meeting) -> None:
 
 
 def snapshot(minutes: Minutes) -> dict:
-    """The record's wording as JSON: introduction, per item the discussion and decisions, the action items."""
+    """The record's wording as JSON: introduction, per item the discussion and decisions, the action items.
+
+    The Markdown travels with its stored HTML, which the history page shows.
+    """
     meeting = minutes.meeting
     items = meeting.agenda_items.order_by("position", "pk").prefetch_related(
         Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk"))
     )
     return {
         "introduction": minutes.introduction,
+        "introduction_html": minutes.introduction_html,
         "items": [
             {
                 "position": item.position,
                 "title": item.title,
                 "discussion": item.discussion,
+                "discussion_html": item.discussion_html,
                 "decisions": [decision.text for decision in item.decisions.all()],
             }
             for item in items

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from groups.models.people import User
 from groups.models.spaces import RingItem
 from portal.links import url_for
+from portal.markdown import RenderedMarkdown, html_field
 
 
 class Thread(RingItem):
@@ -36,12 +37,15 @@ class Thread(RingItem):
         return url_for("groups:thread_detail", slug=self.space.slug, pk=self.pk)
 
 
-class Post(models.Model):
-    """The opening post or a reply of a thread; Markdown, sanitised when shown."""
+class Post(RenderedMarkdown, models.Model):
+    """The opening post or a reply of a thread: Markdown and its sanitised HTML."""
+
+    markdown_fields = {"body": "body_html"}
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     body = models.TextField(_("Text"), help_text=_("Markdown"))
+    body_html = html_field()
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -54,11 +58,14 @@ class Post(models.Model):
         return f"{self.thread}: {self.author}"
 
 
-class PostRevision(models.Model):
+class PostRevision(RenderedMarkdown, models.Model):
     """The text a post had before an edit."""
+
+    markdown_fields = {"body": "body_html"}
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
+    body_html = html_field()
     replaced_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,13 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from groups.models.people import User
 from groups.models.spaces import RingItem
 from portal.links import url_for
+from portal.markdown import RenderedMarkdown, html_field
 
 
-class Document(RingItem):
+class Document(RenderedMarkdown, RingItem):
     """A shared document of a space (e.g. a concept draft), with versions and comments."""
+
+    markdown_fields = {"description": "description_html"}
 
     title = models.CharField(_("Titel"), max_length=200)
     description = models.TextField(_("Beschreibung"), blank=True, help_text=_("Markdown"))
+    description_html = html_field()
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -62,10 +66,13 @@ class DocumentVersion(models.Model):
         return f"{self.document} v{self.number}"
 
 
-class DocumentComment(models.Model):
+class DocumentComment(RenderedMarkdown, models.Model):
+    markdown_fields = {"body": "body_html"}
+
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     body = models.TextField(_("Kommentar"), help_text=_("Markdown"))
+    body_html = html_field()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,10 +9,13 @@ from groups.models.people import Topic, Trade, User
 from groups.models.questions import Question
 from groups.models.spaces import RingItem
 from portal.links import url_for
+from portal.markdown import RenderedMarkdown, html_field
 
 
-class InformationPage(RingItem):
+class InformationPage(RenderedMarkdown, RingItem):
     """A topic page. A draft's audience is its home space; publishing makes it public (audience None)."""
+
+    markdown_fields = {"body": "body_html"}
 
     title = models.CharField(_("Titel"), max_length=200)
     slug = models.SlugField(_("Kurzname in der Adresse"), max_length=80, unique=True)
@@ -20,6 +23,7 @@ class InformationPage(RingItem):
         _("Kurzfassung"), max_length=300, help_text=_("Ein bis zwei Sätze für Übersichten, Feed und E-Mail.")
     )
     body = models.TextField(_("Text"), help_text=_("Markdown"))
+    body_html = html_field()
     trades = models.ManyToManyField(
         Trade, blank=True, related_name="information_pages", verbose_name=_("Gewerke")
     )

@@ -7,10 +7,13 @@ from groups.models.discussions import Thread
 from groups.models.people import Topic, Trade, User
 from groups.models.spaces import RingItem
 from portal.links import url_for
+from portal.markdown import RenderedMarkdown, html_field
 
 
-class Question(RingItem):
+class Question(RenderedMarkdown, RingItem):
     """A craft-specific question. Its asker always sees it, also from outside the ring (groups.access)."""
+
+    markdown_fields = {"body": "body_html"}
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Eingereicht")
@@ -21,6 +24,7 @@ class Question(RingItem):
 
     title = models.CharField(_("Frage in einem Satz"), max_length=200)
     body = models.TextField(_("Hintergrund und Einzelheiten"), help_text=_("Markdown"))
+    body_html = html_field()
     working_group = models.CharField(
         _("Arbeitsgruppe oder Organisation"),
         max_length=200,

@@ -7,10 +7,13 @@ from django.utils.translation import pgettext_lazy
 
 from groups.models.people import User
 from portal.links import url_for
+from portal.markdown import RenderedMarkdown, html_field
 
 
-class Space(models.Model):
+class Space(RenderedMarkdown, models.Model):
     """A ring of the onion. Spaces form a tree; a member of a space is inside every ring around it."""
+
+    markdown_fields = {"description": "description_html"}
 
     class Admission(models.TextChoices):
         REQUEST = "request", _("Beitritt auf Anfrage")
@@ -28,6 +31,7 @@ class Space(models.Model):
     )
     summary = models.CharField(_("Kurzbeschreibung"), max_length=300)
     description = models.TextField(_("Beschreibung"), blank=True, help_text=_("Markdown"))
+    description_html = html_field()
     admission = models.CharField(
         _("Aufnahme"), max_length=16, choices=Admission.choices, default=Admission.REQUEST
     )

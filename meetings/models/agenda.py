@@ -7,15 +7,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models.meetings import Meeting
+from portal.markdown import RenderedMarkdown, html_field
 
 
-class AgendaItem(models.Model):
+class AgendaItem(RenderedMarkdown, models.Model):
+    markdown_fields = {"details": "details_html", "discussion": "discussion_html"}
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveIntegerField(_("Position"))
     title = models.CharField(_("Titel"), max_length=300)
     details = models.TextField(
         _("Unterpunkte"), blank=True, help_text=_("Markdown, z. B. eine Liste von Fragen.")
     )
+    details_html = html_field()
     presenter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -36,6 +40,7 @@ class AgendaItem(models.Model):
     )
     # The minutes of this item: what was discussed (decisions and action items hang off the item).
     discussion = models.TextField(_("Diskussion"), blank=True, help_text=_("Markdown"))
+    discussion_html = html_field()
 
     class Meta:
         verbose_name = _("Tagesordnungspunkt")
@@ -46,8 +51,10 @@ class AgendaItem(models.Model):
         return f"{self.position}. {self.title}"
 
 
-class Minutes(models.Model):
+class Minutes(RenderedMarkdown, models.Model):
     """The record (Protokoll) of a meeting: a draft for coordinators until it is published."""
+
+    markdown_fields = {"introduction": "introduction_html"}
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
@@ -56,6 +63,7 @@ class Minutes(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     introduction = models.TextField(_("Einleitung"), blank=True, help_text=_("Markdown"))
+    introduction_html = html_field()
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -74,7 +82,11 @@ class Minutes(models.Model):
 
 
 class MinutesRevision(models.Model):
-    """The published minutes as they were before a later change (text of the whole record)."""
+    """The published minutes as they were before a later change (text of the whole record).
+
+    The snapshot keeps the Markdown and its rendered HTML (`introduction_html`, per item
+    `discussion_html`), so the history page renders nothing.
+    """
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
     snapshot = models.JSONField()

@@ -8,15 +8,18 @@ from django.utils.translation import pgettext_lazy
 
 from groups.models import RingItem
 from portal.links import url_for
+from portal.markdown import RenderedMarkdown, html_field
 
 
-class Meeting(RingItem):
+class Meeting(RenderedMarkdown, RingItem):
     """A meeting of a space: Sitzung, Fachgruppentreffen, Erfahrungsaustausch or Schulung.
 
     A tentative meeting has only a period ("Oktober/November 2026") until a
     date poll fixes its start. `sequence` counts every change a calendar must
     pick up (iCalendar SEQUENCE).
     """
+
+    markdown_fields = {"description": "description_html"}
 
     class Kind(models.TextChoices):
         SITZUNG = "sitzung", _("Sitzung")
@@ -34,6 +37,7 @@ class Meeting(RingItem):
     kind = models.CharField(_("Art"), max_length=24, choices=Kind.choices, default=Kind.SITZUNG)
     status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     description = models.TextField(_("Beschreibung"), blank=True, help_text=_("Markdown"))
+    description_html = html_field()
     starts_at = models.DateTimeField(_("Beginn"), null=True, blank=True, db_index=True)
     ends_at = models.DateTimeField(_("Ende"), null=True, blank=True)
     tentative_period = models.CharField(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import Organisation, RingItem, Topic, Trade, User
 from portal.links import url_for
+from portal.markdown import RenderedMarkdown, html_field
 
 # The catalogue and the feed show the summary whole.
 SUMMARY_MAX = 600
@@ -53,7 +54,9 @@ class FundingProgramme(models.Model):
         return self.name
 
 
-class Project(RingItem):
+class Project(RenderedMarkdown, RingItem):
+    markdown_fields = {"description": "description_html"}
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
         SUBMITTED = "submitted", _("Eingereicht")
@@ -78,6 +81,7 @@ class Project(RingItem):
         blank=True,
         help_text=_("Markdown: Ausgangslage, Vorgehen, Ergebnisse, was andere übernehmen können."),
     )
+    description_html = html_field()
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
