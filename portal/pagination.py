@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 PAGE_PARAMETER = "seite"
 PAGE_SIZE = 25
 COUNT_CAP = 10_000
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -79,11 +80,15 @@ class Page:
 
 
 def page_number(request: HttpRequest, *, parameter: str = PAGE_PARAMETER) -> int:
-    """The requested page (1 when none is given); anything but a positive whole number is a 404."""
+    """The requested page (1 when none is given); anything but a positive whole number is a 404.
+
+    So is a number past MAX_PAGE: no list has that many pages, and its offset would overflow
+    the database's integers.
+    """
     value = request.GET.get(parameter)
     if value is None or value == "":
         return 1
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    if not value.isascii() or not value.isdigit() or len(value) > 7 or not 1 <= int(value) <= MAX_PAGE:
         raise Http404
     return int(value)
 

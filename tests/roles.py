@@ -79,16 +79,16 @@ def coordinator(fachgruppe, inner):
 
 @pytest.fixture
 def fachgruppe_coordinator(fachgruppe):
-    """A coordinator of the Fachgruppe only, outside the inner circle (pruefung@ of the demo)."""
-    user = UserFactory()
+    """A coordinator of the Fachgruppe only, outside the inner circle (pruefung@ of the demo), with TOTP."""
+    user = with_totp(UserFactory())
     Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
     return user
 
 
 @pytest.fixture
 def inner_coordinator(fachgruppe, inner):
-    """A coordinator of the inner circle only, a plain member of the Fachgruppe."""
-    user = UserFactory()
+    """A coordinator of the inner circle only, a plain member of the Fachgruppe, with TOTP."""
+    user = with_totp(UserFactory())
     Membership.objects.create(space=fachgruppe, user=user)
     Membership.objects.create(space=inner, user=user, role=Membership.Role.COORDINATOR)
     return user

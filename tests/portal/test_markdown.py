@@ -17,6 +17,7 @@ from tests.factories import UserFactory
 from tests.factories.groups import ThreadFactory
 from tests.factories.meetings import AgendaItemFactory, MeetingFactory
 from tests.factories.projects import ProjectFactory
+from tests.once import token
 
 SIZE = 100_000  # characters of each hostile text
 
@@ -152,7 +153,7 @@ def test_four_megabytes_of_nesting_render_without_error_and_keep_the_text(text):
 
 def test_a_question_of_ten_thousand_brackets_opens_at_once_and_shows_them(client, outsider, fachgruppe):
     client.force_login(outsider)
-    response = client.post("/fragen/neu/", {"title": "Klammern", "body": "[" * 10_000})
+    response = client.post("/fragen/neu/", {"title": "Klammern", "body": "[" * 10_000, **token()})
     assert response.status_code == 302
 
     started = time.process_time()
