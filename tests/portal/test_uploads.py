@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from groups.models import Document
 from portal.uploads import DOCUMENT_KINDS, DOCX, ODT, XLSX, validate_upload
@@ -15,6 +16,13 @@ MB = 1024 * 1024
 MACROS = "Die Datei enthält Makros und wird daher nicht angenommen."
 UNPACKED = "Die Datei enthält entpackt mehr als 100"
 DAMAGED = "Die Datei ist beschädigt und kann nicht angenommen werden."
+
+
+@pytest.fixture(autouse=True)
+def _german():
+    """The messages are compared in German, whatever language an earlier test left active."""
+    with translation.override("de"):
+        yield
 
 
 def _archive(members: dict[str, bytes], *, content_types: str = "<Types/>", odf: bool = False) -> bytes:
