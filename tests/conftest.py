@@ -119,7 +119,13 @@ def celery_worker(django_db_setup):
     # start_worker's own ping check waits for a task result, and the portal keeps
     # none (no result backend); a remote-control ping proves the same round trip.
     with start_worker(app, pool="solo", perform_ping_check=False) as worker:
-        replies = app.control.ping(destination=[worker.hostname], timeout=10)
+        # A broadcast sent before the worker's mailbox is bound is lost, and an earlier remote
+        # control call (the status view pings) may have left a stale producer: ask again.
+        for _ in range(3):
+            _drop_cached_control_producers(app)
+            replies = app.control.ping(destination=[worker.hostname], timeout=5)
+            if replies:
+                break
         assert replies, f"the Celery worker {worker.hostname} did not answer a ping through the broker"
         yield worker
     _drop_cached_control_producers(app)
