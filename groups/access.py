@@ -12,61 +12,91 @@ everything. Anything else does not exist for the person: object lookups answer
 404 exactly as for an id that does not exist.
 """
 
-from django.db.models import Model, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import FilteredRelation, Model, Q, QuerySet
 from django.http import Http404
 
 from groups.models import Membership, Question, Space
 
-_CACHE_ATTRIBUTE = "_ring_space_ids"
-_COORDINATED_ATTRIBUTE = "_coordinated_space_ids"
+_CACHE_ATTRIBUTE = "_ring_standing"
 _PROJECT_LABEL = "projects.project"
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """Where one person stands in the space tree; computed once per request (cached on the user)."""
+
+    ring: frozenset[int]  # spaces whose ring they are inside
+    member: frozenset[int]  # spaces they are a member of
+    coordinated: frozenset[int]  # spaces they coordinate (all of them for staff)
+
+
+def _standing(user) -> _Standing:
+    """The space tree and the person's memberships in a single query, cached on the user object:
+    every page asks the rule book several times, and each answer used to be a query of its own."""
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    rows = Space.objects.annotate(
+        mine=FilteredRelation("memberships", condition=Q(memberships__user=user))
+    ).values_list("pk", "parent_id", "mine__role")
+    parents, roles = {}, {}
+    for pk, parent_id, role in rows:
+        parents[pk] = parent_id
+        if role is not None:
+            roles[pk] = role
+    if user.is_staff:
+        everything = frozenset(parents)
+        standing = _Standing(ring=everything, member=frozenset(roles), coordinated=everything)
+    else:
+        inside = set()
+        for space_id in roles:
+            while space_id is not None and space_id not in inside:
+                inside.add(space_id)
+                space_id = parents.get(space_id)
+        coordinated = frozenset(pk for pk, role in roles.items() if role == Membership.Role.COORDINATOR)
+        standing = _Standing(ring=frozenset(inside), member=frozenset(roles), coordinated=coordinated)
+    setattr(user, _CACHE_ATTRIBUTE, standing)
+    return standing
 
 
 def ring_space_ids(user) -> frozenset[int]:
     """The ids of the spaces whose ring `user` is inside (cached on the user object)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
-    parents = dict(Space.objects.values_list("pk", "parent_id"))
-    if user.is_staff:
-        inside = frozenset(parents)
-    else:
-        inside = set()
-        for space_id in Membership.objects.filter(user=user).values_list("space_id", flat=True):
-            while space_id is not None and space_id not in inside:
-                inside.add(space_id)
-                space_id = parents.get(space_id)
-        inside = frozenset(inside)
-    setattr(user, _CACHE_ATTRIBUTE, inside)
-    return inside
+    return _standing(user).ring
 
 
 def coordinated_space_ids(user) -> frozenset[int]:
     """The ids of the spaces `user` coordinates (all of them for staff; cached on the user object)."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, _COORDINATED_ATTRIBUTE, None)
-    if cached is not None:
-        return cached
-    if user.is_staff:
-        coordinated = frozenset(Space.objects.values_list("pk", flat=True))
-    else:
-        coordinated = frozenset(
-            Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
-                "space_id", flat=True
-            )
-        )
-    setattr(user, _COORDINATED_ATTRIBUTE, coordinated)
-    return coordinated
+    return _standing(user).coordinated
+
+
+def member_space_ids(user) -> frozenset[int]:
+    """The ids of the spaces `user` is a member of (cached on the user object)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return _standing(user).member
+
+
+def standing_key(user) -> str:
+    """A short text that is equal for two people exactly when the rule book lets them see the same
+    ring content and coordinate the same spaces (the key of reads shared between them)."""
+    if not user.is_authenticated:
+        return "public"
+    standing = _standing(user)
+    ring = ".".join(map(str, sorted(standing.ring)))
+    coordinated = ".".join(map(str, sorted(standing.coordinated)))
+    return f"{'staff' if user.is_staff else 'in'}-{ring}-c{coordinated}"
 
 
 def forget(user) -> None:
-    """Drop the cached rings, after the person's memberships changed."""
-    for attribute in (_CACHE_ATTRIBUTE, _COORDINATED_ATTRIBUTE):
-        if hasattr(user, attribute):
-            delattr(user, attribute)
+    """Drop the cached standing, after the person's memberships changed."""
+    if hasattr(user, _CACHE_ATTRIBUTE):
+        delattr(user, _CACHE_ATTRIBUTE)
 
 
 def visible_spaces(user) -> QuerySet[Space]:
@@ -147,16 +177,12 @@ def can_see_space_content(user, space: Space) -> bool:
 
 
 def is_member(user, space: Space) -> bool:
-    return user.is_authenticated and Membership.objects.filter(user=user, space=space).exists()
+    return space.pk in member_space_ids(user)
 
 
 def can_coordinate(user, space: Space) -> bool:
     """Coordinators of a space (and staff) run it: members, meetings, minutes, widening."""
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return Membership.objects.filter(user=user, space=space, role=Membership.Role.COORDINATOR).exists()
+    return space.pk in coordinated_space_ids(user)
 
 
 def memberships_ended_by_leaving(user, space: Space) -> QuerySet[Membership]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from groups import access, notify_questions, questions, services
 from groups.models import InformationPage, Question, Space, Topic, Trade, User
+from portal import readcache
 
 # Paths below /informationen/ that are not pages; no page may take their name.
 RESERVED_SLUGS = {"feed", "atom", "neu", "abonnieren", "abonnement"}
@@ -182,7 +183,10 @@ def published_pages(*, filters: InformationFilter | None = None) -> QuerySet[Inf
 
 
 def latest_published(*, limit: int = 3) -> list[InformationPage]:
-    return list(_published().order_by("-published_at", "-pk")[:limit])
+    """The newest public pages (a shared read: the start page shows them to everyone)."""
+    return readcache.shared_read(
+        "latest_information", limit, build=lambda: list(_published().order_by("-published_at", "-pk")[:limit])
+    )
 
 
 def draft_list(*, user) -> QuerySet[InformationPage]:

@@ -1,6 +1,6 @@
 """Named reads of the groups app. Each one filters through groups.access."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +17,7 @@ from groups.models import (
     Thread,
     User,
 )
+from portal import readcache
 
 
 @dataclass
@@ -70,11 +71,23 @@ class SpaceHome:
 
 
 def space_home(*, user, space: Space) -> SpaceHome:
+    """A space's home. What everyone of the reader's standing sees alike is a shared read
+    (portal/readcache.py); their membership and their own join request are read for them."""
+    home = readcache.shared_read(
+        "space_home", space.pk, user=user, build=lambda: _space_home_shared(user=user, space=space)
+    )
+    home = replace(home, space=space, is_member=access.is_member(user, space))
+    if user.is_authenticated:
+        home.my_request = JoinRequest.objects.filter(space=space, user=user).order_by("-created_at").first()
+    return home
+
+
+def _space_home_shared(*, user, space: Space) -> SpaceHome:
     inside = access.can_see_space_content(user, space)
     home = SpaceHome(
         space=space,
         is_inside=inside,
-        is_member=access.is_member(user, space),
+        is_member=False,
         can_coordinate=access.can_coordinate(user, space),
         coordinators=list(
             User.objects.filter(memberships__space=space, memberships__role=Membership.Role.COORDINATOR)
@@ -82,8 +95,6 @@ def space_home(*, user, space: Space) -> SpaceHome:
             .order_by("name")
         ),
     )
-    if user.is_authenticated:
-        home.my_request = JoinRequest.objects.filter(space=space, user=user).order_by("-created_at").first()
     if not inside:
         return home
     home.member_count = space.memberships.count()

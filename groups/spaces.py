@@ -7,6 +7,7 @@ ones migration 0003 gives the two spaces; demo data and tests use them.
 """
 
 from groups.models import Space
+from portal import readcache
 
 FACHGRUPPE_SLUG = "fachgruppe-handwerk"
 INNER_SLUG = "fachkraeftezentren-handwerk"
@@ -14,3 +15,8 @@ INNER_SLUG = "fachkraeftezentren-handwerk"
 
 def fachgruppe() -> Space:
     return Space.objects.get(is_fachgruppe=True)
+
+
+def fachgruppe_id() -> int:
+    """The Fachgruppe's id, a shared read (portal/readcache.py): every catalogue page asks it."""
+    return readcache.shared_read("fachgruppe_id", build=lambda: fachgruppe().pk)

@@ -23,8 +23,11 @@ from icalendar import Calendar, Event
 
 from groups import access
 from meetings.models import AgendaItem, CalendarToken, Meeting, Participant
+from portal import readcache
 
 BERLIN = ZoneInfo(settings.TIME_ZONE)
+# How long a rendered personal feed is kept under its ETag (any change gives a new ETag).
+FEED_CACHE_SECONDS = 6 * 3600
 
 _STATUS = {
     Meeting.Status.CANCELLED: "CANCELLED",
@@ -151,6 +154,19 @@ def feed_meetings(*, user) -> QuerySet:
     """What the person may see at this very moment (memberships are read afresh on every request),
     from feed_window_start() on."""
     return calendar_meetings(_feed_window(user=user))
+
+
+def feed_ics(*, user, validators: "Validators", name: str) -> bytes:
+    """The person's feed file, kept in the shared cache under its ETag: calendar clients poll
+    it every few minutes, and most polls (those that send no If-None-Match) would otherwise
+    render the same hundreds of events again. The ETag changes with anything the file shows
+    (feed_validators), so a kept file is never stale."""
+    key = f"calendar:feed:{validators.etag}"
+    body = readcache.cached(key)
+    if body is None:
+        body = ics_for(feed_meetings(user=user), user=user, name=name)
+        readcache.keep(key, body, seconds=FEED_CACHE_SECONDS)
+    return body
 
 
 def _feed_window(*, user) -> QuerySet:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from groups import access
 from groups.models import Membership, Question, Space, User
 from meetings.models import ActionItem, AgendaItem, Meeting, Participant
+from portal import readcache
 from portal.pagination import PAGE_SIZE, Page, capped_count
 from projects.models import Project
 
@@ -102,11 +103,18 @@ def meeting_list(
 
 
 def upcoming_meetings(*, user, limit: int = 3, space: Space | None = None) -> list[Meeting]:
-    """The next meetings the person may see, tentative ones (with their period) after the dated ones."""
-    meetings = _with_until(_visible(user)).filter(_upcoming_rule()).exclude(status=Meeting.Status.CANCELLED)
-    if space is not None:
-        meetings = meetings.filter(space=space)
-    return list(meetings.order_by("starts_at", "pk")[:limit])
+    """The next meetings the person may see, tentative ones (with their period) after the dated ones
+    (a shared read: the same for everyone of the person's standing)."""
+
+    def build() -> list[Meeting]:
+        meetings = _with_until(_visible(user)).filter(_upcoming_rule())
+        meetings = meetings.exclude(status=Meeting.Status.CANCELLED)
+        if space is not None:
+            meetings = meetings.filter(space=space)
+        return list(meetings.order_by("starts_at", "pk")[:limit])
+
+    space_key = space.pk if space is not None else "-"
+    return readcache.shared_read("upcoming_meetings", limit, space_key, user=user, build=build)
 
 
 @dataclass

@@ -15,3 +15,11 @@ class PortalConfig(AppConfig):
 
         # Before any URL configuration is loaded, which happens lazily at the first request.
         register_converter(TokenConverter, "token")
+
+        # Only to forget cached reads (portal/readcache.py); no flow of the portal runs through signals.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from portal.readcache import content_changed
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(content_changed, dispatch_uid=f"readcache-{id(signal)}")

@@ -1,5 +1,6 @@
 """Named reads of the portal's shared pages."""
 
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from groups import information
@@ -35,10 +36,10 @@ RINGS = [
 
 
 def home_page_context(*, user) -> dict:
-    """What the start page shows."""
+    """What the start page shows; read only when the page's shared fragment is not in the cache."""
     return {
         "rings": RINGS,
-        "upcoming_meetings": meetings.upcoming_meetings(user=user, limit=3),
-        "showcased_projects": projects.showcased_projects(limit=3),
-        "latest_information": information.latest_published(limit=3),
+        "upcoming_meetings": SimpleLazyObject(lambda: meetings.upcoming_meetings(user=user, limit=3)),
+        "showcased_projects": SimpleLazyObject(lambda: projects.showcased_projects(limit=3)),
+        "latest_information": SimpleLazyObject(lambda: information.latest_published(limit=3)),
     }

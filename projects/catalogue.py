@@ -43,11 +43,10 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups import access
+from groups import access, spaces
 from groups.models import Topic, Trade
 from portal import fulltext
 from projects.models import FundingProgramme, Project, ProjectImage, Review, Submission
-from projects.services import home_space
 
 SHOWCASE_LENGTH = 3
 MAX_QUERY_LENGTH = 200
@@ -282,7 +281,7 @@ EXPORT_COLUMNS = (
 
 def can_export(user) -> bool:
     """The export is the Fachgruppe coordinators' working list (staff included)."""
-    return home_space().pk in access.coordinated_space_ids(user)
+    return spaces.fachgruppe_id() in access.coordinated_space_ids(user)
 
 
 def export_projects(user, filters: CatalogueFilter | None = None) -> QuerySet[Project]:

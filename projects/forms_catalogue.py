@@ -5,11 +5,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Organisation, Topic, Trade
-from portal import limits
+from portal import limits, readcache
 from portal.forms import PortalForm
 from portal.widgets import PlainSelect
 from projects.catalogue import CatalogueFilter, Sort
 from projects.models import FundingProgramme, Region
+
+# The filters that pick a row of a vocabulary by its slug, with the label of "no choice".
+VOCABULARY_FIELDS = {
+    "gewerk": _("Alle Gewerke"),
+    "thema": _("Alle Themen"),
+    "foerderprogramm": _("Alle Förderprogramme"),
+}
+
+
+def vocabulary() -> dict[str, dict[str, object]]:
+    """Trades, topics and funding programmes by slug, in their order: a shared read
+    (portal/readcache.py), since every catalogue page shows all three selects."""
+
+    def build():
+        return {
+            "gewerk": {trade.slug: trade for trade in Trade.objects.all()},
+            "thema": {topic.slug: topic for topic in Topic.objects.all()},
+            "foerderprogramm": {programme.slug: programme for programme in FundingProgramme.objects.all()},
+        }
+
+    return readcache.shared_read("catalogue_vocabulary", build=build)
 
 
 class CatalogueFilterForm(PortalForm):
@@ -20,36 +41,15 @@ class CatalogueFilterForm(PortalForm):
         help_text=_("Titel, Kurzfassung und Beschreibung, z. B. „Ausbildung Tischlerei“."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    gewerk = forms.ModelChoiceField(
-        label=_("Gewerk"),
-        queryset=Trade.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Alle Gewerke"),
-        widget=PlainSelect,
-    )
-    thema = forms.ModelChoiceField(
-        label=_("Thema"),
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Alle Themen"),
-        widget=PlainSelect,
-    )
+    gewerk = forms.ChoiceField(label=_("Gewerk"), required=False, widget=PlainSelect)
+    thema = forms.ChoiceField(label=_("Thema"), required=False, widget=PlainSelect)
     region = forms.ChoiceField(
         label=_("Region"),
         choices=[("", _("Alle Regionen")), *Region.choices],
         required=False,
         widget=PlainSelect,
     )
-    foerderprogramm = forms.ModelChoiceField(
-        label=_("Förderprogramm"),
-        queryset=FundingProgramme.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Alle Förderprogramme"),
-        widget=PlainSelect,
-    )
+    foerderprogramm = forms.ChoiceField(label=_("Förderprogramm"), required=False, widget=PlainSelect)
     organisationsart = forms.ChoiceField(
         label=_("Art der Organisation"),
         choices=[("", _("Alle Arten")), *Organisation.Kind.choices],
@@ -68,6 +68,24 @@ class CatalogueFilterForm(PortalForm):
             data = data.copy()
             data["sortierung"] = natural
         super().__init__(data, initial={"sortierung": natural}, **kwargs)
+        self.vocabulary = vocabulary()
+        for name, empty_label in VOCABULARY_FIELDS.items():
+            self.fields[name].choices = [
+                ("", empty_label),
+                *((slug, entry.name) for slug, entry in self.vocabulary[name].items()),
+            ]
+
+    def _entry(self, name: str):
+        return self.vocabulary[name].get(self.cleaned_data.get(name) or "")
+
+    def clean_gewerk(self):
+        return self._entry("gewerk")
+
+    def clean_thema(self):
+        return self._entry("thema")
+
+    def clean_foerderprogramm(self):
+        return self._entry("foerderprogramm")
 
     def invalid_fields(self) -> list[str]:
         """Labels of the filters whose value does not exist (an old bookmark, a typo in the address)."""

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from groups import access
 from meetings.models import AgendaItem, Meeting
+from portal import readcache
 from projects.models import Decision, Project, Review
 
 
@@ -15,10 +16,20 @@ def visible_projects(user) -> QuerySet[Project]:
 
 
 def project_detail(*, user, slug: str) -> Project:
+    """One project as `user` may see it. An accepted project is a shared read (the same for everyone
+    of the person's standing); one under review is read for the person alone, since it is visible
+    through their own rights (submitter, coordinator) that their standing does not carry."""
+    key = ("project_detail", slug)
+    cached = readcache.shared_read(*key, user=user, build=lambda: None)
+    if cached is not None:
+        return cached
     queryset = Project.objects.select_related(
         "space", "organisation", "funding_programme", "submitted_by"
     ).prefetch_related("trades", "topics", "images", "attachments")
-    return access.get_visible_or_404(queryset, user, slug=slug)
+    project = access.get_visible_or_404(queryset, user, slug=slug)
+    if project.status == Project.Status.ACCEPTED:
+        readcache.remember(*key, user=user, value=project)
+    return project
 
 
 def my_projects(*, user) -> QuerySet[Project]:
@@ -105,13 +116,18 @@ def decisions_for_submitter(project: Project) -> list[Decision]:
 
 
 def presentations(*, user, project: Project) -> list[AgendaItem]:
-    """The meetings where the project is (or was) presented, as far as `user` may see them."""
-    meetings = access.visible_items(Meeting.objects.all(), user)
-    return list(
-        AgendaItem.objects.filter(project=project, meeting__in=meetings)
-        .select_related("meeting")
-        .order_by("-meeting__starts_at")
-    )
+    """The meetings where the project is (or was) presented, as far as `user` may see them
+    (a shared read: meetings follow the ring alone)."""
+
+    def build() -> list[AgendaItem]:
+        meetings = access.visible_items(Meeting.objects.all(), user)
+        return list(
+            AgendaItem.objects.filter(project=project, meeting__in=meetings)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at")
+        )
+
+    return readcache.shared_read("presentations", project.pk, user=user, build=build)
 
 
 def agenda_candidates(*, user) -> QuerySet[Meeting]:

@@ -104,7 +104,7 @@ def calendar_feed(request, token: str):
     if (response := _not_modified(request, validators)) is not None:
         return response
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        body = calendar.ics_for(calendar.feed_meetings(user=user), user=user, name=_("Fachgruppe Handwerk"))
+        body = calendar.feed_ics(user=user, validators=validators, name=_("Fachgruppe Handwerk"))
     return _ics_response(body, filename="fachgruppe-handwerk.ics", validators=validators)
 
 

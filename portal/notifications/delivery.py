@@ -21,6 +21,7 @@ from portal.notifications import audience, journal
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
 from portal.notifications.mail import RenderedEvent, event_message, render_event, unsubscribe_tokens
 from portal.notifications.models import Delivery, Event, Notification
+from portal.notifications.selectors import forget_unread_counts
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ def dispatch(event_id: int) -> list[list[int]]:
         Notification.objects.bulk_create(
             [Notification(event=event, user_id=pk) for pk in reached], batch_size=1000, ignore_conflicts=True
         )
+        forget_unread_counts(reached)
         mailable = audience.verified_ids(
             {pk for pk in reached if chosen[pk] not in (Channel.IN_APP, Channel.OFF)}
         )

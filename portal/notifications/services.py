@@ -9,6 +9,7 @@ from groups import access
 from groups.models import Membership, Space
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
 from portal.notifications.models import Delivery, Notification, Preference, UnsubscribeToken
+from portal.notifications.selectors import forget_unread_counts
 
 logger = logging.getLogger(__name__)
 
@@ -19,7 +20,9 @@ def notification_mark_read(*, user, pk: int | None = None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is not None:
         unread = unread.filter(pk=pk)
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    forget_unread_counts([user.pk])
+    return marked
 
 
 @transaction.atomic

@@ -295,6 +295,20 @@ def test_feed_answers_304_while_nothing_changed(client, fachgruppe, partner):
     assert changed["ETag"] != etag
 
 
+def test_a_poll_without_validators_gets_the_kept_file_until_something_changes(client, fachgruppe, partner):
+    meeting = MeetingFactory(space=fachgruppe, title="Treffen")
+    url = _feed_url(partner)
+    first = client.get(url)
+
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(url)
+
+    assert second.content == first.content
+    assert not any("meetings_agendaitem" in query["sql"] for query in again.captured_queries)
+    services.meeting_update(meeting=meeting, by=StaffFactory(), fields={"title": "Umbenannt"})
+    assert set(_events(client.get(url))) == {"Umbenannt"}
+
+
 def test_feed_etag_changes_when_a_meeting_leaves_the_window_of_what_one_sees(
     client, fachgruppe, inner, inner_member
 ):

@@ -153,7 +153,8 @@ def test_a_guest_without_an_address_gets_no_mail(coordinator, fachgruppe, guest_
     with guest_mail_at_once(execute=True) as callbacks:
         services.participant_invite_guest(meeting=meeting, by=coordinator, name="Herr Gast")
 
-    assert callbacks == []
+    # Nothing enqueued (forgetting the shared reads after the commit is no mail).
+    assert [callback for callback in callbacks if callback.__module__ != "portal.readcache"] == []
     assert mail.outbox == []
 
 

@@ -1,0 +1,120 @@
+"""Shared reads (portal/readcache.py): served from the cache to people who stand alike, never to
+anyone else, and forgotten as soon as content changes."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from groups import access
+from groups.models import Membership, Thread
+from portal import readcache
+from projects.models import Project
+from tests.factories import UserFactory
+from tests.factories.groups import ThreadFactory
+from tests.factories.projects import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_two_partners_share_the_space_home_read(fachgruppe, partner):
+    ThreadFactory(space=fachgruppe, title="Ausbildungsmesse im Frühjahr")
+    other = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=other)
+    url = fachgruppe.get_absolute_url()
+
+    first, page = _queries(_client_of(partner), url)
+    second, other_page = _queries(_client_of(other), url)
+
+    assert "Ausbildungsmesse im Frühjahr" in page
+    assert "Ausbildungsmesse im Frühjahr" in other_page
+    assert second < first, "the second partner's page should come from the shared read"
+
+
+def test_a_new_thread_appears_at_once_for_those_who_read_before(fachgruppe, partner):
+    client = _client_of(partner)
+    url = fachgruppe.get_absolute_url()
+    client.get(url)
+
+    ThreadFactory(space=fachgruppe, title="Neu: Nachfolge in Familienbetrieben")
+
+    assert "Neu: Nachfolge in Familienbetrieben" in client.get(url).content.decode()
+
+
+def test_what_an_inner_member_read_never_reaches_a_partner(fachgruppe, inner, partner, inner_member):
+    ThreadFactory(space=inner, title="Vertrauliche Gehaltsfragen")
+    ThreadFactory(space=fachgruppe, audience=fachgruppe, title="Offene Runde")
+    url = fachgruppe.get_absolute_url()
+    inner_url = inner.get_absolute_url()
+
+    _, inner_page = _queries(_client_of(inner_member), inner_url)
+    _queries(_client_of(inner_member), url)
+    _, partner_inner_page = _queries(_client_of(partner), inner_url)
+
+    assert "Vertrauliche Gehaltsfragen" in inner_page
+    assert "Vertrauliche Gehaltsfragen" not in partner_inner_page
+    assert access.standing_key(partner) != access.standing_key(inner_member)
+
+
+def test_a_project_under_review_is_never_shared_with_others_of_the_same_standing(fachgruppe, partner):
+    submitter = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=submitter)
+    draft = ProjectFactory(submitted_by=submitter, title="Eigener Entwurf")
+    assert draft.status != Project.Status.ACCEPTED
+    assert access.standing_key(submitter) == access.standing_key(partner)
+
+    assert _client_of(submitter).get(draft.get_absolute_url()).status_code == 200
+
+    assert _client_of(partner).get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_membership_change_changes_the_standing_and_so_the_read(fachgruppe, inner, partner):
+    ThreadFactory(space=inner, title="Nur für den inneren Kreis")
+    client = _client_of(partner)
+    assert client.get(inner.get_absolute_url()).status_code == 200
+    assert "Nur für den inneren Kreis" not in client.get(inner.get_absolute_url()).content.decode()
+
+    Membership.objects.create(space=inner, user=partner)
+
+    assert "Nur für den inneren Kreis" in client.get(inner.get_absolute_url()).content.decode()
+
+
+def test_a_cache_that_does_not_answer_means_reading_directly(fachgruppe, partner, monkeypatch):
+    ThreadFactory(space=fachgruppe, title="Auch ohne Cache sichtbar")
+
+    def refuse(*_args, **_kwargs):
+        raise readcache.redis.ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", refuse)
+    monkeypatch.setattr(cache, "set", refuse)
+    monkeypatch.setattr(cache, "add", refuse)
+
+    page = _client_of(partner).get(fachgruppe.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Auch ohne Cache sichtbar" in page.content.decode()
+
+
+def test_only_rows_of_the_content_apps_change_the_generation(fachgruppe, partner):
+    before = readcache.generation()
+    partner.sessions_seen = 1  # not a save
+    Thread.objects.none()
+    assert readcache.generation() == before
+
+    ThreadFactory(space=fachgruppe)
+
+    assert readcache.generation() != before
