@@ -12,13 +12,14 @@ project's audience from the Fachgruppe to the public, recorded like every
 widening.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from groups import access
 from groups.models import Space, User
@@ -35,6 +36,7 @@ from projects.models import Decision, Project, ProjectAttachment, ProjectImage, 
 # Paths below /projects/ that are not projects; no project may take their name.
 RESERVED_SLUGS = {"neu", "meine", "pruefung", "feed", "atom", "export"}
 MAX_IMAGES = 12
+DEFAULT_MIN_REVIEWS = 2
 MAX_ATTACHMENTS = 10
 ATTACHMENT_MAX_BYTES = UPLOAD_MAX_BYTES
 ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, ODT)
@@ -281,6 +283,13 @@ def save_review(*, project: Project, by: User, scores: dict) -> Review:
     return review
 
 
+def required_reviews(project: Project) -> int:
+    """How many reviews of the current round a decision needs: the home space's own number, or
+    the portal's (PROJECT_MIN_REVIEWS). Several coordinators review, as the review page says."""
+    own = project.space.min_project_reviews
+    return own if own else getattr(settings, "PROJECT_MIN_REVIEWS", DEFAULT_MIN_REVIEWS)
+
+
 @transaction.atomic
 def decide(
     *,
@@ -296,8 +305,16 @@ def decide(
         raise PermissionDenied
     if project.status != Project.Status.IN_REVIEW:
         raise TransitionRefusedError(_("Entscheiden lässt sich nur über ein Projekt in Prüfung."))
-    if not project.reviews.filter(round=project.round).exists():
-        raise TransitionRefusedError(_("Vor der Entscheidung braucht es mindestens eine Bewertung."))
+    needed, done = required_reviews(project), project.reviews.filter(round=project.round).count()
+    if done < needed:
+        raise TransitionRefusedError(
+            ngettext(
+                "Vor der Entscheidung braucht es mindestens %(needed)d Bewertung (bisher: %(done)d).",
+                "Vor der Entscheidung braucht es mindestens %(needed)d Bewertungen (bisher: %(done)d).",
+                needed,
+            )
+            % {"needed": needed, "done": done}
+        )
     if outcome not in Decision.Outcome.values:
         raise ValidationError(_("Diese Entscheidung gibt es nicht."))
     if not reason.strip():
