@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups import information, services
@@ -93,6 +94,9 @@ def test_confirming_widens_records_the_change_and_tells_the_author(
     assert told.event.data["ring"] == "Fachgruppe Handwerk"
     assert Notification.objects.filter(user=partner, event__kind=Kind.WIDENED).exists()
     assert not Notification.objects.filter(user=partner, event__kind=Kind.WIDENED_FOR_AUTHOR).exists()
+    [letter] = [m for m in mail.outbox if m.to == [inner_member.email]]
+    assert letter.subject.endswith("Ihr Beitrag ist jetzt weiter sichtbar: Vertraulich: Kammerumlage")
+    assert "hat „Vertraulich: Kammerumlage“ für Fachgruppe Handwerk freigegeben" in letter.body
 
 
 def test_the_author_is_not_told_of_their_own_widening(coordinator, inner):
@@ -203,3 +207,6 @@ def test_an_information_page_is_published_only_after_confirmation(client, coordi
     assert page.published_at is not None
     assert len(_changes(page)) == 1
     assert Event.objects.filter(kind=Kind.WIDENED_FOR_AUTHOR, recipient_ids=[partner.pk]).exists()
+    _deliver_all()
+    [letter] = [m for m in mail.outbox if m.to == [partner.email] and "weiter sichtbar" in m.subject]
+    assert "für alle Besucherinnen und Besucher ohne Anmeldung freigegeben" in letter.body
