@@ -41,6 +41,8 @@ def test_a_coordinator_shares_a_thread_only_after_reading_who_will_see_it(page: 
         space=inner, title="Ergebnis der Kammerrunde", opening_post="Das Ergebnis für die Fachgruppe."
     )
     _signed_in(page, live_server, coordinator).goto(live_server.url + thread.get_absolute_url())
+    violations = blocking_violations(axe, page)
+    assert not violations, describe_violations(violations)
 
     page.get_by_role("link", name="Mit Fachgruppe Handwerk teilen …").click()
 
