@@ -12,7 +12,6 @@ project's audience from the Fachgruppe to the public, recorded like every
 widening.
 """
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -30,13 +29,12 @@ from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
 from portal.limits import UPLOAD_MAX_BYTES
 from portal.uploads import DOCX, ODT, PDF, PPTX, XLSX, validate_upload
-from projects import images, notify
+from projects import images, notify, selectors
 from projects.models import Decision, Project, ProjectAttachment, ProjectImage, Review, Submission
 
 # Paths below /projects/ that are not projects; no project may take their name.
 RESERVED_SLUGS = {"neu", "meine", "pruefung", "feed", "atom", "export"}
 MAX_IMAGES = 12
-DEFAULT_MIN_REVIEWS = 2
 MAX_ATTACHMENTS = 10
 ATTACHMENT_MAX_BYTES = UPLOAD_MAX_BYTES
 ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, ODT)
@@ -286,8 +284,7 @@ def save_review(*, project: Project, by: User, scores: dict) -> Review:
 def required_reviews(project: Project) -> int:
     """How many reviews of the current round a decision needs: the home space's own number, or
     the portal's (PROJECT_MIN_REVIEWS). Several coordinators review, as the review page says."""
-    own = project.space.min_project_reviews
-    return own if own else getattr(settings, "PROJECT_MIN_REVIEWS", DEFAULT_MIN_REVIEWS)
+    return project.space.min_project_reviews or selectors.default_min_reviews()
 
 
 @transaction.atomic

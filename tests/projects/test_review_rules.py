@@ -138,3 +138,22 @@ def test_the_review_page_shows_the_submitted_project_beside_the_scoring_form(
     assert "Ablaufplan der Praxistage" in submission
     assert reverse("projects:attachment", args=[project.slug, attachment.pk]) in submission
     assert "Bewertung speichern" in html[html.index('id="review-form-title"') :]
+
+
+def test_the_queue_shows_how_many_reviews_each_project_still_needs(client, partner, coordinator, fachgruppe):
+    project = submitted(ProjectFactory(submitted_by=partner, title="Praxistage"))
+    reviewed(project, by=coordinator)
+    client.force_login(coordinator)
+
+    row = _queue_row(client, "Praxistage")
+    assert "1 von 2" in row
+
+    fachgruppe.min_project_reviews = 1
+    fachgruppe.save()
+    assert "1 von 1" in _queue_row(client, "Praxistage")
+
+
+def _queue_row(client, title: str) -> str:
+    html = client.get("/projects/pruefung/").content.decode()
+    start = html.index(title)
+    return html[start : html.index("</tr>", start)]
