@@ -49,7 +49,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Space)
 class SpaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "parent", "admission", "is_fachgruppe"]
+    list_display = ["name", "slug", "parent", "admission", "is_fachgruppe", "min_project_reviews"]
     # The tree decides who sees what: moving a space would re-draw every ring at once.
     readonly_fields = ["is_fachgruppe"]
     prepopulated_fields = {"slug": ["name"]}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from groups import access, notify_questions, questions, services
+from groups import access, notify, notify_questions, questions, services
 from groups.models import InformationPage, Question, Space, Topic, Trade, User
 from portal import readcache
 
@@ -126,6 +126,16 @@ def information_update(
     return page
 
 
+def publish_refusal(page: InformationPage) -> str:
+    """Why `page` cannot be published now, or "" when it can."""
+    if page.published_at is not None:
+        return _("Diese Information ist bereits veröffentlicht.")
+    if page.audience_id is not None and access.outer_audience(page) is not None:
+        # Content flows outward one ring at a time: an inner draft is shared with the ring around it first.
+        return _("Bitte teilen Sie den Entwurf zuerst mit dem umgebenden Raum.")
+    return ""
+
+
 @transaction.atomic
 def information_publish(*, page: InformationPage, by: User) -> InformationPage:
     """Makes a draft public: recorded as a widening, answers its question, tells ring and subscribers."""
@@ -138,17 +148,16 @@ def information_publish(*, page: InformationPage, by: User) -> InformationPage:
         .select_related("space", "audience")
         .get(pk=page.pk)
     )
-    if page.published_at is not None:
-        raise ValidationError(_("Diese Information ist bereits veröffentlicht."))
-    if page.audience_id is not None and access.outer_audience(page) is not None:
-        # Content flows outward one ring at a time: an inner draft is shared with the ring around it first.
-        raise ValidationError(_("Bitte teilen Sie den Entwurf zuerst mit dem umgebenden Raum."))
+    refusal = publish_refusal(page)
+    if refusal:
+        raise ValidationError(refusal)
     previous = page.audience
     page.audience = None
     page.published_at = timezone.now()
     page.save(update_fields=["audience", "published_at", "updated_at"])
     services.record_widening(page, previous=previous, new=None, by=by)
     notify_questions.information_published(page, by=by)
+    notify.author_told_of_widening(page, by=by)
     question = page.source_question
     if question is not None and question.status == Question.Status.ACCEPTED:
         questions.question_mark_answered(question=question, page=page, by=by)

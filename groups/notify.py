@@ -80,6 +80,30 @@ def widened(item, *, previous: Space, by: User) -> None:
         subject=item,
         data={"space": item.space.name, "title": str(item), "url": item.get_absolute_url()},
     )
+    author_told_of_widening(item, by=by)
+
+
+def author_told_of_widening(item, *, by: User) -> None:
+    """The author of a thread, document or information page learns that more people now read it
+    (not when they widened it themselves). The ring's name is frozen; an empty one is the public."""
+    author = getattr(item, "author", None) or getattr(item, "created_by", None)
+    if author is None or author.pk == by.pk:
+        return
+    record(
+        kind=Kind.WIDENED_FOR_AUTHOR,
+        audience=Event.Audience.PEOPLE,
+        space=item.space,
+        actor=by,
+        recipients=[author],
+        subject=item,
+        data={
+            "space": item.space.name,
+            "title": str(item),
+            "actor": by.name,
+            "ring": item.audience.name if item.audience is not None else "",
+            "url": item.get_absolute_url(),
+        },
+    )
 
 
 def thread_created(thread: Thread, post: Post) -> None:

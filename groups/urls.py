@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/threads/new/", views.thread_create, name="thread_create"),
     path("<slug:slug>/threads/<int:pk>/", views.thread_detail, name="thread_detail"),
     path("<slug:slug>/threads/<int:pk>/moderate/", views.thread_moderate, name="thread_moderate"),
+    path("<slug:slug>/threads/<int:pk>/widen/", views.thread_widen, name="thread_widen"),
     path("<slug:slug>/threads/<int:pk>/posts/<int:post_id>/edit/", views.post_edit, name="post_edit"),
     path(
         "<slug:slug>/threads/<int:pk>/posts/<int:post_id>/history/", views.post_history, name="post_history"

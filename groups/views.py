@@ -13,10 +13,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import access, selectors, services
+from groups import access, selectors, services, widening
 from groups.forms import (
     CommentForm,
     DecisionForm,
@@ -70,6 +71,29 @@ def anonymous_to_login(view):
 def _form_error(form, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
+
+
+def widen_confirmation(request, *, item, preview: widening.WideningPreview, widen, done: str):
+    """Every widen action's page: the preview, until a POST from it confirms; then `widen()` runs once."""
+    if widening.is_confirmed(request):
+        try:
+            widen()
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, done)
+        return redirect(item)
+    return _confirmation_page(request, preview)
+
+
+def _confirmation_page(request, preview: widening.WideningPreview):
+    fields = {"confirm_field": widening.CONFIRM_FIELD, "confirm_value": widening.CONFIRM_VALUE}
+    return render(request, "groups/widen_confirm.html", {"preview": preview, **fields})
+
+
+def _already_public(request, item):
+    messages.error(request, _("Dieser Inhalt ist bereits öffentlich."))
+    return redirect(item)
 
 
 # --- Spaces --------------------------------------------------------------
@@ -364,19 +388,19 @@ def thread_moderate(request, slug: str, pk: int):
         raise Http404
     action = request.POST.get("action")
     if action == "widen":
-        try:
-            services.audience_widen(item=thread, by=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("Die Diskussion ist jetzt für einen weiteren Kreis sichtbar."))
+        # The one-click button of old: it only ever leads to the confirmation now.
+        return _thread_widen(request, thread)
     elif action == "move":
         form = MoveThreadForm(request.POST, spaces=_coordinated_spaces(request.user))
         if form.is_valid():
-            try:
-                thread = services.thread_move(
-                    thread=thread, to_space=form.cleaned_data["to_space"], by=request.user
+            to_space = form.cleaned_data["to_space"]
+            if widening.move_widens(thread, to_space) and not widening.is_confirmed(request):
+                hidden = {"action": "move", "to_space": to_space.pk}
+                return _confirmation_page(
+                    request, _thread_preview(thread, ring=to_space, confirm_url=request.path, hidden=hidden)
                 )
+            try:
+                thread = services.thread_move(thread=thread, to_space=to_space, by=request.user)
             except ValidationError as error:
                 messages.error(request, error.messages[0])
             else:
@@ -392,6 +416,39 @@ def thread_moderate(request, slug: str, pk: int):
             raise Http404
         services.thread_moderate(thread=thread, by=request.user, **flags[action])
     return redirect(thread)
+
+
+def _thread_preview(thread, *, ring, confirm_url: str, hidden: dict | None = None):
+    """What the newly reached people see first: the title and the opening post (selectors.thread_detail)."""
+    first = thread.post_list[0].body if thread.post_list else ""
+    return widening.preview(
+        item=thread, ring=ring, title=thread.title, text=first, confirm_url=confirm_url, hidden=hidden
+    )
+
+
+def _thread_widen(request, thread):
+    if thread.audience_id is None:
+        return _already_public(request, thread)
+    return widen_confirmation(
+        request,
+        item=thread,
+        preview=_thread_preview(
+            thread,
+            ring=access.outer_audience(thread),
+            confirm_url=reverse("groups:thread_widen", kwargs={"slug": thread.space.slug, "pk": thread.pk}),
+        ),
+        widen=lambda: services.audience_widen(item=thread, by=request.user),
+        done=_("Die Diskussion ist jetzt für einen weiteren Kreis sichtbar."),
+    )
+
+
+@anonymous_to_login
+def thread_widen(request, slug: str, pk: int):
+    space = get_object_or_404(Space, slug=slug)
+    thread = selectors.thread_detail(user=request.user, space=space, pk=pk)
+    if not access.can_coordinate(request.user, thread.space):
+        raise Http404
+    return _thread_widen(request, thread)
 
 
 # --- Documents -----------------------------------------------------------
@@ -499,19 +556,27 @@ def document_download(request, slug: str, pk: int, number: int):
 
 
 @anonymous_to_login
-@require_POST
 def document_widen(request, slug: str, pk: int):
     space = get_object_or_404(Space, slug=slug)
     document = selectors.document_detail(user=request.user, space=space, pk=pk)
     if not access.can_coordinate(request.user, document.space):
         raise Http404
-    try:
-        services.audience_widen(item=document, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Das Dokument ist jetzt für einen weiteren Kreis sichtbar."))
-    return redirect(document)
+    if document.audience_id is None:
+        return _already_public(request, document)
+    latest = document.versions.order_by("-number").first()
+    return widen_confirmation(
+        request,
+        item=document,
+        preview=widening.preview(
+            item=document,
+            ring=access.outer_audience(document),
+            title=document.title,
+            text=document.description or (latest.original_name if latest else ""),
+            confirm_url=request.path,
+        ),
+        widen=lambda: services.audience_widen(item=document, by=request.user),
+        done=_("Das Dokument ist jetzt für einen weiteren Kreis sichtbar."),
+    )
 
 
 # --- Profile -------------------------------------------------------------

@@ -15,13 +15,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from groups import access, information, subscriptions
+from groups import access, information, subscriptions, widening
 from groups.forms_questions import InformationFilterForm, InformationPageForm, SubscriptionForm
 from groups.models import Subscriber
 from groups.spaces import fachgruppe
-from groups.views import _form_error
+from groups.views import _form_error, widen_confirmation
 from portal import pagination
 from portal.pagination import query_without_page
 from portal.secret_links import mask_email, secret_link_page
@@ -108,18 +107,24 @@ def information_edit(request, slug: str):
 
 
 @login_required
-@require_POST
 def information_publish(request, slug: str):
+    """Publishing (also of an answer drafted from a question) widens to the public: confirmed first."""
     page = information.information_detail(user=request.user, slug=slug)
     if not access.can_coordinate(request.user, page.space):
         raise Http404
-    try:
-        information.information_publish(page=page, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Die Information ist veröffentlicht."))
-    return redirect(page)
+    refusal = information.publish_refusal(page)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(page)
+    return widen_confirmation(
+        request,
+        item=page,
+        preview=widening.preview(
+            item=page, ring=None, title=page.title, text=page.summary, confirm_url=request.path
+        ),
+        widen=lambda: information.information_publish(page=page, by=request.user),
+        done=_("Die Information ist veröffentlicht."),
+    )
 
 
 # --- Subscription --------------------------------------------------------

@@ -237,6 +237,7 @@ class RespondForm(PortalForm):
             (Participant.Response.EXCUSED, _("Ich bin entschuldigt")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Bitte wählen Sie Zusage, Absage oder Entschuldigung.")},
     )
     note = forms.CharField(label=_("Anmerkung"), max_length=limits.LINE, required=False)
 

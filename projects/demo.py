@@ -199,7 +199,10 @@ PROJECTS = [
         starts=datetime.date(2025, 5, 1),
         ends=datetime.date(2026, 9, 30),
         reviews=[
-            [(COORDINATOR, 3, "Gute Checklisten.", 2, "Erprobung fehlt noch.")],
+            [
+                (COORDINATOR, 3, "Gute Checklisten.", 2, "Erprobung fehlt noch."),
+                (SECOND_COORDINATOR, 3, "Übertragbar auf alle Bau-Gewerke.", 2, "Nutzen noch nicht belegt."),
+            ],
             [
                 (
                     SECOND_COORDINATOR,

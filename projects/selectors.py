@@ -2,13 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from groups import access
 from meetings.models import AgendaItem, Meeting
 from portal import readcache
 from projects.models import Decision, Project, Review
+
+DEFAULT_MIN_REVIEWS = 2
+
+
+def default_min_reviews() -> int:
+    """The reviews a decision needs where the home space sets no number of its own."""
+    return getattr(settings, "PROJECT_MIN_REVIEWS", DEFAULT_MIN_REVIEWS)
 
 
 def visible_projects(user) -> QuerySet[Project]:
@@ -48,7 +57,10 @@ def review_queue(*, user) -> QuerySet[Project]:
             status__in=[Project.Status.SUBMITTED, Project.Status.IN_REVIEW],
         )
         .select_related("organisation", "submitted_by")
-        .annotate(review_count=Count("reviews", filter=Q(reviews__round=F("round")), distinct=True))
+        .annotate(
+            review_count=Count("reviews", filter=Q(reviews__round=F("round")), distinct=True),
+            reviews_needed=Coalesce(F("space__min_project_reviews"), Value(default_min_reviews())),
+        )
         .order_by("submitted_at", "pk")
     )
 

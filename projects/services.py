@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from groups import access
 from groups.models import Space, User
@@ -29,7 +29,7 @@ from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
 from portal.limits import UPLOAD_MAX_BYTES
 from portal.uploads import DOCX, ODT, PDF, PPTX, XLSX, validate_upload
-from projects import images, notify
+from projects import images, notify, selectors
 from projects.models import Decision, Project, ProjectAttachment, ProjectImage, Review, Submission
 
 # Paths below /projects/ that are not projects; no project may take their name.
@@ -281,6 +281,12 @@ def save_review(*, project: Project, by: User, scores: dict) -> Review:
     return review
 
 
+def required_reviews(project: Project) -> int:
+    """How many reviews of the current round a decision needs: the home space's own number, or
+    the portal's (PROJECT_MIN_REVIEWS). Several coordinators review, as the review page says."""
+    return project.space.min_project_reviews or selectors.default_min_reviews()
+
+
 @transaction.atomic
 def decide(
     *,
@@ -296,8 +302,16 @@ def decide(
         raise PermissionDenied
     if project.status != Project.Status.IN_REVIEW:
         raise TransitionRefusedError(_("Entscheiden lässt sich nur über ein Projekt in Prüfung."))
-    if not project.reviews.filter(round=project.round).exists():
-        raise TransitionRefusedError(_("Vor der Entscheidung braucht es mindestens eine Bewertung."))
+    needed, done = required_reviews(project), project.reviews.filter(round=project.round).count()
+    if done < needed:
+        raise TransitionRefusedError(
+            ngettext(
+                "Vor der Entscheidung braucht es mindestens %(needed)d Bewertung (bisher: %(done)d).",
+                "Vor der Entscheidung braucht es mindestens %(needed)d Bewertungen (bisher: %(done)d).",
+                needed,
+            )
+            % {"needed": needed, "done": done}
+        )
     if outcome not in Decision.Outcome.values:
         raise ValidationError(_("Diese Entscheidung gibt es nicht."))
     if not reason.strip():

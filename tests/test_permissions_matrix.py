@@ -117,11 +117,9 @@ def cases(world) -> dict[str, Case]:
         "groups:document_list": Case(f"/spaces/{inner}/documents/", INNER_RING),
         "groups:document_create": Case(f"/spaces/{inner}/documents/new/", INNER_RING),
         "groups:document_detail": Case(document.get_absolute_url(), INNER_RING),
-        "groups:document_widen": Case(
-            f"{document.get_absolute_url()}widen/",
-            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
-            "post",
-        ),
+        # The confirmation page of a widening; only its POST with the confirm field widens.
+        "groups:document_widen": Case(f"{document.get_absolute_url()}widen/", INNER_COORDINATION),
+        "groups:thread_widen": Case(f"{thread.get_absolute_url()}widen/", INNER_COORDINATION),
         "groups:document_download": Case(f"{document.get_absolute_url()}versions/1/download/", INNER_RING),
         "meetings:search": Case("/meetings/search/?q=Konzept", EVERYONE),
         "meetings:list": Case("/meetings/", EVERYONE),
@@ -309,10 +307,10 @@ def cases(world) -> dict[str, Case]:
         "projects:put_on_agenda": Case(
             f"{world['accepted_project'].get_absolute_url()}tagesordnung/", PROJECT_COORDINATION
         ),
+        # An inner draft is shared with the Fachgruppe first: the confirmation sends the coordination back.
         "information:publish": Case(
             f"{world['draft'].get_absolute_url()}veroeffentlichen/",
             {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
-            "post",
         ),
         # The showcase catalogue: public; its exports are the Fachgruppe coordinators' working list.
         "projects:list": Case("/projects/", EVERYONE),

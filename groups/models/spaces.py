@@ -1,6 +1,7 @@
 """The rings: spaces, how people get in (memberships, join requests, invitations), and the
 ring item base with the record of every widening."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -40,6 +41,17 @@ class Space(RenderedMarkdown, models.Model):
         default=False,
         editable=False,
         help_text=_("Der Raum, in den Fragen, Informationen und Projekte gehören; genau einer."),
+    )
+    min_project_reviews = models.PositiveSmallIntegerField(
+        _("Bewertungen vor einer Projektentscheidung"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "So viele Bewertungen muss ein Projekt dieses Raums haben, bevor darüber entschieden wird. "
+            "Leer: die Vorgabe des Portals (Einstellung PROJECT_MIN_REVIEWS, sonst 2). Ein Raum mit nur "
+            "einer Koordinatorin oder einem Koordinator setzt hier 1."
+        ),
     )
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
 

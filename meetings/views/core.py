@@ -81,15 +81,20 @@ def meeting_create(request):
     return render(request, "meetings/forms/meeting_form.html", {"form": form})
 
 
-@anonymous_to_login
-def meeting_detail(request, pk: int):
+def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
+    """The meeting page; a small form of it that failed comes back bound, with what was typed and why."""
     page = selectors.meeting_detail(user=request.user, pk=pk)
     context = {"page": page, "meeting": page.meeting, "can_coordinate": page.can_coordinate}
     if page.my_participation is not None:
-        context["respond_form"] = RespondForm(
+        context["respond_form"] = respond_form or RespondForm(
             initial={"response": page.my_participation.response, "note": page.my_participation.note}
         )
     return render(request, "meetings/detail.html", context)
+
+
+@anonymous_to_login
+def meeting_detail(request, pk: int):
+    return _detail_page(request, pk)
 
 
 @anonymous_to_login
@@ -270,16 +275,15 @@ def participant_respond(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     participant = get_object_or_404(Participant, meeting=meeting, user_id=request.user.pk)
     form = RespondForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Bitte wählen Sie Zusage, Absage oder Entschuldigung."))
-        return redirect(meeting)
-    try:
-        services.participant_respond(participant=participant, user=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
-    return redirect(meeting)
+    if form.is_valid():
+        try:
+            services.participant_respond(participant=participant, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
+            return redirect(meeting)
+    return _detail_page(request, pk, respond_form=form)
 
 
 @anonymous_to_login

@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     JOIN_DECIDED = "join_decided", _("Entscheidung über Ihre Beitrittsanfrage")
     INVITED = "invited", _("Einladung in einen Raum")
     WIDENED = "widened", _("Inhalt für einen weiteren Kreis freigegeben")
+    WIDENED_FOR_AUTHOR = "widened_for_author", _("Ihr Beitrag ist für einen weiteren Kreis freigegeben")
     THREAD_CREATED = "thread_created", _("Neue Diskussion")
     POST_CREATED = "post_created", _("Neue Antwort in einer Diskussion")
     MENTIONED = "mentioned", _("Erwähnung")
@@ -53,6 +54,7 @@ PERSONAL_KINDS = {
     Kind.JOIN_REQUESTED,
     Kind.JOIN_DECIDED,
     Kind.INVITED,
+    Kind.WIDENED_FOR_AUTHOR,
     Kind.MENTIONED,
     Kind.AGENDA_PUBLISHED,
     Kind.QUESTION_ASKED,

@@ -136,6 +136,8 @@ def display_data(event) -> dict:
     meeting) and written here as the reader reads them: `due` and `when`.
     """
     data = dict(event.data)
+    if event.kind == Kind.WIDENED_FOR_AUTHOR and not data.get("ring"):
+        data["ring"] = str(PUBLIC_RING)
     for key in ("role", "role_before"):
         if key in data:
             data[key] = str(Membership.Role(data[key]).label)
@@ -175,6 +177,7 @@ SUBJECTS = {
     Kind.JOIN_DECIDED: translation.gettext_lazy("Ihre Anfrage für %(space)s: %(decision)s"),
     Kind.INVITED: translation.gettext_lazy("Einladung in den Raum %(space)s"),
     Kind.WIDENED: translation.gettext_lazy("Neu für Sie sichtbar: %(title)s"),
+    Kind.WIDENED_FOR_AUTHOR: translation.gettext_lazy("Ihr Beitrag ist jetzt weiter sichtbar: %(title)s"),
     Kind.THREAD_CREATED: translation.gettext_lazy("Neue Diskussion in %(space)s: %(title)s"),
     Kind.POST_CREATED: translation.gettext_lazy("Neue Antwort: %(title)s"),
     Kind.MENTIONED: translation.gettext_lazy("%(actor)s hat Sie erwähnt: %(title)s"),
@@ -212,5 +215,9 @@ SENTENCES = {
         "%(actor)s hat Ihre Rolle im Raum „%(space)s“ geändert: bisher %(role_before)s, jetzt %(role)s."
     ),
     Kind.MEMBER_LEFT: translation.gettext_lazy("%(actor)s hat den Raum „%(space)s“ verlassen."),
+    Kind.WIDENED_FOR_AUTHOR: translation.gettext_lazy(
+        "%(actor)s hat „%(title)s“ für %(ring)s freigegeben. Das lässt sich nicht zurücknehmen."
+    ),
 }
+PUBLIC_RING = translation.gettext_lazy("alle Besucherinnen und Besucher ohne Anmeldung")
 ALSO_ENDED = translation.gettext_lazy("Damit endet auch Ihre Mitgliedschaft in: %(spaces)s.")

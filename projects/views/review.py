@@ -45,18 +45,21 @@ def _review_page(request, project, *, review_form=None, decision_form=None, stat
     own = None
     if request.user.is_authenticated:
         own = Review.objects.filter(project=project, round=project.round, reviewer=request.user).first()
+    rounds = selectors.rounds(project)
     return render(
         request,
         "projects/review.html",
         {
             "project": project,
-            "rounds": selectors.rounds(project),
+            "rounds": rounds,
             "can_review": access.can_review(request.user, project),
             "is_open": project.status in (project.Status.SUBMITTED, project.Status.IN_REVIEW),
             "can_decide": project.status == project.Status.IN_REVIEW,
             "review_form": review_form or ReviewForm(instance=own),
             "decision_form": decision_form or DecisionForm(),
             "own_review": own,
+            "required_reviews": services.required_reviews(project),
+            "reviews_done": sum(len(r.reviews) for r in rounds if r.number == project.round),
         },
         status=status,
     )

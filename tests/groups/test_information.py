@@ -85,7 +85,7 @@ def test_the_whole_flow_from_question_to_public_answer(
     assert client.get(page.get_absolute_url()).status_code == 404
 
     client.force_login(coordinator)
-    client.post(f"/informationen/{page.slug}/veroeffentlichen/")
+    client.post(f"/informationen/{page.slug}/veroeffentlichen/", {"confirm": "widen"})
     deliver_all()
 
     page.refresh_from_db()
@@ -147,7 +147,8 @@ def test_only_the_coordination_publishes_and_only_once(client, fachgruppe, coord
     page = draft(fachgruppe, partner)
     client.force_login(partner)
 
-    assert client.post(f"/informationen/{page.slug}/veroeffentlichen/").status_code == 404
+    response = client.post(f"/informationen/{page.slug}/veroeffentlichen/", {"confirm": "widen"})
+    assert response.status_code == 404
     page.refresh_from_db()
     assert page.published_at is None
 

@@ -194,7 +194,7 @@ def test_coordinator_shares_an_inner_thread_with_the_fachgruppe(
 ):
     thread = ThreadFactory(space=inner, title="Ergebnis für alle")
 
-    login(coordinator).post(f"/spaces/{inner.slug}/threads/{thread.pk}/moderate/", {"action": "widen"})
+    login(coordinator).post(f"/spaces/{inner.slug}/threads/{thread.pk}/widen/", {"confirm": "widen"})
 
     client = login(partner)
     assert client.get(thread.get_absolute_url()).status_code == 200

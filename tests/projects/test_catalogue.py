@@ -502,6 +502,7 @@ def test_the_start_page_keeps_its_cards_in_the_cache_and_shows_an_acceptance_at_
 
     project = submitted(ProjectFactory(submitted_by=partner, title="Eben angenommen"))
     reviewed(project, by=coordinator)
+    reviewed(project, by=UserFactory())  # a decision needs two reviews (PROJECT_MIN_REVIEWS)
     services.decide(project=project, by=coordinator, outcome="accepted", reason="Gut.")
     assert "Eben angenommen" in client.get("/").content.decode()
 

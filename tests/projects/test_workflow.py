@@ -214,6 +214,7 @@ def test_invalid_transitions_are_refused(partner, coordinator, second_coordinato
     with pytest.raises(services.PermissionDenied):
         services.decide(project=own, by=coordinator, outcome="accepted", reason="Mein eigenes.")
     reviewed(waiting, by=coordinator)
+    reviewed(waiting, by=second_coordinator)
     with pytest.raises(services.ValidationError):
         services.decide(project=waiting, by=coordinator, outcome="returned", reason="Bitte ergänzen.")
     services.decide(project=waiting, by=coordinator, outcome="declined", reason="Nicht übertragbar.")
@@ -223,9 +224,12 @@ def test_invalid_transitions_are_refused(partner, coordinator, second_coordinato
         services.submit(project=waiting, by=partner)
 
 
-def test_returned_for_revision_then_resubmitted_keeps_the_history(client, partner, coordinator):
+def test_returned_for_revision_then_resubmitted_keeps_the_history(
+    client, partner, coordinator, second_coordinator
+):
     project = submitted(ProjectFactory(submitted_by=partner, title="Erste Fassung"))
     reviewed(project, by=coordinator)
+    reviewed(project, by=second_coordinator)
     client.force_login(coordinator)
     response = client.post(
         f"/projects/{project.slug}/entscheidung/",
@@ -266,9 +270,12 @@ def test_returned_for_revision_then_resubmitted_keeps_the_history(client, partne
     assert "Bitte Zahlen zu den Betrieben ergänzen." in page
 
 
-def test_the_submitter_sees_the_decision_but_reviewers_notes_only_when_shared(client, partner, coordinator):
+def test_the_submitter_sees_the_decision_but_reviewers_notes_only_when_shared(
+    client, partner, coordinator, second_coordinator
+):
     project = submitted(ProjectFactory(submitted_by=partner))
     reviewed(project, by=coordinator)
+    reviewed(project, by=second_coordinator)
     services.decide(project=project, by=coordinator, outcome="declined", reason="Zu regional gedacht.")
     client.force_login(partner)
     page = client.get(project.get_absolute_url()).content.decode()
@@ -278,6 +285,7 @@ def test_the_submitter_sees_the_decision_but_reviewers_notes_only_when_shared(cl
 
     shared = submitted(ProjectFactory(submitted_by=partner))
     reviewed(shared, by=coordinator)
+    reviewed(shared, by=second_coordinator)
     services.decide(
         project=shared,
         by=coordinator,
@@ -294,10 +302,11 @@ def test_the_submitter_sees_the_decision_but_reviewers_notes_only_when_shared(cl
 
 
 def test_acceptance_publishes_the_project_and_tells_the_fachgruppe(
-    client, partner, inner_member, coordinator
+    client, partner, inner_member, coordinator, second_coordinator
 ):
     project = submitted(ProjectFactory(submitted_by=partner))
     reviewed(project, by=coordinator)
+    reviewed(project, by=second_coordinator)
     assert client.get(project.get_absolute_url()).status_code == 302
     services.decide(
         project=project, by=coordinator, outcome="accepted", reason="Vorbildlich und übertragbar."
@@ -391,6 +400,10 @@ def test_the_demo_has_projects_in_every_state_with_reviews(settings, client, med
     call_command("seed_demo", password="demo-Handwerk-2026")
     assert set(Project.objects.values_list("status", flat=True)) == set(Project.Status.values)
     assert Review.objects.values("reviewer").distinct().count() == 2
+    # Every demo decision had the reviews the rule asks for (two coordinators of the Fachgruppe).
+    for decision in Decision.objects.select_related("project__space"):
+        done = Review.objects.filter(project=decision.project, round=decision.round).count()
+        assert done >= services.required_reviews(decision.project), decision.project.title
     resubmitted = Project.objects.get(round=2)
     assert resubmitted.status == Project.Status.IN_REVIEW
     assert resubmitted.decisions.get().outcome == Decision.Outcome.RETURNED
