@@ -269,17 +269,19 @@ def participant_invite(request, pk: int):
 def participant_respond(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     participant = get_object_or_404(Participant, meeting=meeting, user_id=request.user.pk)
+    # The one-click answer on "Mein Überblick" sends the person back there.
+    back = redirect("overview") if request.POST.get("next") == "overview" else redirect(meeting)
     form = RespondForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte wählen Sie Zusage, Absage oder Entschuldigung."))
-        return redirect(meeting)
+        return back
     try:
         services.participant_respond(participant=participant, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
-    return redirect(meeting)
+    return back
 
 
 @anonymous_to_login
