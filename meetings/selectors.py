@@ -129,6 +129,7 @@ def my_upcoming_meetings(*, user, limit: int) -> list[Meeting]:
         _with_until(_visible(user))
         .filter(_upcoming_rule())
         .exclude(status=Meeting.Status.CANCELLED)
+        .defer("description", "description_html")
         .annotate(
             my_participant=Subquery(invitation.values("pk")[:1]),
             my_response=Subquery(invitation.values("response")[:1]),
@@ -154,6 +155,7 @@ def minutes_to_publish(*, user, limit: int) -> list[Meeting]:
         _visible(user)
         .filter(space_id__in=access.coordinated_space_ids(user), status=Meeting.Status.HELD)
         .exclude(Exists(published))
+        .defer("description", "description_html")
         .annotate(total=Window(Count("pk")))
     )
     return list(meetings.order_by(F("starts_at").desc(nulls_last=True), "-pk")[:limit])

@@ -175,6 +175,11 @@ def _open_action_items(user) -> Listing:
     rows = (
         meeting_minutes.my_action_items(user)
         .exclude(status=ActionItem.Status.DONE)
+        # The overview names neither the assignees nor the agenda item: only the meeting.
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("meeting")
+        .only("title", "due_date", "status", "meeting__title")
         .annotate(total=Window(Count("pk")))[:SECTION_SIZE]
     )
     return Listing.of(list(rows), url=reverse("meetings:tasks"))
@@ -234,12 +239,15 @@ def _news(*, user, spaces: list[Space], ring: frozenset[int], since: datetime.da
     threads = _newest_per_space(
         access.visible_items(Thread.objects.filter(last_activity_at__gt=since), user)
         .select_related("space")
+        .only("title", "space_id", "audience_id", "last_activity_at", "space__slug")
         .annotate(new_posts=Coalesce(Subquery(new_posts), 0)),
         ring=ring,
         stamp="last_activity_at",
     )
     documents = _newest_per_space(
-        access.visible_items(Document.objects.filter(updated_at__gt=since), user).select_related("space"),
+        access.visible_items(Document.objects.filter(updated_at__gt=since), user)
+        .select_related("space")
+        .only("title", "space_id", "audience_id", "updated_at", "space__slug"),
         ring=ring,
         stamp="updated_at",
     )
@@ -248,14 +256,18 @@ def _news(*, user, spaces: list[Space], ring: frozenset[int], since: datetime.da
             status=Minutes.Status.PUBLISHED,
             published_at__gt=since,
             meeting__in=access.visible_items(Meeting.objects.all(), user),
-        ).select_related("meeting"),
+        )
+        .select_related("meeting")
+        .only("published_at", "meeting__title", "meeting__space_id", "meeting__audience_id"),
         ring=ring,
         stamp="published_at",
         space="meeting__space_id",
         audience="meeting__audience_id",
     )
     information = _newest_per_space(
-        access.visible_items(InformationPage.objects.filter(published_at__gt=since), user),
+        access.visible_items(InformationPage.objects.filter(published_at__gt=since), user).only(
+            "title", "slug", "space_id", "audience_id", "published_at"
+        ),
         ring=ring,
         stamp="published_at",
     )
@@ -293,12 +305,15 @@ def _waiting(*, user, spaces: list[Space], coordinated: frozenset[int]) -> Waiti
     reviews = (
         projects.review_queue(user=user)
         .exclude(submitted_by=user)
+        .select_related(None)
+        .only("slug", "title", "status", "round", "submitted_at")
         .annotate(total=Window(Count("pk")))[:SECTION_SIZE]
     )
     questions = (
         access.visible_items(
             Question.objects.filter(space_id__in=coordinated, status=Question.Status.SUBMITTED), user
         )
+        .only("title", "created_at", "space_id", "audience_id")
         .annotate(total=Window(Count("pk")))
         .order_by("created_at", "pk")[:SECTION_SIZE]
     )
