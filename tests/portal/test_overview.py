@@ -109,6 +109,27 @@ def test_the_overview_links_back_to_the_public_start_page(client, partner):
 # --- What each role finds -----------------------------------------------------
 
 
+MEMBER_SECTIONS = {"overview-meetings", "overview-tasks", "overview-news"}
+
+
+@pytest.mark.parametrize(
+    ("role", "sections"),
+    [
+        ("outsider", {"overview-membership", "overview-meetings"}),
+        ("requester", {"overview-membership", "overview-meetings"}),
+        ("partner", MEMBER_SECTIONS),
+        ("inner_member", MEMBER_SECTIONS),
+        ("fachgruppe_coordinator", {*MEMBER_SECTIONS, "overview-waiting"}),
+        ("coordinator", {*MEMBER_SECTIONS, "overview-waiting"}),
+        ("staff_member", {*MEMBER_SECTIONS, "overview-waiting"}),
+    ],
+)
+def test_each_role_finds_its_sections(client, request, role, sections):
+    html = page_of(client, request.getfixturevalue(role))
+
+    assert set(re.findall(r'data-testid="(overview-[a-z]+)"', html)) == sections
+
+
 def test_a_guest_without_a_request_is_told_how_to_join(client, outsider, fachgruppe):
     html = page_of(client, outsider)
     membership = text_of(section(html, "overview-membership"))
@@ -193,6 +214,12 @@ def test_a_coordinator_sees_what_waits_with_counts_and_links(client, coordinator
     assert 'href="/fragen/?status=submitted"' in waiting
     assert "1 Protokoll zu veröffentlichen" in waiting
     assert f'href="/meetings/{held.pk}/minutes/"' in waiting
+
+
+def test_a_coordinator_with_nothing_waiting_is_told_so(client, fachgruppe_coordinator):
+    waiting = text_of(section(page_of(client, fachgruppe_coordinator), "overview-waiting"))
+
+    assert "Wartet auf Sie Zurzeit wartet nichts auf Sie." in waiting
 
 
 def test_a_coordinator_does_not_find_their_own_project_to_review(client, coordinator):
