@@ -1,4 +1,4 @@
-""" "Mein Überblick": the page every signed-in person lands on, and when they last saw it.
+"""The overview ("Mein Überblick"): the page every signed-in person lands on, and when they last saw it.
 
 One named read (`overview`) gathers what the page shows, every part through the
 rule book (groups.access) and every list bounded (SECTION_SIZE rows, with the
@@ -91,8 +91,8 @@ class RequestCount:
 @dataclass
 class Overview:
     since: datetime.datetime
-    first_visit: bool
-    since_horizon: bool
+    # "New" counts from HORIZON ago (a first visit, or a long absence), not from the last visit.
+    from_horizon: bool
     is_guest: bool
     meetings: Listing
     action_items: Listing
@@ -106,19 +106,18 @@ class Overview:
 # --- The last visit ----------------------------------------------------------
 
 
-def overview_visit_record(*, user, now: datetime.datetime) -> OverviewVisit:
-    """The person's visit as of `now`: the line between old and new, written only when it moves.
+def overview_visit_record(*, user, now: datetime.datetime) -> tuple[OverviewVisit, bool]:
+    """The person's visit as of `now` (the line between old and new), and whether it is their first.
 
-    At most one write per TOUCH_EVERY: `seen_at` follows the person while they come
-    back; after a pause of VISIT_GAP the previous visit's end becomes `since`.
+    Written only when it moves, at most once per TOUCH_EVERY: `seen_at` follows the
+    person while they come back; after a pause of VISIT_GAP the previous visit's end
+    becomes `since`.
     """
     visit, created = OverviewVisit.objects.get_or_create(
         user=user, defaults={"seen_at": now, "since": now - HORIZON}
     )
     if created:
-        visit.first_visit = True
-        return visit
-    visit.first_visit = False
+        return visit, True
     away = now - visit.seen_at
     if away >= VISIT_GAP:
         visit.since, visit.seen_at = visit.seen_at, now
@@ -126,15 +125,15 @@ def overview_visit_record(*, user, now: datetime.datetime) -> OverviewVisit:
     elif away >= TOUCH_EVERY:
         visit.seen_at = now
         visit.save(update_fields=["seen_at"])
-    return visit
+    return visit, False
 
 
 # --- The page ---------------------------------------------------------------
 
 
-def overview(*, user, now: datetime.datetime | None = None) -> Overview:
-    now = now or timezone.now()
-    visit = overview_visit_record(user=user, now=now)
+def overview(*, user) -> Overview:
+    now = timezone.now()
+    visit, first_visit = overview_visit_record(user=user, now=now)
     since = max(visit.since, now - HORIZON)
     ring = access.ring_space_ids(user)
     spaces = list(access.visible_spaces(user).order_by(F("parent_id").asc(nulls_first=True), "name"))
@@ -154,8 +153,7 @@ def overview(*, user, now: datetime.datetime | None = None) -> Overview:
             latest.append(request)
     return Overview(
         since=since,
-        first_visit=visit.first_visit,
-        since_horizon=since > visit.since or visit.first_visit,
+        from_horizon=first_visit or since > visit.since,
         is_guest=is_guest,
         meetings=Listing.of(
             meetings.my_upcoming_meetings(user=user, limit=SECTION_SIZE), url=reverse("meetings:list")

@@ -23,7 +23,7 @@ def home(request):
 @login_required
 @require_safe
 def overview(request):
-    """ "Mein Überblick": where every signed-in person lands (portal.adapters)."""
+    """The overview ("Mein Überblick"): where every signed-in person lands (portal.adapters)."""
     return render(
         request, "portal/overview.html", {"overview": personal_overview.overview(user=request.user)}
     )

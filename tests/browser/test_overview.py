@@ -1,5 +1,5 @@
-""" "Mein Überblick" in a browser: signing in lands there, one click answers an invitation without
-JavaScript on a phone, and at 390 px the page fits the screen and axe finds nothing serious."""
+"""The overview ("Mein Überblick") in a browser: signing in lands there, one click answers an
+invitation without JavaScript on a phone, and at 390 px the page fits and axe finds nothing serious."""
 
 import re
 

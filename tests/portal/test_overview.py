@@ -1,4 +1,5 @@
-""" "Mein Überblick": what each role finds there, that nothing hidden shows, and that it stays cheap."""
+"""The overview ("Mein Überblick"): what each role finds there, that nothing hidden shows there,
+and that it stays cheap."""
 
 import datetime
 import re
