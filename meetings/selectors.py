@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from groups import access
 from groups.models import Membership, Question, Space, User
-from meetings.models import ActionItem, AgendaItem, Meeting, Participant
+from meetings.models import ActionItem, AgendaItem, Meeting, Minutes, Participant, Registration
 from portal import readcache
 from portal.pagination import PAGE_SIZE, Page, capped_count
 from projects.models import Project
@@ -115,6 +115,58 @@ def upcoming_meetings(*, user, limit: int = 3, space: Space | None = None) -> li
 
     space_key = space.pk if space is not None else "-"
     return readcache.shared_read("upcoming_meetings", limit, space_key, user=user, build=build)
+
+
+def my_upcoming_meetings(*, user, limit: int) -> list[Meeting]:
+    """The next meetings of the person's own: those they are invited or registered to, and those
+    of the spaces whose ring they are inside; dated ones first, tentative ones after them.
+
+    Each carries `my_participant` (the id of their invitation or None), `my_response`,
+    `my_note`, `my_registration` (a Registration status or None) and `total` (how many
+    there are in all), in one query however many there are.
+    """
+    if not user.is_authenticated:
+        return []
+    invitation = Participant.objects.filter(meeting=OuterRef("pk"), user=user)
+    registration = Registration.objects.filter(
+        meeting=OuterRef("pk"),
+        user=user,
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+    )
+    meetings = (
+        _with_until(_visible(user))
+        .filter(_upcoming_rule())
+        .exclude(status=Meeting.Status.CANCELLED)
+        .defer("description", "description_html")
+        .annotate(
+            my_participant=Subquery(invitation.values("pk")[:1]),
+            my_response=Subquery(invitation.values("response")[:1]),
+            my_note=Subquery(invitation.values("note")[:1]),
+            my_registration=Subquery(registration.values("status")[:1]),
+        )
+    )
+    if not user.is_staff:
+        own = Q(space_id__in=access.ring_space_ids(user)) | Q(my_participant__isnull=False)
+        meetings = meetings.filter(own | Q(my_registration__isnull=False))
+    return list(
+        meetings.annotate(total=Window(Count("pk"))).order_by(F("starts_at").asc(nulls_last=True), "pk")[
+            :limit
+        ]
+    )
+
+
+def minutes_to_publish(*, user, limit: int) -> list[Meeting]:
+    """Held meetings of the spaces the person coordinates whose minutes are not yet published,
+    the latest first, each with `total` (how many in all)."""
+    published = Minutes.objects.filter(meeting=OuterRef("pk"), status=Minutes.Status.PUBLISHED)
+    meetings = (
+        _visible(user)
+        .filter(space_id__in=access.coordinated_space_ids(user), status=Meeting.Status.HELD)
+        .exclude(Exists(published))
+        .defer("description", "description_html")
+        .annotate(total=Window(Count("pk")))
+    )
+    return list(meetings.order_by(F("starts_at").desc(nulls_last=True), "-pk")[:limit])
 
 
 @dataclass

@@ -5,6 +5,7 @@ from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.urls import reverse
 from django.utils import translation
 
 from portal.notifications import account_mail
@@ -15,6 +16,13 @@ UNKNOWN_ACCOUNT_TEMPLATE = "account/email/unknown_account"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_redirect_url(self, request):
+        """Signed in, everyone lands on "Mein Überblick"; the public start page stays at "/"."""
+        return reverse("overview")
+
+    def get_signup_redirect_url(self, request):
+        return reverse("overview")
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 _URL_NAMES = {
     "home": "home",
+    "overview": "overview",
     "information": "information:list",
     "spaces": "groups:space_list",
     "meetings": "meetings:list",

@@ -1,6 +1,7 @@
 """Views of the portal's shared pages."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import i18n
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.defaults import bad_request
 
 from portal import legal
+from portal import overview as personal_overview
 from portal import status as portal_status
 from portal.health import run_checks
 from portal.selectors import home_page_context
@@ -16,6 +18,15 @@ from portal.selectors import home_page_context
 
 def home(request):
     return render(request, "portal/home.html", home_page_context(user=request.user))
+
+
+@login_required
+@require_safe
+def overview(request):
+    """The overview ("Mein Überblick"): where every signed-in person lands (portal.adapters)."""
+    return render(
+        request, "portal/overview.html", {"overview": personal_overview.overview(user=request.user)}
+    )
 
 
 @never_cache

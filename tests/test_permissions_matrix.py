@@ -71,6 +71,7 @@ def cases(world) -> dict[str, Case]:
     post = thread.posts.get()
     return {
         "home": Case("/", EVERYONE),
+        "overview": Case("/mein-ueberblick/", SIGNED_IN),
         "healthz": Case("/healthz", EVERYONE),
         # Monitoring: staff only (503 here, since no worker or beat runs beside the matrix).
         "status": Case("/status/", {**dict.fromkeys(ROLES, HIDDEN), "staff": 503}),

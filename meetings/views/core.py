@@ -274,6 +274,8 @@ def participant_invite(request, pk: int):
 def participant_respond(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     participant = get_object_or_404(Participant, meeting=meeting, user_id=request.user.pk)
+    # The one-click answer on "Mein Überblick" sends the person back there.
+    back = redirect("overview") if request.POST.get("next") == "overview" else redirect(meeting)
     form = RespondForm(request.POST)
     if form.is_valid():
         try:
@@ -282,7 +284,7 @@ def participant_respond(request, pk: int):
             _form_error(form, error)
         else:
             messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
-            return redirect(meeting)
+            return back
     return _detail_page(request, pk, respond_form=form)
 
 

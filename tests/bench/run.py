@@ -99,6 +99,7 @@ def _signed_in_pages(role: str) -> list[Page]:
     pages = [
         Page(SIGNED_IN, "/__bench__/bare-signed-in", role, SIGNED_IN),
         Page("start page", "/", role, SIGNED_IN, SIMPLE),
+        Page("overview", "/mein-ueberblick/", role, SIGNED_IN, SIMPLE),
         Page("space home", "{space}", role, SIGNED_IN, SIMPLE),
         Page("meeting with minutes", "{meeting}", role, SIGNED_IN, SIMPLE),
         Page("catalogue", "/projects/", role, SIGNED_IN),

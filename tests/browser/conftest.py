@@ -45,7 +45,7 @@ def sign_in_through_form(page: Page, base_url: str, *, email: str, password: str
     form.get_by_label(PASSWORD_LABEL).fill(password)
     # allauth's German catalogue says "Anmeldung" on the button, the portal says "Anmelden".
     form.get_by_role("button", name=re.compile(r"^Anmeld")).click()
-    page.wait_for_url(f"{base_url}/")
+    page.wait_for_url(f"{base_url}/mein-ueberblick/")
 
 
 @pytest.fixture

@@ -6,12 +6,16 @@ from tests.browser.conftest import SCREENSHOTS, sign_in_through_form
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_verified_member_signs_in_and_sees_the_start_page_with_the_three_rings(page: Page, live_server, user):
+def test_verified_member_signs_in_to_the_overview_and_is_one_click_from_the_start_page(
+    page: Page, live_server, user
+):
     sign_in_through_form(page, live_server.url, email=user.email)
 
     header = page.get_by_role("banner")
     expect(header.get_by_role("link", name="Greta Hobelmann")).to_be_visible()
     expect(header.get_by_role("button", name="Abmelden")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mein Überblick")
+    page.get_by_role("main").get_by_role("link", name="Zur öffentlichen Startseite").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fachgruppe Handwerk")
     onion = page.get_by_role("img", name="Das Zwiebelmodell der Fachgruppe Handwerk")
     expect(onion).to_be_visible()

@@ -20,5 +20,5 @@ def test_without_javascript_a_member_signs_in_and_switches_to_english(new_contex
     page.get_by_role("banner").get_by_role("button", name="Wechseln").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert page.url == live_server.url + "/"
+    assert page.url == live_server.url + "/mein-ueberblick/"
     expect(page.get_by_role("banner").get_by_role("link", name="Greta Hobelmann")).to_be_visible()

@@ -41,7 +41,7 @@ def test_a_pbkdf2_password_becomes_an_argon2_one_at_the_next_sign_in(client):
 
     response = client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
 
-    assert response["Location"] == "/"
+    assert response["Location"] == "/mein-ueberblick/"
     user.refresh_from_db()
     assert identify_hasher(user.password).algorithm == "argon2"
     assert user.check_password(TEST_PASSWORD)

@@ -55,7 +55,7 @@ def test_each_demo_account_can_sign_in_through_the_login_form(client, settings, 
         response = client.post("/accounts/2fa/authenticate/", {"code": _demo_code(email)})
 
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/mein-ueberblick/"
     assert client.get("/").context["user"].email == email
 
 
