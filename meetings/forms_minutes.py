@@ -135,7 +135,9 @@ class MinutesDocumentForm:
                         (
                             decision,
                             DecisionForm(
-                                bound, prefix=f"decision-{decision.pk}", initial={"text": decision.text}
+                                _if_shown(bound, f"decision-{decision.pk}-text"),
+                                prefix=f"decision-{decision.pk}",
+                                initial={"text": decision.text},
                             ),
                         )
                         for decision in sorted(item.decisions.all(), key=lambda d: (d.position, d.pk))
@@ -148,7 +150,7 @@ class MinutesDocumentForm:
             (
                 action_item,
                 ActionItemForm(
-                    actions,
+                    _if_shown(actions, f"action-{action_item.pk}-title"),
                     meeting=meeting,
                     people=people,
                     prefix=f"action-{action_item.pk}",
@@ -229,12 +231,18 @@ class MinutesDocumentForm:
                 new_decision = getattr(entry.new_decision, "cleaned_data", {}).get("text", "")
                 change.items[entry.item.pk] = document.ItemChange(
                     discussion=entry.discussion.cleaned_data["discussion"],
-                    decisions={decision.pk: form.cleaned_data["text"] for decision, form in entry.decisions},
+                    decisions={
+                        decision.pk: form.cleaned_data["text"]
+                        for decision, form in entry.decisions
+                        if form.is_bound
+                    },
                     new_decision=new_decision,
                 )
         if self.new_action_item.is_bound and hasattr(self.new_action_item, "cleaned_data"):
             change.action_items = {
-                action_item.pk: _action_change(form.cleaned_data) for action_item, form in self.action_items
+                action_item.pk: _action_change(form.cleaned_data)
+                for action_item, form in self.action_items
+                if form.is_bound
             }
             if self.new_action_item.has_content():
                 change.new_action_item = _action_change(self.new_action_item.cleaned_data)
@@ -273,6 +281,11 @@ class NewActionItemForm(ActionItemForm):
         if self.has_content() and not cleaned.get("title"):
             self.add_error("title", _("Bitte beschreiben Sie die Aufgabe."))
         return cleaned
+
+
+def _if_shown(data, key: str):
+    """The data for a part the page showed; a part added since is left unbound (and alone)."""
+    return data if data is not None and key in data else None
 
 
 def _action_change(data: dict) -> "document.ActionChange":

@@ -148,7 +148,13 @@ def _sent(change: DocumentChange, stored: dict[str, object]) -> dict[str, object
             decisions.append([None, _text(item.new_decision)])
         state[item_section(pk)] = {"discussion": _text(item.discussion), "decisions": decisions}
     if change.action_items is not None:
-        actions = [_action_value(pk, action) for pk, action in sorted(change.action_items.items())]
+        # Tasks added since the page was loaded are not on it: they stay as they are.
+        actions = [
+            _action_value(value[0], change.action_items[value[0]])
+            if value[0] in change.action_items
+            else value
+            for value in stored.get(ACTIONS, [])
+        ]
         if change.new_action_item is not None:
             actions.append(_action_value(None, change.new_action_item))
         state[ACTIONS] = actions
@@ -191,7 +197,17 @@ def _readable(section: str, value, meetings: dict[int, str]) -> str:
     return "\n".join(lines)
 
 
+def _untouched(stored: dict, sent: dict, bases: dict[str, str]) -> dict:
+    """Drops the sections the person left as the page showed them: someone else's newer text stays."""
+    return {
+        section: value
+        for section, value in sent.items()
+        if section not in stored or bases.get(section) != _digest(value)
+    }
+
+
 def _conflicts(meeting: Meeting, stored: dict, sent: dict, bases: dict[str, str]) -> list[Conflict]:
+    """Sections both changed: by someone else since the page was loaded, and differently by this person."""
     moved = [
         section
         for section, value in sent.items()
@@ -240,7 +256,7 @@ def minutes_save(
     """
     minutes = records.locked_minutes(meeting=meeting, by=by)
     stored = _stored(meeting, minutes)
-    sent = _sent(change, stored)
+    sent = _untouched(stored, _sent(change, stored), bases)
     conflicts = _conflicts(meeting, stored, sent, bases)
     if conflicts:
         raise MinutesConflictError(conflicts)
