@@ -1,4 +1,4 @@
-"""The minutes editor as one document: one save keeps every section, autosave, and conflicts between two coordinators."""
+"""The minutes editor as one document: one save keeps every section, autosave, two coordinators at once."""
 
 import datetime
 
@@ -140,7 +140,8 @@ def test_autosave_saves_the_changed_section_and_answers_with_the_time(client, me
     assert response.status_code == 200
     html = response.content.decode()
     assert f"Entwurf gespeichert um {timezone.localtime():%H:}" in html
-    assert f'id="base-item-{items[1].pk}"' in html and 'hx-swap-oob="true"' in html
+    assert f'id="base-item-{items[1].pk}"' in html
+    assert 'hx-swap-oob="true"' in html
     items[1].refresh_from_db()
     assert items[1].discussion == "Beim Tippen gespeichert."
     # Only the section that changed: the introduction waits for its own autosave or a save.
