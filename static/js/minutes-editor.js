@@ -10,11 +10,9 @@
     var edits = 0;
     var sending = false;
 
+    // "input" covers text, selects, checkboxes and dates alike; "change" would also fire when a
+    // field merely loses focus, after its autosave.
     form.addEventListener("input", function (event) {
-      edits += 1;
-      unsaved.set(event.target, edits);
-    });
-    form.addEventListener("change", function (event) {
       edits += 1;
       unsaved.set(event.target, edits);
     });
@@ -28,13 +26,13 @@
         block.dataset.sentAfterEdit = String(edits);
       }
     });
-    document.body.addEventListener("htmx:afterSettle", function (event) {
-      var block = event.detail.requestConfig && event.detail.requestConfig.elt;
-      var status = document.getElementById("autosave-status");
-      if (!block || !block.hasAttribute("data-autosave") || !status) {
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var block = event.detail.elt;
+      var xhr = event.detail.xhr;
+      if (!block || !block.hasAttribute || !block.hasAttribute("data-autosave") || !event.detail.successful) {
         return;
       }
-      if (!status.querySelector('[data-autosave-state="saved"]')) {
+      if (!xhr || xhr.responseText.indexOf('data-autosave-state="saved"') === -1) {
         return;
       }
       var sentAfter = Number(block.dataset.sentAfterEdit || "0");
