@@ -66,8 +66,10 @@ class StatusForm(PortalForm):
 
 
 class ReasonForm(PortalForm):
+    # Required for a change only (meetings.minutes.keep_revision): saving unchanged minutes needs none.
     reason = forms.CharField(
         label=_("Grund der Korrektur"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=limits.POST,
         help_text=_("Erscheint in der Historie des Protokolls."),
@@ -176,7 +178,10 @@ class MinutesDocumentForm:
         self.non_field_errors: list[str] = []
 
     def add_error(self, error) -> None:
-        self.non_field_errors.extend(error.messages)
+        if getattr(error, "code", None) == "reason" and self.reason.is_bound:
+            self.reason.add_error("reason", error)
+        else:
+            self.non_field_errors.extend(error.messages)
 
     def show_bases(self, bases: dict[str, str]) -> None:
         for entry in self.items:

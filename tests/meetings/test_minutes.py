@@ -175,11 +175,24 @@ def test_a_correction_without_a_reason_is_refused_and_keeps_the_typed_text(
 
     assert response.status_code == 400
     assert "Korrigierte Fassung ohne Grund." in response.content.decode()
+    assert "warum Sie es korrigieren" in response.content.decode()
     item.refresh_from_db()
     assert item.discussion == "Die Ausbildung im Handwerk stärken."
     assert not MinutesRevision.objects.exists()
     with pytest.raises(ValidationError, match="warum Sie es korrigieren"):
         service.agenda_item_discussion_edit(agenda_item=item, by=coordinator, discussion="Ohne Grund")
+
+
+def test_saving_published_minutes_unchanged_needs_no_reason_and_keeps_no_revision(
+    client, meeting, item, draft, coordinator
+):
+    service.minutes_publish(meeting=meeting, by=coordinator)
+    client.force_login(coordinator)
+
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", editor_fields(client, meeting))
+
+    assert response.status_code == 302
+    assert not MinutesRevision.objects.exists()
 
 
 def test_edits_of_a_draft_keep_no_history(meeting, item, draft, coordinator):
