@@ -1,8 +1,12 @@
 """The minutes (Protokoll) of a meeting: reads and writes of the record, its decisions and action items.
 
 A draft is for the coordinators of the meeting's home space; publishing shows
-it to everyone who may see the meeting. Changes to published minutes first
-keep the record as it was (MinutesRevision). An action item's status is the
+it to everyone who may see the meeting. The life cycle is enforced here: a
+draft is started once the meeting has begun, published once it is held or its
+end has passed, and may later be noted as approved ("genehmigt", with the day).
+Changes to published minutes are corrections: they need a reason and first
+keep the record as it was (MinutesRevision). Published minutes freeze the
+agenda (meetings.services). An action item's status is the
 living state of the work, not part of the record's wording, so changing it
 keeps no revision.
 """
