@@ -1,6 +1,8 @@
-"""Demo meetings: the founding meeting of the seed rebuilt with fictional people, its follow-up,
-a tentative Fachgruppentreffen with an open date poll, a training with a waiting list and a
-meeting of the inner circle. Idempotent: looked up by title, created only when missing.
+"""Demo meetings: the founding meeting of the seed rebuilt with fictional people (its minutes
+published and approved), an experience exchange held a few days ago whose minutes are a draft
+being written, its follow-up, a tentative Fachgruppentreffen with an open date poll, a training
+with a waiting list and a meeting of the inner circle. Idempotent: looked up by title, created
+only when missing.
 
 Dates are relative to the day the seed runs, so the demo always has a past and a future.
 """
@@ -30,6 +32,8 @@ FOLLOW_UP = "Sitzung der Fachgruppe Handwerk: Konzept und Datenbank"
 TENTATIVE = "Fachgruppentreffen Frühjahr"
 TRAINING = "Schulung: Kooperative Beratung im Handwerksbetrieb"
 INNER = "Runde der Fachkräftezentren: Prüfungszahlen"
+EXCHANGE = "Erfahrungsaustausch: Fachkräfte gewinnen im Handwerk"
+EXCHANGE_DAYS_AGO = 5
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
@@ -44,6 +48,8 @@ def seed_meetings(*, users: dict[str, User]) -> None:
     coordinator = users["koordination@example.org"]
     follow_up = _follow_up(fachgruppe, users)
     _founding(fachgruppe, users, next_meeting=follow_up)
+    _exchange(fachgruppe, users, next_meeting=follow_up)
+    _founding_approved(users)
     _tentative(fachgruppe, users)
     _training(fachgruppe, users)
     if not Meeting.objects.filter(title=INNER).exists():
@@ -171,6 +177,62 @@ def _founding(space: Space, users: dict[str, User], *, next_meeting: Meeting) ->
         status=Minutes.Status.PUBLISHED,
         published_at=timezone.now() - datetime.timedelta(days=65),
         published_by=users["koordination@example.org"],
+    )
+
+
+def _founding_approved(users: dict[str, User]) -> None:
+    """The founding minutes were approved at the experience exchange (German Protokolle note it)."""
+    Minutes.objects.filter(meeting__title=FOUNDING, approved_on__isnull=True).update(
+        approved_on=timezone.localdate() - datetime.timedelta(days=EXCHANGE_DAYS_AGO),
+        approved_by=users["koordination@example.org"],
+    )
+
+
+def _exchange(space: Space, users: dict[str, User], *, next_meeting: Meeting) -> None:
+    """Held a few days ago; the coordination is writing its minutes (a draft, saved as typed)."""
+    if Meeting.objects.filter(title=EXCHANGE).exists():
+        return
+    meeting = Meeting.objects.create(
+        space=space,
+        audience=space,
+        title=EXCHANGE,
+        kind=Meeting.Kind.ERFAHRUNGSAUSTAUSCH,
+        status=Meeting.Status.HELD,
+        starts_at=_at(-EXCHANGE_DAYS_AGO, 14),
+        ends_at=_at(-EXCHANGE_DAYS_AGO, 16),
+        place="Videokonferenz",
+        video_url="https://meet.example.org/fachgruppe-handwerk",
+        agenda_published_at=timezone.now() - datetime.timedelta(days=EXCHANGE_DAYS_AGO + 7),
+        next_meeting=next_meeting,
+        created_by=users["koordination@example.org"],
+    )
+    for email in ("koordination@example.org", "innen@example.org", "partner@example.org"):
+        Participant.objects.create(
+            meeting=meeting, user=users[email], response=Participant.Response.ACCEPTED, attended=True
+        )
+    AgendaItem.objects.create(
+        meeting=meeting,
+        position=1,
+        title="Genehmigung des Protokolls der letzten Sitzung",
+        discussion="Das Protokoll der Sitzung „Ziele und Rahmen“ wird ohne Änderungen genehmigt.",
+    )
+    recruiting = AgendaItem.objects.create(
+        meeting=meeting,
+        position=2,
+        title="Wie gewinnen kleine Betriebe Auszubildende?",
+        duration_minutes=60,
+        discussion="Berichte aus drei Kammerbezirken: Praktika in den Ferien wirken am besten; "
+        "Betriebe wünschen sich Vorlagen für Stellenanzeigen in sozialen Netzwerken.",
+    )
+    Decision.objects.create(
+        agenda_item=recruiting,
+        position=1,
+        text="Die Fachgruppe sammelt gelungene Stellenanzeigen von Handwerksbetrieben als Vorlagen.",
+    )
+    AgendaItem.objects.create(meeting=meeting, position=3, title="Verschiedenes")
+    Minutes.objects.create(
+        meeting=meeting,
+        introduction="Die Koordination begrüßt die Runde und stellt die Beschlussfähigkeit fest.",
     )
 
 

@@ -1,8 +1,12 @@
 """The minutes (Protokoll) of a meeting: reads and writes of the record, its decisions and action items.
 
 A draft is for the coordinators of the meeting's home space; publishing shows
-it to everyone who may see the meeting. Changes to published minutes first
-keep the record as it was (MinutesRevision). An action item's status is the
+it to everyone who may see the meeting. The life cycle is enforced here: a
+draft is started once the meeting has begun, published once it is held or its
+end has passed, and may later be noted as approved ("genehmigt", with the day).
+Changes to published minutes are corrections: they need a reason and first
+keep the record as it was (MinutesRevision). Published minutes freeze the
+agenda (meetings.services). An action item's status is the
 living state of the work, not part of the record's wording, so changing it
 keeps no revision.
 """
@@ -17,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups import access
 from groups.models import User
@@ -49,6 +54,7 @@ class MinutesRecord:
     action_items: list[ActionItem]
     participants: list[Participant]
     next_meetings: list[Meeting]
+    revisions: list[MinutesRevision] = field(default_factory=list)
 
     @property
     def is_draft(self) -> bool:
@@ -118,6 +124,7 @@ def _record(minutes: Minutes, *, meeting: Meeting, visible) -> MinutesRecord:
         action_items=action_items,
         participants=list(meeting.participants.select_related("user").order_by("name", "user__name", "pk")),
         next_meetings=next_meetings(meeting=meeting, visible=visible),
+        revisions=list(revisions(minutes=minutes)) if minutes.status == Minutes.Status.PUBLISHED else [],
     )
 
 
@@ -179,14 +186,65 @@ def _require_coordinator(user: User, meeting: Meeting) -> None:
         raise PermissionDenied
 
 
-def _editable_minutes(*, meeting: Meeting, by: User) -> Minutes:
-    """The minutes to change, a new draft on the first edit; published ones keep a revision first."""
-    _require_coordinator(by, meeting)
-    minutes, _created = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
-    if minutes.status == Minutes.Status.PUBLISHED:
-        MinutesRevision.objects.create(minutes=minutes, snapshot=snapshot(minutes), changed_by=by)
-        new_version(minutes)
+def has_begun(meeting: Meeting) -> bool:
+    return meeting.starts_at is not None and meeting.starts_at <= timezone.now()
+
+
+def is_over(meeting: Meeting) -> bool:
+    """Marked held, or its end (its start when it has none) has passed."""
+    if meeting.status == Meeting.Status.HELD:
+        return True
+    until = meeting.ends_at or meeting.starts_at
+    return meeting.status == Meeting.Status.PLANNED and until is not None and until <= timezone.now()
+
+
+def can_start(meeting: Meeting) -> bool:
+    """Minutes are written from the moment the meeting begins, never for a cancelled one."""
+    return meeting.status != Meeting.Status.CANCELLED and has_begun(meeting)
+
+
+def _check_can_start(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("Eine abgesagte Sitzung hat kein Protokoll."))
+    if not has_begun(meeting):
+        raise ValidationError(_("Das Protokoll lässt sich erst beginnen, wenn die Sitzung begonnen hat."))
+
+
+def _editable_minutes(*, meeting: Meeting, by: User, reason: str = "") -> Minutes:
+    """The minutes to change, a new draft on the first edit once the meeting has begun.
+
+    A change of published minutes is a correction: it needs a reason, and the record as it was
+    is kept first (MinutesRevision), with who changed it, when and why.
+    """
+    minutes = locked_minutes(meeting=meeting, by=by)
+    keep_revision(minutes, by=by, reason=reason)
     return minutes
+
+
+def locked_minutes(*, meeting: Meeting, by: User) -> Minutes:
+    """The minutes, locked for the transaction; a new draft once the meeting has begun."""
+    _require_coordinator(by, meeting)
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None:
+        _check_can_start(meeting)
+        minutes = Minutes.objects.create(meeting=meeting)
+    return minutes
+
+
+def keep_revision(minutes: Minutes, *, by: User, reason: str) -> None:
+    """Before a change of published minutes: the reason is required, the old wording kept."""
+    if minutes.status != Minutes.Status.PUBLISHED:
+        return
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(REASON_REQUIRED, code="reason")
+    MinutesRevision.objects.create(minutes=minutes, snapshot=snapshot(minutes), changed_by=by, reason=reason)
+    new_version(minutes)
+
+
+REASON_REQUIRED = gettext_lazy(
+    "Das Protokoll ist veröffentlicht: Bitte geben Sie an, warum Sie es korrigieren."
+)
 
 
 def new_version(minutes: Minutes) -> None:
@@ -254,22 +312,24 @@ def assignable_people(meeting: Meeting) -> QuerySet[User]:
 
 
 @transaction.atomic
-def minutes_edit(*, meeting: Meeting, by: User, introduction: str) -> Minutes:
-    minutes = _editable_minutes(meeting=meeting, by=by)
+def minutes_edit(*, meeting: Meeting, by: User, introduction: str, reason: str = "") -> Minutes:
+    minutes = _editable_minutes(meeting=meeting, by=by, reason=reason)
     minutes.introduction = introduction.strip()
     minutes.save(update_fields=["introduction", "updated_at"])
     return minutes
 
 
 @transaction.atomic
-def agenda_item_discussion_edit(*, agenda_item: AgendaItem, by: User, discussion: str) -> AgendaItem:
-    _editable_minutes(meeting=agenda_item.meeting, by=by)
+def agenda_item_discussion_edit(
+    *, agenda_item: AgendaItem, by: User, discussion: str, reason: str = ""
+) -> AgendaItem:
+    _editable_minutes(meeting=agenda_item.meeting, by=by, reason=reason)
     agenda_item.discussion = discussion.strip()
     agenda_item.save(update_fields=["discussion"])
     return agenda_item
 
 
-def _decision_text(text: str) -> str:
+def decision_text(text: str) -> str:
     text = text.strip()
     if not text:
         raise ValidationError(_("Bitte geben Sie den Wortlaut des Beschlusses ein."))
@@ -277,30 +337,30 @@ def _decision_text(text: str) -> str:
 
 
 @transaction.atomic
-def decision_add(*, agenda_item: AgendaItem, by: User, text: str) -> Decision:
-    text = _decision_text(text)
-    _editable_minutes(meeting=agenda_item.meeting, by=by)
+def decision_add(*, agenda_item: AgendaItem, by: User, text: str, reason: str = "") -> Decision:
+    text = decision_text(text)
+    _editable_minutes(meeting=agenda_item.meeting, by=by, reason=reason)
     return Decision.objects.create(
         agenda_item=agenda_item, text=text, position=agenda_item.decisions.count() + 1
     )
 
 
 @transaction.atomic
-def decision_edit(*, decision: Decision, by: User, text: str) -> Decision:
-    text = _decision_text(text)
-    _editable_minutes(meeting=decision.agenda_item.meeting, by=by)
+def decision_edit(*, decision: Decision, by: User, text: str, reason: str = "") -> Decision:
+    text = decision_text(text)
+    _editable_minutes(meeting=decision.agenda_item.meeting, by=by, reason=reason)
     decision.text = text
     decision.save(update_fields=["text"])
     return decision
 
 
 @transaction.atomic
-def decision_delete(*, decision: Decision, by: User) -> None:
-    _editable_minutes(meeting=decision.agenda_item.meeting, by=by)
+def decision_delete(*, decision: Decision, by: User, reason: str = "") -> None:
+    _editable_minutes(meeting=decision.agenda_item.meeting, by=by, reason=reason)
     decision.delete()
 
 
-def _validated_assignment(
+def validated_assignment(
     *, meeting: Meeting, title: str, agenda_item: AgendaItem | None, assignees, other_assignees: str
 ) -> tuple[str, list[User], str]:
     title, other_assignees = title.strip(), other_assignees.strip()
@@ -332,15 +392,16 @@ def action_item_add(
     assignees=(),
     other_assignees: str = "",
     due_date: datetime.date | None = None,
+    reason: str = "",
 ) -> ActionItem:
-    title, assignees, other_assignees = _validated_assignment(
+    title, assignees, other_assignees = validated_assignment(
         meeting=meeting,
         title=title,
         agenda_item=agenda_item,
         assignees=assignees,
         other_assignees=other_assignees,
     )
-    minutes = _editable_minutes(meeting=meeting, by=by)
+    minutes = _editable_minutes(meeting=meeting, by=by, reason=reason)
     action_item = ActionItem.objects.create(
         meeting=meeting,
         agenda_item=agenda_item,
@@ -350,7 +411,7 @@ def action_item_add(
     )
     action_item.assignees.set(assignees)
     if minutes.status == Minutes.Status.PUBLISHED:
-        _assigned(action_item, people=assignees, by=by)
+        assigned(action_item, people=assignees, by=by)
     return action_item
 
 
@@ -364,16 +425,17 @@ def action_item_edit(
     assignees=(),
     other_assignees: str = "",
     due_date: datetime.date | None = None,
+    reason: str = "",
 ) -> ActionItem:
     meeting = action_item.meeting
-    title, assignees, other_assignees = _validated_assignment(
+    title, assignees, other_assignees = validated_assignment(
         meeting=meeting,
         title=title,
         agenda_item=agenda_item,
         assignees=assignees,
         other_assignees=other_assignees,
     )
-    minutes = _editable_minutes(meeting=meeting, by=by)
+    minutes = _editable_minutes(meeting=meeting, by=by, reason=reason)
     before = set(action_item.assignees.values_list("pk", flat=True))
     if action_item.due_date != due_date:
         action_item.reminded_due_at = action_item.reminded_overdue_at = None
@@ -382,7 +444,7 @@ def action_item_edit(
     action_item.save()
     action_item.assignees.set(assignees)
     if minutes.status == Minutes.Status.PUBLISHED:
-        _assigned(action_item, people=[person for person in assignees if person.pk not in before], by=by)
+        assigned(action_item, people=[person for person in assignees if person.pk not in before], by=by)
     return action_item
 
 
@@ -439,12 +501,38 @@ def minutes_publish(*, meeting: Meeting, by: User) -> Minutes:
         raise ValidationError(_("Es gibt noch kein Protokoll zum Veröffentlichen."))
     if minutes.status != Minutes.Status.DRAFT:
         raise ValidationError(_("Das Protokoll ist bereits veröffentlicht."))
+    if not is_over(meeting):
+        raise ValidationError(
+            _(
+                "Das Protokoll lässt sich erst veröffentlichen, wenn die Sitzung stattgefunden hat: "
+                "Markieren Sie sie als stattgefunden oder warten Sie ihr Ende ab."
+            )
+        )
     minutes.status, minutes.published_at, minutes.published_by = Minutes.Status.PUBLISHED, timezone.now(), by
     minutes.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     new_version(minutes)
     _published(meeting, by=by)
     for action_item in _action_items().filter(meeting=meeting):
-        _assigned(action_item, people=list(action_item.assignees.all()), by=by)
+        assigned(action_item, people=list(action_item.assignees.all()), by=by)
+    return minutes
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, by: User, approved_on: datetime.date) -> Minutes:
+    """Published → genehmigt: a later meeting approved the record on `approved_on`."""
+    _require_coordinator(by, meeting)
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None or minutes.status != Minutes.Status.PUBLISHED:
+        raise ValidationError(_("Genehmigt werden kann nur ein veröffentlichtes Protokoll."))
+    if minutes.approved_on is not None:
+        raise ValidationError(_("Das Protokoll ist bereits genehmigt."))
+    if approved_on > timezone.localdate():
+        raise ValidationError(_("Das Datum der Genehmigung darf nicht in der Zukunft liegen."))
+    if meeting.starts_at and approved_on < timezone.localdate(meeting.starts_at):
+        raise ValidationError(_("Genehmigt werden kann das Protokoll erst nach der Sitzung."))
+    minutes.approved_on, minutes.approved_by = approved_on, by
+    minutes.save(update_fields=["approved_on", "approved_by", "updated_at"])
+    new_version(minutes)  # the PDF says "genehmigt"
     return minutes
 
 
@@ -499,7 +587,7 @@ def _action_item_data(action_item: ActionItem, **extra) -> dict:
     }
 
 
-def _assigned(action_item: ActionItem, *, people: list[User], by: User) -> None:
+def assigned(action_item: ActionItem, *, people: list[User], by: User) -> None:
     people = [person for person in people if person.pk != by.pk]
     if not people:
         return

@@ -179,6 +179,12 @@ class MeetingPage:
     can_see_link: bool
     my_participation: Participant | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    agenda_frozen: bool = False
+
+
+def agenda_frozen(*, meeting: Meeting) -> bool:
+    """Published minutes record the agenda as it was held: it is no longer changed or sent again."""
+    return Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).exists()
 
 
 def meeting_detail(*, user, pk: int) -> MeetingPage:
@@ -187,6 +193,7 @@ def meeting_detail(*, user, pk: int) -> MeetingPage:
         Participant.objects.filter(meeting=meeting).select_related("user").order_by("name", "pk")
     )
     my_participation = next((p for p in participants if user.is_authenticated and p.user_id == user.pk), None)
+    can_coordinate = access.can_coordinate(user, meeting.space)
     counts = {}
     for participant in participants:
         counts[participant.response] = counts.get(participant.response, 0) + 1
@@ -202,10 +209,11 @@ def meeting_detail(*, user, pk: int) -> MeetingPage:
         ),
         participants=participants,
         carried_action_items=carried_action_items(user=user, meeting=meeting),
-        can_coordinate=access.can_coordinate(user, meeting.space),
+        can_coordinate=can_coordinate,
         can_see_link=bool(meeting.video_url) and access.can_see_meeting_link(user, meeting),
         my_participation=my_participation,
         counts=counts,
+        agenda_frozen=can_coordinate and agenda_frozen(meeting=meeting),
     )
 
 

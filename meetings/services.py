@@ -165,6 +165,13 @@ def _agenda_open(meeting: Meeting, by: User) -> None:
     _require_coordinator(by, meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Die Tagesordnung einer abgesagten Sitzung kann nicht mehr geändert werden."))
+    if selectors.agenda_frozen(meeting=meeting):
+        raise ValidationError(
+            _(
+                "Das Protokoll ist veröffentlicht: Die Tagesordnung lässt sich nicht mehr ändern "
+                "und nicht erneut versenden."
+            )
+        )
 
 
 def _renumber(meeting: Meeting) -> None:

@@ -23,6 +23,7 @@ from projects.models import ProjectAttachment, ProjectImage
 from tests.factories.groups import ThreadFactory
 from tests.factories.meetings import (
     AgendaItemFactory,
+    HeldMeetingFactory,
     MeetingFactory,
     ParticipantFactory,
     TentativeMeetingFactory,
@@ -200,6 +201,16 @@ def cases(world) -> dict[str, Case]:
             {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
             "post",
         ),
+        # The published minutes are never autosaved: coordinators get the status saying so.
+        "meetings:minutes_autosave": Case(
+            f"/meetings/{world['minutes_meeting'].pk}/minutes/autosave/", INNER_COORDINATION, "post"
+        ),
+        # Without a date coordinators are sent back with a message; everyone else finds nothing.
+        "meetings:minutes_approve": Case(
+            f"/meetings/{world['minutes_meeting'].pk}/minutes/approve/",
+            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            "post",
+        ),
         "meetings:minutes_history": Case(
             f"/meetings/{world['minutes_meeting'].pk}/minutes/history/", INNER_RING
         ),
@@ -351,7 +362,7 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
     meeting = MeetingFactory(space=inner)
     ParticipantFactory(meeting=meeting, user=inner_member)
     poll = DatePoll.objects.create(meeting=TentativeMeetingFactory(space=inner))
-    minutes_meeting = MeetingFactory(space=inner)
+    minutes_meeting = HeldMeetingFactory(space=inner)
     action_item = minutes.action_item_add(
         meeting=minutes_meeting, by=coordinator, title="Vertrauliche Aufgabe", assignees=[inner_member]
     )

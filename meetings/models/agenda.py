@@ -69,6 +69,11 @@ class Minutes(RenderedMarkdown, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # "Genehmigt": the next meeting approved the published record (German Protokolle note the date).
+    approved_on = models.DateField(_("Genehmigt am"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Counts the changes to what the published record shows (publishing, each correction, an
     # action item's status): the stored PDF of an older version is never served (meetings.pdf).
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -90,6 +95,8 @@ class MinutesRevision(models.Model):
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
     snapshot = models.JSONField()
+    # Why the published record was corrected; required for every correction since it was asked for.
+    reason = models.TextField(_("Grund der Änderung"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -5,13 +5,12 @@ hidden alike; anonymous visitors go to the login page) and calls one function
 of meetings.minutes.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,9 +18,10 @@ from django.views.decorators.http import require_POST
 from groups import access
 from groups.views import anonymous_to_login
 from meetings import minutes as service
+from meetings import minutes_document as document
 from meetings import pdf
-from meetings.forms_minutes import ActionItemForm, DecisionForm, DiscussionForm, IntroductionForm, StatusForm
-from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
+from meetings.models import ActionItem, Meeting, Minutes
 from portal import pagination
 
 PDF_RETRY_SECONDS = 3
@@ -34,147 +34,138 @@ def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
     return meeting
 
 
-@dataclass
-class ItemForms:
-    item: AgendaItem
-    discussion: DiscussionForm
-    decisions: list[tuple[Decision, DecisionForm]]
-    new_decision: DecisionForm
+def _document_form(request, meeting: Meeting, minutes: Minutes | None, data=None) -> MinutesDocumentForm:
+    return MinutesDocumentForm(
+        data,
+        meeting=meeting,
+        minutes=minutes,
+        people=service.assignable_people(meeting),
+        next_choices=document.next_meeting_choices(meeting=meeting, user=request.user),
+    )
 
 
-def _action_form(meeting, people, *, prefix, data=None, initial=None) -> ActionItemForm:
-    return ActionItemForm(data, meeting=meeting, people=people, prefix=prefix, initial=initial)
+def _editor(request, meeting, minutes, form, *, bases=None, conflicts=(), status=200):
+    if bases is None:
+        bases = document.fingerprints(meeting=meeting, minutes=minutes)
+    form.show_bases(bases)
+    return render(
+        request,
+        "meetings/minutes_edit.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "form": form,
+            "bases": bases,
+            "conflicts": conflicts,
+            "can_start": minutes is not None or service.can_start(meeting),
+            "can_publish": service.is_over(meeting),
+        },
+        status=status,
+    )
 
 
-def _forms(meeting: Meeting, minutes: Minutes | None, bound: dict) -> dict:
-    """Every form of the page, unbound except the one just sent (it keeps what was typed)."""
-    people = service.assignable_people(meeting)
-    items = meeting.agenda_items.order_by("position", "pk").prefetch_related("decisions")
-    item_forms = [
-        ItemForms(
-            item=item,
-            discussion=bound.get(f"item-{item.pk}")
-            or DiscussionForm(prefix=f"item-{item.pk}", initial={"discussion": item.discussion}),
-            decisions=[
-                (
-                    decision,
-                    bound.get(f"decision-{decision.pk}")
-                    or DecisionForm(prefix=f"decision-{decision.pk}", initial={"text": decision.text}),
-                )
-                for decision in item.decisions.all()
-            ],
-            new_decision=bound.get(f"decision-new-{item.pk}")
-            or DecisionForm(prefix=f"decision-new-{item.pk}"),
-        )
-        for item in items
-    ]
-    action_forms = [
-        (
-            action_item,
-            bound.get(f"action-{action_item.pk}")
-            or _action_form(
-                meeting,
-                people,
-                prefix=f"action-{action_item.pk}",
-                initial={
-                    "title": action_item.title,
-                    "agenda_item": action_item.agenda_item_id,
-                    "assignees": [person.pk for person in action_item.assignees.all()],
-                    "other_assignees": action_item.other_assignees,
-                    "due_date": action_item.due_date,
-                },
-            ),
-        )
-        for action_item in meeting.action_items.prefetch_related("assignees").order_by("due_date", "pk")
-    ]
-    return {
-        "meeting": meeting,
-        "minutes": minutes,
-        "introduction_form": bound.get("introduction")
-        or IntroductionForm(initial={"introduction": minutes.introduction if minutes else ""}),
-        "item_forms": item_forms,
-        "action_forms": action_forms,
-        "new_action_form": bound.get("action-new") or _action_form(meeting, people, prefix="action-new"),
-    }
-
-
-def _apply(request, meeting: Meeting) -> tuple[str, object] | None:
-    """Runs the change the POST asks for; returns the (prefix, form) to show again when it failed."""
-    action, target = request.POST.get("action", ""), request.POST.get("target", "")
-    by = request.user
-    if action == "introduction":
-        form, prefix = IntroductionForm(request.POST), "introduction"
-        change = lambda data: service.minutes_edit(meeting=meeting, by=by, introduction=data["introduction"])  # noqa: E731
-    elif action == "discussion":
-        item = get_object_or_404(AgendaItem, meeting=meeting, pk=target)
-        prefix = f"item-{item.pk}"
-        form = DiscussionForm(request.POST, prefix=prefix)
-        change = lambda data: service.agenda_item_discussion_edit(  # noqa: E731
-            agenda_item=item, by=by, discussion=data["discussion"]
-        )
-    elif action == "decision_add":
-        item = get_object_or_404(AgendaItem, meeting=meeting, pk=target)
-        prefix = f"decision-new-{item.pk}"
-        form = DecisionForm(request.POST, prefix=prefix)
-        change = lambda data: service.decision_add(agenda_item=item, by=by, text=data["text"])  # noqa: E731
-    elif action in ("decision_edit", "decision_delete"):
-        decision = get_object_or_404(Decision, agenda_item__meeting=meeting, pk=target)
-        prefix = f"decision-{decision.pk}"
-        if action == "decision_delete":
-            service.decision_delete(decision=decision, by=by)
-            return None
-        form = DecisionForm(request.POST, prefix=prefix)
-        change = lambda data: service.decision_edit(decision=decision, by=by, text=data["text"])  # noqa: E731
-    elif action in ("action_add", "action_edit"):
-        people = service.assignable_people(meeting)
-        if action == "action_add":
-            prefix = "action-new"
-            form = _action_form(meeting, people, prefix=prefix, data=request.POST)
-            change = lambda data: service.action_item_add(meeting=meeting, by=by, **data)  # noqa: E731
-        else:
-            action_item = get_object_or_404(ActionItem, meeting=meeting, pk=target)
-            prefix = f"action-{action_item.pk}"
-            form = _action_form(meeting, people, prefix=prefix, data=request.POST)
-            change = lambda data: service.action_item_edit(action_item=action_item, by=by, **data)  # noqa: E731
-    else:
-        raise Http404
-    if not form.is_valid():
-        return prefix, form
-    try:
-        change(form.cleaned_data)
-    except ValidationError as error:
-        for message in error.messages:
-            form.add_error(None, message)
-        return prefix, form
-    return None
+def _delete_decision(request) -> int | None:
+    value = request.POST.get("delete_decision", "")
+    return int(value) if value.isdigit() else None
 
 
 @anonymous_to_login
 def minutes_edit(request, pk: int):
-    """All items of the record on one page; each form saves one part and comes back here."""
+    """The whole Protokoll as one form; every button saves every section first."""
     meeting = _coordinated_meeting_or_404(request, pk)
-    bound = {}
-    if request.method == "POST":
-        failed = _apply(request, meeting)
-        if failed is None:
-            messages.success(request, _("Das Protokoll wurde gespeichert."))
-            return redirect("meetings:minutes_edit", pk=meeting.pk)
-        bound = dict([failed])
     minutes = Minutes.objects.filter(meeting=meeting).first()
-    status = 400 if bound else 200
-    return render(request, "meetings/minutes_edit.html", _forms(meeting, minutes, bound), status=status)
+    if request.method != "POST":
+        return _editor(request, meeting, minutes, _document_form(request, meeting, minutes))
+    form = _document_form(request, meeting, minutes, request.POST)
+    if not form.is_valid():
+        return _editor(request, meeting, minutes, form, bases=form.bases(), status=400)
+    try:
+        minutes = document.minutes_save(
+            meeting=meeting,
+            by=request.user,
+            change=form.change(delete_decision=_delete_decision(request)),
+            bases=form.bases(),
+            reason=form.reason_text,
+        )
+    except document.MinutesConflictError as conflict:
+        # Fresh fingerprints: saving again is the deliberate choice to keep one's own text.
+        return _editor(request, meeting, minutes, form, conflicts=conflict.conflicts, status=409)
+    except ValidationError as error:
+        form.add_error(error)
+        return _editor(request, meeting, minutes, form, bases=form.bases(), status=400)
+    if request.POST.get("then") == "publish":
+        return _publish(request, meeting)
+    messages.success(request, _("Das Protokoll wurde gespeichert."))
+    return redirect("meetings:minutes_edit", pk=meeting.pk)
 
 
 @anonymous_to_login
 @require_POST
-def minutes_publish(request, pk: int):
+def minutes_autosave(request, pk: int):
+    """htmx: saves the section that changed and answers with a small status (and its new fingerprint)."""
     meeting = _coordinated_meeting_or_404(request, pk)
+    section = request.POST.get("section", "")
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    form = _document_form(request, meeting, minutes, request.POST)
+    context = {"meeting": meeting, "section": section, "saved_at": None, "problem": "", "base": None}
+    if not form.is_valid(section=section):
+        context["problem"] = _(
+            "Nicht gespeichert: Bitte prüfen Sie die markierten Angaben und speichern Sie."
+        )
+    else:
+        try:
+            context["base"] = document.minutes_autosave(
+                meeting=meeting,
+                by=request.user,
+                section=section,
+                change=form.change(),
+                base=form.bases().get(section, ""),
+            )
+        except document.MinutesConflictError:
+            context["problem"] = _(
+                "Nicht gespeichert: Jemand anderes hat diesen Teil inzwischen geändert. "
+                "Drücken Sie „Speichern“, um beide Fassungen nebeneinander zu sehen."
+            )
+        except ValidationError as error:
+            context["problem"] = _("Nicht gespeichert: %(reason)s") % {"reason": " ".join(error.messages)}
+        else:
+            context["saved_at"] = timezone.now()
+    return render(request, "meetings/minutes_edit.html#autosave_status", context)
+
+
+def _publish(request, meeting: Meeting):
     try:
         service.minutes_publish(meeting=meeting, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("meetings:minutes_edit", pk=meeting.pk)
     messages.success(request, _("Das Protokoll ist veröffentlicht; die Teilnehmenden werden benachrichtigt."))
+    return redirect(f"{meeting.get_absolute_url()}#protokoll")
+
+
+@anonymous_to_login
+@require_POST
+def minutes_publish(request, pk: int):
+    return _publish(request, _coordinated_meeting_or_404(request, pk))
+
+
+@anonymous_to_login
+@require_POST
+def minutes_approve(request, pk: int):
+    """Notes that a later meeting approved the published minutes ("genehmigt am …")."""
+    meeting = _coordinated_meeting_or_404(request, pk)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte geben Sie das Datum der Genehmigung an."))
+    else:
+        try:
+            service.minutes_approve(
+                meeting=meeting, by=request.user, approved_on=form.cleaned_data["approved_on"]
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("Das Protokoll ist als genehmigt vermerkt."))
     return redirect(f"{meeting.get_absolute_url()}#protokoll")
 
 

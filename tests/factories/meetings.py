@@ -67,3 +67,18 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     title = factory.Sequence(lambda n: f"Aufgabe {n}")
     status = ActionItem.Status.OPEN
+
+
+def _three_days_ago_at_three() -> datetime.datetime:
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
+
+
+class PastMeetingFactory(MeetingFactory):
+    """A Sitzung three days ago, still marked planned: its minutes can be written and published."""
+
+    starts_at = factory.LazyFunction(_three_days_ago_at_three)
+
+
+class HeldMeetingFactory(PastMeetingFactory):
+    status = Meeting.Status.HELD

@@ -13,13 +13,14 @@ from meetings.tasks import remind_action_items
 from portal.celery import app
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
-from tests.factories.meetings import AgendaItemFactory, MeetingFactory
+from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory
+from tests.meetings.minutes_form import editor_fields
 from tests.querycount import assert_constant_queries
 
 
 @pytest.fixture
 def meeting(fachgruppe, coordinator):
-    meeting = MeetingFactory(space=fachgruppe, title="Fachgruppentreffen")
+    meeting = HeldMeetingFactory(space=fachgruppe, title="Fachgruppentreffen")
     service.minutes_edit(meeting=meeting, by=coordinator, introduction="Begrüßung")
     return meeting
 
@@ -37,7 +38,7 @@ def test_meine_aufgaben_lists_only_ones_own_items_of_published_minutes(
 ):
     _task(meeting, coordinator, title="Meine Aufgabe", assignees=[partner])
     _task(meeting, coordinator, title="Fremde Aufgabe", assignees=[inner_member])
-    unpublished = MeetingFactory(space=fachgruppe)
+    unpublished = HeldMeetingFactory(space=fachgruppe)
     _task(unpublished, coordinator, title="Aus einem Entwurf", assignees=[partner])
     service.minutes_publish(meeting=meeting, by=coordinator)
     client.force_login(partner)
@@ -65,7 +66,7 @@ def test_meine_aufgaben_lists_open_items_before_finished_ones(client, meeting, c
 def test_meine_aufgaben_hides_items_of_meetings_the_person_no_longer_sees(
     client, inner, meeting, coordinator, inner_member
 ):
-    inner_meeting = MeetingFactory(space=inner)
+    inner_meeting = HeldMeetingFactory(space=inner)
     _task(inner_meeting, coordinator, title="Vertrauliche Aufgabe", assignees=[inner_member])
     service.minutes_publish(meeting=inner_meeting, by=coordinator)
     client.force_login(inner_member)
@@ -83,7 +84,9 @@ def test_meine_aufgaben_needs_the_same_queries_for_one_or_three_items(client, me
     assert_constant_queries(
         client,
         "/meetings/tasks/",
-        grow=lambda: _task(meeting, coordinator, assignees=[partner, coordinator], other_assignees="Gast"),
+        grow=lambda: _task(
+            meeting, coordinator, assignees=[partner, coordinator], other_assignees="Gast", reason="Nachtrag"
+        ),
     )
 
 
@@ -139,11 +142,11 @@ def test_publishing_tells_each_account_assignee_and_later_assignments_too(
     service.minutes_publish(meeting=meeting, by=coordinator)
     assert _recipients(Kind.ACTION_ITEM_ASSIGNED) == [[partner.pk]]
 
-    task = _task(meeting, coordinator, title="Nachtrag", assignees=[inner_member])
+    task = _task(meeting, coordinator, title="Nachtrag", assignees=[inner_member], reason="Vergessen")
     assert _recipients(Kind.ACTION_ITEM_ASSIGNED) == [[partner.pk], [inner_member.pk]]
 
     service.action_item_edit(
-        action_item=task, by=coordinator, title="Nachtrag", assignees=[inner_member, partner]
+        action_item=task, by=coordinator, title="Nachtrag", assignees=[inner_member, partner], reason="Hilfe"
     )
     assert _recipients(Kind.ACTION_ITEM_ASSIGNED)[-1] == [partner.pk]
 
@@ -153,8 +156,7 @@ def test_the_edit_page_adds_an_action_item_and_keeps_the_input_on_error(
 ):
     item = AgendaItemFactory(meeting=meeting)
     client.force_login(coordinator)
-    data = {
-        "action": "action_add",
+    data = editor_fields(client, meeting) | {
         "action-new-title": "Flyer gestalten",
         "action-new-due_date": "2026-13-45",
     }

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from meetings.models import ActionItem, Decision, Meeting, Minutes, Participant
 from portal.notifications import delivery
 from portal.notifications.models import Event
+from tests.meetings.minutes_form import editor_fields
 
 
 def _deliver_all() -> None:
@@ -75,28 +76,14 @@ def test_a_coordinator_runs_a_meeting_from_invitation_to_published_minutes(
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.HELD
         goals = meeting.agenda_items.get(position=2)
-        client.post(
-            f"{base}minutes/",
-            {"action": "discussion", "target": goals.pk, f"item-{goals.pk}-discussion": "Das Zwiebelmodell."},
-        )
-        client.post(
-            f"{base}minutes/",
-            {
-                "action": "decision_add",
-                "target": goals.pk,
-                f"decision-new-{goals.pk}-text": "Ein Konzept wird erarbeitet.",
-            },
-        )
-        client.post(
-            f"{base}minutes/",
-            {
-                "action": "action_add",
-                "action-new-title": "Konzept schreiben",
-                "action-new-agenda_item": goals.pk,
-                "action-new-assignees": [inner_member.pk],
-                "action-new-due_date": (day + datetime.timedelta(days=30)).isoformat(),
-            },
-        )
+        fields = editor_fields(client, meeting)
+        fields[f"item-{goals.pk}-discussion"] = "Das Zwiebelmodell."
+        fields[f"decision-new-{goals.pk}-text"] = "Ein Konzept wird erarbeitet."
+        fields["action-new-title"] = "Konzept schreiben"
+        fields["action-new-agenda_item"] = str(goals.pk)
+        fields["action-new-assignees"] = [str(inner_member.pk)]
+        fields["action-new-due_date"] = (day + datetime.timedelta(days=30)).isoformat()
+        client.post(f"{base}minutes/", fields)
         assert Decision.objects.filter(agenda_item=goals).count() == 1
         assert ActionItem.objects.filter(meeting=meeting).count() == 1
 

@@ -13,7 +13,8 @@ from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification
 from tests.factories import UserFactory
-from tests.factories.meetings import AgendaItemFactory, MeetingFactory, ParticipantFactory
+from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory, ParticipantFactory
+from tests.meetings.minutes_form import editor_fields
 
 
 def _deliver_all() -> None:
@@ -34,7 +35,7 @@ def _section(meeting, user, *, can_coordinate: bool) -> str:
 
 @pytest.fixture
 def meeting(fachgruppe):
-    return MeetingFactory(space=fachgruppe, title="Gründungssitzung")
+    return HeldMeetingFactory(space=fachgruppe, title="Gründungssitzung")
 
 
 @pytest.fixture
@@ -118,7 +119,7 @@ def test_publishing_shows_the_minutes_and_reaches_the_ring_but_not_participants_
 
 
 def test_minutes_of_a_public_meeting_also_reach_participants_from_outside(fachgruppe, partner, coordinator):
-    meeting = MeetingFactory(space=fachgruppe, audience=None)
+    meeting = HeldMeetingFactory(space=fachgruppe, audience=None)
     guest = UserFactory()
     ParticipantFactory(meeting=meeting, user=guest)
     service.minutes_edit(meeting=meeting, by=coordinator, introduction="Offene Runde")
@@ -136,26 +137,62 @@ def test_published_minutes_cannot_be_published_twice(meeting, draft, coordinator
         service.minutes_publish(meeting=meeting, by=coordinator)
 
 
-def test_an_edit_after_publication_keeps_the_old_text_in_the_history(
+def test_an_edit_after_publication_keeps_the_old_text_and_the_reason_in_the_history(
     client, meeting, item, draft, coordinator, partner
 ):
     service.minutes_publish(meeting=meeting, by=coordinator)
     client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    fields[f"item-{item.pk}-discussion"] = "Neue Fassung."
+    fields["correction-reason"] = "Tippfehler im Namen"
 
-    client.post(
-        f"/meetings/{meeting.pk}/minutes/",
-        {"action": "discussion", "target": item.pk, f"item-{item.pk}-discussion": "Neue Fassung."},
-    )
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", fields)
 
+    assert response.status_code == 302
     item.refresh_from_db()
     assert item.discussion == "Neue Fassung."
     revision = MinutesRevision.objects.get(minutes=draft)
     assert revision.snapshot["items"][0]["discussion"] == "Die Ausbildung im Handwerk stärken."
     assert revision.snapshot["items"][0]["decisions"] == ["Ein Konzept wird erarbeitet."]
     assert revision.changed_by == coordinator
+    assert revision.reason == "Tippfehler im Namen"
     client.force_login(partner)
     history = client.get(f"/meetings/{meeting.pk}/minutes/history/").content.decode()
     assert "Die Ausbildung im Handwerk stärken." in history
+    assert "Tippfehler im Namen" in history
+    assert "Tippfehler im Namen" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_a_correction_without_a_reason_is_refused_and_keeps_the_typed_text(
+    client, meeting, item, draft, coordinator
+):
+    service.minutes_publish(meeting=meeting, by=coordinator)
+    client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    fields[f"item-{item.pk}-discussion"] = "Korrigierte Fassung ohne Grund."
+
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", fields)
+
+    assert response.status_code == 400
+    assert "Korrigierte Fassung ohne Grund." in response.content.decode()
+    assert "warum Sie es korrigieren" in response.content.decode()
+    item.refresh_from_db()
+    assert item.discussion == "Die Ausbildung im Handwerk stärken."
+    assert not MinutesRevision.objects.exists()
+    with pytest.raises(ValidationError, match="warum Sie es korrigieren"):
+        service.agenda_item_discussion_edit(agenda_item=item, by=coordinator, discussion="Ohne Grund")
+
+
+def test_saving_published_minutes_unchanged_needs_no_reason_and_keeps_no_revision(
+    client, meeting, item, draft, coordinator
+):
+    service.minutes_publish(meeting=meeting, by=coordinator)
+    client.force_login(coordinator)
+
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", editor_fields(client, meeting))
+
+    assert response.status_code == 302
+    assert not MinutesRevision.objects.exists()
 
 
 def test_edits_of_a_draft_keep_no_history(meeting, item, draft, coordinator):
@@ -164,38 +201,45 @@ def test_edits_of_a_draft_keep_no_history(meeting, item, draft, coordinator):
     assert not MinutesRevision.objects.exists()
 
 
-def test_an_empty_decision_is_refused_with_a_message(client, meeting, item, coordinator):
+def test_an_emptied_decision_is_refused_with_a_message_and_nothing_is_saved(
+    client, meeting, item, draft, coordinator
+):
+    decision = Decision.objects.get()
     client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    fields[f"decision-{decision.pk}-text"] = "   "
+    fields["introduction"] = "Begrüßung durch die Koordination"
 
-    response = client.post(
-        f"/meetings/{meeting.pk}/minutes/",
-        {"action": "decision_add", "target": item.pk, f"decision-new-{item.pk}-text": "   "},
-    )
+    response = client.post(f"/meetings/{meeting.pk}/minutes/", fields)
 
     assert response.status_code == 400
-    assert not Decision.objects.exists()
-    assert "Bitte prüfen Sie die markierten Angaben." in response.content.decode()
+    page = response.content.decode()
+    assert "Bitte prüfen Sie die markierten Angaben." in page
+    assert "Begrüßung durch die Koordination" in page
+    decision.refresh_from_db()
+    assert decision.text == "Ein Konzept wird erarbeitet."
+    assert Minutes.objects.get(meeting=meeting).introduction == ""
 
 
 def test_coordinators_edit_and_delete_decisions_on_the_edit_page(client, meeting, item, draft, coordinator):
     decision = Decision.objects.get()
     client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    fields[f"decision-{decision.pk}-text"] = "Geänderter Beschluss"
 
-    client.post(
-        f"/meetings/{meeting.pk}/minutes/",
-        {
-            "action": "decision_edit",
-            "target": decision.pk,
-            f"decision-{decision.pk}-text": "Geänderter Beschluss",
-        },
-    )
+    client.post(f"/meetings/{meeting.pk}/minutes/", fields)
+
     decision.refresh_from_db()
     assert decision.text == "Geänderter Beschluss"
-    page = client.get(f"/meetings/{meeting.pk}/minutes/").content.decode()
-    assert "Geänderter Beschluss" in page
+    fields = editor_fields(client, meeting)
+    assert fields[f"decision-{decision.pk}-text"] == "Geänderter Beschluss"
+    fields[f"item-{item.pk}-discussion"] = "Vor dem Löschen getippt."
 
-    client.post(f"/meetings/{meeting.pk}/minutes/", {"action": "decision_delete", "target": decision.pk})
+    client.post(f"/meetings/{meeting.pk}/minutes/", {**fields, "delete_decision": decision.pk})
+
     assert not Decision.objects.exists()
+    item.refresh_from_db()
+    assert item.discussion == "Vor dem Löschen getippt."
 
 
 def test_the_minutes_section_needs_the_same_queries_for_one_or_two_items(meeting, coordinator, partner):
@@ -205,8 +249,10 @@ def test_the_minutes_section_needs_the_same_queries_for_one_or_two_items(meeting
     counts = []
     for _ in range(2):
         item = AgendaItemFactory(meeting=meeting)
-        service.decision_add(agenda_item=item, by=coordinator, text="Beschlossen")
-        service.action_item_add(meeting=meeting, by=coordinator, title="Nacharbeiten", assignees=[partner])
+        service.decision_add(agenda_item=item, by=coordinator, text="Beschlossen", reason="Nachtrag")
+        service.action_item_add(
+            meeting=meeting, by=coordinator, title="Nacharbeiten", assignees=[partner], reason="Nachtrag"
+        )
         with CaptureQueriesContext(connection) as captured:
             _section(meeting, partner, can_coordinate=False)
         counts.append(len(captured.captured_queries))

@@ -18,7 +18,7 @@ from meetings.models import Decision, Minutes, MinutesPdf, Participant
 from meetings.tasks import render_minutes_pdf
 from tests.factories.meetings import (
     AgendaItemFactory,
-    MeetingFactory,
+    HeldMeetingFactory,
     ParticipantFactory,
     TentativeMeetingFactory,
 )
@@ -26,7 +26,7 @@ from tests.factories.meetings import (
 
 @pytest.fixture
 def meeting(fachgruppe, coordinator, partner, inner_member):
-    meeting = MeetingFactory(space=fachgruppe, title="Gründungssitzung", place="Videokonferenz")
+    meeting = HeldMeetingFactory(space=fachgruppe, title="Gründungssitzung", place="Videokonferenz")
     ParticipantFactory(
         meeting=meeting, user=partner, organisation="Handwerkskammer Musterstadt", attended=True
     )
@@ -119,7 +119,7 @@ def test_coordinators_get_the_draft_marked_as_such(client, meeting, coordinator)
 
 
 def test_there_is_no_pdf_for_people_outside_the_meeting_ring(client, inner, coordinator, partner):
-    inner_meeting = MeetingFactory(space=inner)
+    inner_meeting = HeldMeetingFactory(space=inner)
     service.minutes_edit(meeting=inner_meeting, by=coordinator, introduction="Vertraulich")
     service.minutes_publish(meeting=inner_meeting, by=coordinator)
     client.force_login(partner)
@@ -143,7 +143,7 @@ def test_the_task_renders_and_stores_every_language_once(meeting, coordinator, r
 
 def test_a_task_for_an_outdated_version_renders_nothing(meeting, coordinator, renders):
     minutes = service.minutes_publish(meeting=meeting, by=coordinator)
-    service.minutes_edit(meeting=meeting, by=coordinator, introduction="Korrigiert")
+    service.minutes_edit(meeting=meeting, by=coordinator, introduction="Korrigiert", reason="Tippfehler")
 
     assert render_minutes_pdf(minutes_id=minutes.pk, version=minutes.version) == 0
     assert renders == []
@@ -175,7 +175,12 @@ def test_a_correction_makes_a_new_pdf_and_the_old_one_is_never_served(
     assert "Ein Konzept zur Zusammenarbeit" in _text(client.get(f"/meetings/{meeting.pk}/minutes.pdf"))
 
     decision = Decision.objects.get(agenda_item__meeting=meeting)
-    service.decision_edit(decision=decision, by=coordinator, text="Ein Konzept wird bis Juni erarbeitet.")
+    service.decision_edit(
+        decision=decision,
+        by=coordinator,
+        text="Ein Konzept wird bis Juni erarbeitet.",
+        reason="Frist ergänzt",
+    )
     text = _text(client.get(f"/meetings/{meeting.pk}/minutes.pdf"))
 
     assert "Beschluss: Ein Konzept wird bis Juni erarbeitet." in text
@@ -216,7 +221,7 @@ def test_while_another_process_renders_the_request_says_it_is_being_made(
 def test_inner_minutes_pdf_is_404_outside_and_never_stored_by_browsers(
     client, inner, coordinator, partner, inner_member
 ):
-    inner_meeting = MeetingFactory(space=inner)
+    inner_meeting = HeldMeetingFactory(space=inner)
     service.minutes_edit(meeting=inner_meeting, by=coordinator, introduction="Vertraulich")
     service.minutes_publish(meeting=inner_meeting, by=coordinator)
     url = f"/meetings/{inner_meeting.pk}/minutes.pdf"
@@ -233,7 +238,7 @@ def test_the_shared_pdf_shows_only_what_every_reader_may_see(client, inner, fach
     """A coordinator's rendering must not carry a question of the inner circle to the Fachgruppe."""
     from tests.factories.groups import QuestionFactory
 
-    meeting = MeetingFactory(space=inner, audience=fachgruppe)
+    meeting = HeldMeetingFactory(space=inner, audience=fachgruppe)
     question = QuestionFactory(space=inner, title="Vertrauliche Frage der Kammern")
     AgendaItemFactory(meeting=meeting, title="Austausch", question=question)
     service.minutes_edit(meeting=meeting, by=coordinator, introduction="")
@@ -276,7 +281,7 @@ def test_the_pdf_is_tagged_for_screen_readers(client, meeting, coordinator, part
 
 
 def test_the_page_number_stays_on_one_line_beside_a_long_title(client, fachgruppe, coordinator, partner):
-    meeting = MeetingFactory(
+    meeting = HeldMeetingFactory(
         space=fachgruppe, title="Gemeinsame Sitzung der Fachgruppe Handwerk mit den Fachkräftezentren " * 2
     )
     for number in range(12):
@@ -312,7 +317,7 @@ def test_publishing_hands_the_rendering_to_the_worker(celery_worker, settings, t
     fachgruppe = well_known_spaces()[0]
     coordinator = UserFactory()
     Membership.objects.create(space=fachgruppe, user=coordinator, role=Membership.Role.COORDINATOR)
-    meeting = MeetingFactory(space=fachgruppe)
+    meeting = HeldMeetingFactory(space=fachgruppe)
     AgendaItemFactory(meeting=meeting, title="Bericht")
     service.minutes_edit(meeting=meeting, by=coordinator, introduction="")
 

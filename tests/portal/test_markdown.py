@@ -15,7 +15,7 @@ from meetings import minutes as minutes_service
 from portal.markdown import render_markdown, rerender
 from tests.factories import UserFactory
 from tests.factories.groups import ThreadFactory
-from tests.factories.meetings import AgendaItemFactory, MeetingFactory
+from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory, MeetingFactory
 from tests.factories.projects import ProjectFactory
 from tests.once import token
 
@@ -173,7 +173,7 @@ def test_pages_show_the_stored_html_and_render_nothing(client, coordinator, part
     question = questions.question_submit(
         asker=partner, title="Frage", body="Eine *Frage*.", working_group="AG Transfer"
     )
-    meeting = MeetingFactory(space=fachgruppe, description="Die **Sitzung**.")
+    meeting = HeldMeetingFactory(space=fachgruppe, description="Die **Sitzung**.")
     item = AgendaItemFactory(meeting=meeting, details="- *Unterpunkt*")
     minutes_service.agenda_item_discussion_edit(agenda_item=item, by=coordinator, discussion="**Besprochen**")
     minutes_service.minutes_edit(meeting=meeting, by=coordinator, introduction="*Einleitung*")
@@ -212,13 +212,15 @@ def test_an_edited_post_stores_new_html_and_its_revision_keeps_the_old(partner, 
 
 
 def test_published_minutes_keep_the_html_of_each_earlier_version(client, coordinator, fachgruppe):
-    meeting = MeetingFactory(space=fachgruppe)
+    meeting = HeldMeetingFactory(space=fachgruppe)
     item = AgendaItemFactory(meeting=meeting)
     minutes_service.agenda_item_discussion_edit(agenda_item=item, by=coordinator, discussion="**erste**")
     minutes_service.minutes_edit(meeting=meeting, by=coordinator, introduction="*Anfang*")
     minutes_service.minutes_publish(meeting=meeting, by=coordinator)
 
-    minutes_service.agenda_item_discussion_edit(agenda_item=item, by=coordinator, discussion="zweite")
+    minutes_service.agenda_item_discussion_edit(
+        agenda_item=item, by=coordinator, discussion="zweite", reason="Ergänzt"
+    )
 
     client.force_login(coordinator)
     history = client.get(f"/meetings/{meeting.pk}/minutes/history/").content.decode()

@@ -16,7 +16,7 @@ from portal import pagination
 from portal.notifications.models import Event, Notification
 from tests.factories import UserFactory
 from tests.factories.groups import QuestionFactory, ThreadFactory
-from tests.factories.meetings import MeetingFactory
+from tests.factories.meetings import HeldMeetingFactory, MeetingFactory
 from tests.factories.projects import ProjectFactory, submitted
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def _join_requests(count, f):
 
 
 def _tasks(count, f):
-    meeting = MeetingFactory(space=f["fachgruppe"], title="Treffen")
+    meeting = HeldMeetingFactory(space=f["fachgruppe"], title="Treffen")
     minutes_service.minutes_edit(meeting=meeting, by=f["coordinator"], introduction="Begrüßung")
     for n in range(count):
         minutes_service.action_item_add(

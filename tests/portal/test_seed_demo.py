@@ -6,6 +6,8 @@ from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 
 from groups.models import User
+from meetings.demo import EXCHANGE, FOUNDING
+from meetings.models import Minutes
 from portal.demo import DEMO_TOTP_SECRET
 from tests.factories import StaffFactory
 
@@ -130,3 +132,15 @@ def test_demo_totp_never_tells_the_code_of_a_real_authenticator():
 
     with pytest.raises(CommandError, match="no demo authenticator"):
         call_command("demo_totp", staff.email, stdout=StringIO())
+
+
+def test_the_demo_has_minutes_in_draft_and_minutes_published_and_approved(settings):
+    _seed(settings)
+
+    draft = Minutes.objects.get(meeting__title=EXCHANGE)
+    assert draft.status == Minutes.Status.DRAFT
+    assert draft.introduction
+    assert draft.meeting.agenda_items.exclude(discussion="").count() == 2
+    approved = Minutes.objects.get(meeting__title=FOUNDING)
+    assert approved.status == Minutes.Status.PUBLISHED
+    assert approved.approved_on is not None
