@@ -1,21 +1,19 @@
 """Named reads of the notification centre, filtered by the ring rules as they are now."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from groups import access
-from portal.notifications.models import Event, Notification, UnsubscribeToken
-
-_RING_AUDIENCES = [Event.Audience.RING, Event.Audience.NEWLY_REACHED]
+from portal.notifications import audience
+from portal.notifications.models import Notification, UnsubscribeToken
 
 
 def notifications_of(*, user) -> QuerySet[Notification]:
-    """A person's notifications, without those about a ring they have left since."""
-    still_inside = ~Q(event__audience__in=_RING_AUDIENCES) | Q(event__ring_id__in=access.ring_space_ids(user))
-    return (
-        Notification.objects.filter(user=user)
-        .filter(still_inside)
-        .select_related("event", "event__space", "event__actor")
-    )
+    """A person's notifications that they may still see: the digests' rule (audience.still_visible),
+    so a ring left, a coordination ended or a subject gone since removes the entry and its count."""
+    own = Notification.objects.filter(user=user)
+    subject_types = own.values_list("event__subject_type_id", flat=True).distinct().order_by()
+    return own.filter(
+        audience.still_visible(user, subject_type_ids=set(subject_types), prefix="event__")
+    ).select_related("event", "event__space", "event__actor")
 
 
 def unread_count(*, user) -> int:
