@@ -9,7 +9,9 @@ outside the Fachgruppe follows what became of their question). A model project
 (projects.Project) is under review until it is accepted: before that it
 belongs only to its submitter and the coordinators of its home space. Staff see
 everything. Anything else does not exist for the person: object lookups answer
-404 exactly as for an id that does not exist.
+404 exactly as for an id that does not exist. A deactivated account counts
+nowhere: whatever memberships and roles it still has on record, it is asked
+about as the public is.
 """
 
 from django.db.models import Model, Q, QuerySet
@@ -22,9 +24,14 @@ _COORDINATED_ATTRIBUTE = "_coordinated_space_ids"
 _PROJECT_LABEL = "projects.project"
 
 
+def _active(user) -> bool:
+    """A signed-in, active account: the only kind whose memberships and roles count."""
+    return user.is_authenticated and user.is_active
+
+
 def ring_space_ids(user) -> frozenset[int]:
     """The ids of the spaces whose ring `user` is inside (cached on the user object)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return frozenset()
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
@@ -45,7 +52,7 @@ def ring_space_ids(user) -> frozenset[int]:
 
 def coordinated_space_ids(user) -> frozenset[int]:
     """The ids of the spaces `user` coordinates (all of them for staff; cached on the user object)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return frozenset()
     cached = getattr(user, _COORDINATED_ATTRIBUTE, None)
     if cached is not None:
@@ -76,10 +83,10 @@ def visible_spaces(user) -> QuerySet[Space]:
 
 def visible_items(queryset: QuerySet, user) -> QuerySet:
     """Filters any queryset of ring items to what `user` may see."""
-    if user.is_authenticated and user.is_staff:
+    if _active(user) and user.is_staff:
         return queryset
     rule = Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user))
-    if user.is_authenticated and queryset.model is Question:
+    if _active(user) and queryset.model is Question:
         rule |= asked_by_them(user)
     if queryset.model._meta.label_lower == _PROJECT_LABEL:
         rule = _project_rule(user, ring_rule=rule)
@@ -108,7 +115,7 @@ def visible_to_audience(queryset: QuerySet, item) -> QuerySet:
 def _project_rule(user, *, ring_rule: Q) -> Q:
     """Accepted projects follow the ring; the others are their submitter's and the coordinators' only."""
     rule = Q(status="accepted") & ring_rule
-    if user.is_authenticated:
+    if _active(user):
         rule |= Q(submitted_by=user) | Q(space_id__in=coordinated_space_ids(user))
     return rule
 
@@ -134,7 +141,7 @@ def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
 
 def can_contribute(user, item) -> bool:
     """Replying or commenting: people inside the item's audience ring (for public items: the home space)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return False
     if user.is_staff:
         return True
@@ -147,12 +154,12 @@ def can_see_space_content(user, space: Space) -> bool:
 
 
 def is_member(user, space: Space) -> bool:
-    return user.is_authenticated and Membership.objects.filter(user=user, space=space).exists()
+    return _active(user) and Membership.objects.filter(user=user, space=space).exists()
 
 
 def can_coordinate(user, space: Space) -> bool:
     """Coordinators of a space (and staff) run it: members, meetings, minutes, widening."""
-    if not user.is_authenticated:
+    if not _active(user):
         return False
     if user.is_staff:
         return True
@@ -224,7 +231,7 @@ def outer_audience(item) -> Space | None:
 
 
 def is_participant(user, meeting) -> bool:
-    return user.is_authenticated and meeting.participants.filter(user=user).exists()
+    return _active(user) and meeting.participants.filter(user=user).exists()
 
 
 def can_see_meeting_link(user, meeting) -> bool:
@@ -240,7 +247,7 @@ def meetings_with_visible_link(user, meetings) -> set[int]:
     its ring (its audience, or the home space of a public meeting).
     """
     ids = [meeting.pk for meeting in meetings]
-    if not ids or not user.is_authenticated:
+    if not ids or not _active(user):
         return set()
     model = type(meetings[0])
     visible = visible_items(model._default_manager.filter(pk__in=ids), user)
@@ -278,7 +285,7 @@ def can_see_reviews(user, project) -> bool:
 
 def can_edit_project(user, project) -> bool:
     """The submitter while the project is theirs to change; the home space's coordinators always."""
-    if not user.is_authenticated:
+    if not _active(user):
         return False
     if can_coordinate(user, project.space):
         return True
