@@ -76,6 +76,8 @@ class Case:
     to_login: bool = True
     # What a POST to a page answers those who may see it, when the page has no form for such a POST.
     bare_post: int | None = None
+    # The route's name, where a second entry tries the same route on other objects.
+    route: str | None = None
 
 
 def cases(world) -> dict[str, Case]:
@@ -84,6 +86,33 @@ def cases(world) -> dict[str, Case]:
     return {
         name: replace(case, expected={**case.expected, "deactivated": case.expected["anonymous"]})
         for name, case in _cases(world).items()
+    }
+
+
+def _shared_with_the_fachgruppe(world) -> dict[str, Case]:
+    meeting, document, thread = world["shared_meeting"], world["shared_document"], world["shared_thread"]
+    shared = {
+        "meetings:detail": Case(f"/meetings/{meeting.pk}/", FACHGRUPPE_RING),
+        "meetings:edit": Case(f"/meetings/{meeting.pk}/edit/", INNER_COORDINATION),
+        "meetings:cancel": Case(f"/meetings/{meeting.pk}/cancel/", INNER_COORDINATION),
+        "meetings:agenda_item_add": Case(f"/meetings/{meeting.pk}/agenda/new/", INNER_COORDINATION),
+        "meetings:participant_invite": Case(
+            f"/meetings/{meeting.pk}/participants/invite/", INNER_COORDINATION
+        ),
+        "meetings:minutes_edit": Case(
+            f"/meetings/{meeting.pk}/minutes/", INNER_COORDINATION, bare_post=HIDDEN
+        ),
+        "groups:document_detail": Case(document.get_absolute_url(), FACHGRUPPE_RING),
+        "groups:document_widen": Case(
+            f"{document.get_absolute_url()}widen/", _acting(INNER_COORDINATION), "post"
+        ),
+        "groups:thread_detail": Case(thread.get_absolute_url(), FACHGRUPPE_RING),
+        "groups:thread_moderate": Case(
+            f"{thread.get_absolute_url()}moderate/", _acting(INNER_COORDINATION), "post", {"action": "pin"}
+        ),
+    }
+    return {
+        f"{name} (shared with the Fachgruppe)": replace(case, route=name) for name, case in shared.items()
     }
 
 
@@ -356,6 +385,9 @@ def _cases(world) -> dict[str, Case]:
         "projects:feed_atom": Case("/projects/atom/", EVERYONE),
         "projects:export_csv": Case("/projects/export/csv/", PROJECT_COORDINATION),
         "projects:export_json": Case("/projects/export/json/", PROJECT_COORDINATION),
+        # Inner items shared with the Fachgruppe: its coordinators see them, and still only the inner
+        # circle's coordination runs them (a Fachgruppe coordinator must not publish inner content).
+        **_shared_with_the_fachgruppe(world),
     }
 
 
@@ -418,6 +450,14 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
     minutes.minutes_publish(meeting=minutes_meeting, by=coordinator)
     PollOption.objects.create(poll=poll, starts_at=meeting.starts_at, ends_at=meeting.ends_at)
     project = ProjectFactory(submitted_by=inner_member, title="Vertrauliches Projekt")
+    shared_document = services.document_create(
+        space=inner,
+        by=inner_member,
+        title="Geteilter Konzeptentwurf",
+        upload=SimpleUploadedFile("geteilt.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    shared_document.audience = fachgruppe
+    shared_document.save(update_fields=["audience"])
     return {
         **_project_files(project),
         "project": project,
@@ -435,6 +475,9 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         "fachgruppe": fachgruppe,
         "inner": inner,
         "thread": thread,
+        "shared_meeting": MeetingFactory(space=inner, audience=fachgruppe),
+        "shared_document": shared_document,
+        "shared_thread": ThreadFactory(space=inner, audience=fachgruppe, author=inner_member),
         "document": document,
         "join_request": JoinRequest.objects.get(user=requester),
         "inner_request": join_request_to_inner,
@@ -492,13 +535,16 @@ def media_root(settings, tmp_path):
 
 
 def test_every_url_has_an_expectation(world):
-    missing = portal_route_keys(get_resolver().url_patterns) - set(cases(world))
+    missing = portal_route_keys(get_resolver().url_patterns) - {
+        case.route or name for name, case in cases(world).items()
+    }
 
     assert not missing, f"URLs without an entry in the permission matrix: {sorted(missing)}"
 
 
 def test_every_expectation_belongs_to_a_url(world):
-    stale = set(cases(world)) - {route.key for route in routes(get_resolver().url_patterns)}
+    named = {case.route or name for name, case in cases(world).items()}
+    stale = named - {route.key for route in routes(get_resolver().url_patterns)}
 
     assert not stale, f"Entries of the permission matrix without a URL: {sorted(stale)}"
 
@@ -642,3 +688,17 @@ def _check(
     # Coordinators and staff have TOTP set up here: a redirect is the ring rules', never the set-up.
     if status == REDIRECT and response["Location"] == "/accounts/2fa/totp/activate/":
         failures.append(f"{name} {method} {case.path}: sent to the TOTP set-up")
+
+
+def test_the_review_queue_lists_only_the_projects_of_the_spaces_a_coordinator_coordinates(
+    client, inner_member, inner_coordinator, fachgruppe_coordinator
+):
+    submitted(ProjectFactory(submitted_by=inner_member, title="Vertrauliches Vorhaben"))
+
+    client.force_login(inner_coordinator)
+    of_the_inner_coordinator = client.get("/projects/pruefung/").content.decode()
+    client.force_login(fachgruppe_coordinator)
+    of_the_fachgruppe_coordinator = client.get("/projects/pruefung/").content.decode()
+
+    assert "Vertrauliches Vorhaben" not in of_the_inner_coordinator
+    assert "Vertrauliches Vorhaben" in of_the_fachgruppe_coordinator
