@@ -119,6 +119,12 @@ def _deliver_outbox() -> None:
             delivery.send_immediate(batch)
 
 
+def _answer(response) -> str:
+    if response.status_code == 302:
+        return f"302 {response['Location'].split('?')[0]}"
+    return str(response.status_code)
+
+
 def _mails_to(person) -> list[str]:
     if not person.is_authenticated:
         return []
@@ -151,8 +157,12 @@ def world(fachgruppe, inner, inner_member, coordinator, partner, requester, pers
     }
 
 
-def _create_inner_content(world, *, marker: str, title: str, body: str, reply: str, with_document: bool):
+def _create_inner_content(
+    world, *, marker: str, title: str, body: str, reply: str, with_document: bool
+) -> list[str]:
+    """Creates the inner content and returns the addresses of what it made."""
     inner, author, coordinator = world["inner"], world["inner_member"], world["coordinator"]
+    made = []
     thread = services.thread_create(
         space=inner, author=author, title=f"{marker} {title}", body=f"{marker} {body}"
     )
@@ -165,6 +175,7 @@ def _create_inner_content(world, *, marker: str, title: str, body: str, reply: s
             upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF"),
         )
         services.document_comment(document=document, author=author, body=f"{marker} {reply}")
+        made.append(document.get_absolute_url())
 
     meeting = meetings.meeting_create(
         by=coordinator,
@@ -200,7 +211,7 @@ def _create_inner_content(world, *, marker: str, title: str, body: str, reply: s
     )
     minutes.minutes_publish(meeting=meeting, by=coordinator)
 
-    information.information_draft_create(
+    draft = information.information_draft_create(
         space=inner,
         by=author,
         title=f"{marker} {title}",
@@ -209,6 +220,16 @@ def _create_inner_content(world, *, marker: str, title: str, body: str, reply: s
     )
     under_review = ProjectFactory(submitted_by=author, title=f"{marker} {title}", summary=f"{marker} {body}")
     projects.submit(project=under_review, by=author)
+    return [
+        *made,
+        thread.get_absolute_url(),
+        meeting.get_absolute_url(),
+        f"{meeting.get_absolute_url()}ics/",
+        f"{meeting.get_absolute_url()}minutes.pdf",
+        f"{meeting.get_absolute_url()}minutes/history/",
+        draft.get_absolute_url(),
+        under_review.get_absolute_url(),
+    ]
 
 
 @pytest.mark.parametrize("person", OUTSIDE_ROLES, indirect=True)
@@ -228,7 +249,7 @@ def test_inner_content_changes_nothing_outside(person, world, client, title, bod
         before = _snapshot(client, world, marker)
         mail.outbox.clear()
 
-        _create_inner_content(
+        made = _create_inner_content(
             world, marker=marker, title=title, body=body, reply=reply, with_document=with_document
         )
         _deliver_outbox()
@@ -237,6 +258,8 @@ def test_inner_content_changes_nothing_outside(person, world, client, title, bod
                 digests.send_digest(channel=channel, user_id=person.pk)
 
         after = _snapshot(client, world, marker)
+        # What was made does not exist for them: a 404, or the login page for a visitor not signed in.
+        answers = {path: _answer(client.get(path)) for path in made}
         sent = _mails_to(person)
         # Everything of this example goes, whatever kind it was: the next one starts from the same world.
         transaction.set_rollback(True)
@@ -246,3 +269,5 @@ def test_inner_content_changes_nothing_outside(person, world, client, title, bod
         # A search for the invented text echoes it; its results are compared above.
         assert marker not in text or marker in path, path
     assert sent == [], "a mail reached someone outside the inner ring"
+    refused = {"404"} if person.is_authenticated else {"404", "302 /accounts/login/"}
+    assert {path: answer for path, answer in answers.items() if answer not in refused} == {}
