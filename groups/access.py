@@ -9,7 +9,9 @@ outside the Fachgruppe follows what became of their question). A model project
 (projects.Project) is under review until it is accepted: before that it
 belongs only to its submitter and the coordinators of its home space. Staff see
 everything. Anything else does not exist for the person: object lookups answer
-404 exactly as for an id that does not exist.
+404 exactly as for an id that does not exist. A deactivated account counts
+nowhere: whatever memberships and roles it still has on record, it is asked
+about as the public is.
 """
 
 from dataclasses import dataclass
@@ -21,6 +23,11 @@ from groups.models import Membership, Question, Space
 
 _CACHE_ATTRIBUTE = "_ring_standing"
 _PROJECT_LABEL = "projects.project"
+
+
+def _active(user) -> bool:
+    """A signed-in, active account: the only kind whose memberships and roles count."""
+    return user.is_authenticated and user.is_active
 
 
 @dataclass(frozen=True)
@@ -63,21 +70,21 @@ def _standing(user) -> _Standing:
 
 def ring_space_ids(user) -> frozenset[int]:
     """The ids of the spaces whose ring `user` is inside (cached on the user object)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return frozenset()
     return _standing(user).ring
 
 
 def coordinated_space_ids(user) -> frozenset[int]:
     """The ids of the spaces `user` coordinates (all of them for staff; cached on the user object)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return frozenset()
     return _standing(user).coordinated
 
 
 def member_space_ids(user) -> frozenset[int]:
     """The ids of the spaces `user` is a member of (cached on the user object)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return frozenset()
     return _standing(user).member
 
@@ -85,7 +92,7 @@ def member_space_ids(user) -> frozenset[int]:
 def standing_key(user) -> str:
     """A short text that is equal for two people exactly when the rule book lets them see the same
     ring content and coordinate the same spaces (the key of reads shared between them)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return "public"
     standing = _standing(user)
     ring = ".".join(map(str, sorted(standing.ring)))
@@ -106,10 +113,10 @@ def visible_spaces(user) -> QuerySet[Space]:
 
 def visible_items(queryset: QuerySet, user) -> QuerySet:
     """Filters any queryset of ring items to what `user` may see."""
-    if user.is_authenticated and user.is_staff:
+    if _active(user) and user.is_staff:
         return queryset
     rule = Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user))
-    if user.is_authenticated and queryset.model is Question:
+    if _active(user) and queryset.model is Question:
         rule |= asked_by_them(user)
     if queryset.model._meta.label_lower == _PROJECT_LABEL:
         rule = _project_rule(user, ring_rule=rule)
@@ -138,7 +145,7 @@ def visible_to_audience(queryset: QuerySet, item) -> QuerySet:
 def _project_rule(user, *, ring_rule: Q) -> Q:
     """Accepted projects follow the ring; the others are their submitter's and the coordinators' only."""
     rule = Q(status="accepted") & ring_rule
-    if user.is_authenticated:
+    if _active(user):
         rule |= Q(submitted_by=user) | Q(space_id__in=coordinated_space_ids(user))
     return rule
 
@@ -164,7 +171,7 @@ def get_visible_or_404(queryset: QuerySet, user, **lookup) -> Model:
 
 def can_contribute(user, item) -> bool:
     """Replying or commenting: people inside the item's audience ring (for public items: the home space)."""
-    if not user.is_authenticated:
+    if not _active(user):
         return False
     if user.is_staff:
         return True
@@ -250,7 +257,7 @@ def outer_audience(item) -> Space | None:
 
 
 def is_participant(user, meeting) -> bool:
-    return user.is_authenticated and meeting.participants.filter(user=user).exists()
+    return _active(user) and meeting.participants.filter(user=user).exists()
 
 
 def can_see_meeting_link(user, meeting) -> bool:
@@ -266,7 +273,7 @@ def meetings_with_visible_link(user, meetings) -> set[int]:
     its ring (its audience, or the home space of a public meeting).
     """
     ids = [meeting.pk for meeting in meetings]
-    if not ids or not user.is_authenticated:
+    if not ids or not _active(user):
         return set()
     model = type(meetings[0])
     visible = visible_items(model._default_manager.filter(pk__in=ids), user)
@@ -304,7 +311,7 @@ def can_see_reviews(user, project) -> bool:
 
 def can_edit_project(user, project) -> bool:
     """The submitter while the project is theirs to change; the home space's coordinators always."""
-    if not user.is_authenticated:
+    if not _active(user):
         return False
     if can_coordinate(user, project.space):
         return True

@@ -10,7 +10,19 @@ from groups.models import JoinRequest, Membership, Space
 from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
 from tests.factories import StaffFactory, UserFactory, with_totp
 
-ROLES = ["anonymous", "outsider", "requester", "partner", "inner_member", "coordinator", "staff"]
+ROLES = [
+    "anonymous",
+    "outsider",
+    "unverified",
+    "requester",
+    "partner",
+    "inner_member",
+    "fachgruppe_coordinator",
+    "inner_coordinator",
+    "coordinator",
+    "deactivated",
+    "staff",
+]
 
 
 def well_known_spaces() -> tuple[Space, Space]:
@@ -91,6 +103,24 @@ def inner_coordinator(fachgruppe, inner):
     user = with_totp(UserFactory())
     Membership.objects.create(space=fachgruppe, user=user)
     Membership.objects.create(space=inner, user=user, role=Membership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def unverified(db):
+    """Signed up, e-mail address not yet verified, member of nothing."""
+    return UserFactory(verified_email=False)
+
+
+@pytest.fixture
+def deactivated(fachgruppe, inner):
+    """A former coordinator of both spaces whose account staff deactivated: the memberships, the
+    role and TOTP are still recorded, and none of them may count any more."""
+    user = with_totp(UserFactory())
+    Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
+    Membership.objects.create(space=inner, user=user, role=Membership.Role.COORDINATOR)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
     return user
 
 

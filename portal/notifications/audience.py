@@ -1,12 +1,16 @@
-"""Who receives an event, and on which channel: resolved at delivery time with the ring rules."""
+"""Who receives an event, on which channel, and who may still see it later: the ring rules, asked
+at delivery time and again whenever the event is read (notification centre, digests)."""
 
 from allauth.account.models import EmailAddress
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from groups import access
-from groups.models import Membership, User
+from groups.models import Membership, RingItem, User
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
 from portal.notifications.models import Event, Preference
+
+_RING_AUDIENCES = [Event.Audience.RING, Event.Audience.NEWLY_REACHED]
 
 
 def recipient_ids(event: Event) -> set[int]:
@@ -85,3 +89,32 @@ def verified_ids(ids: set[int]) -> set[int]:
             "user_id", flat=True
         )
     )
+
+
+def still_visible(user, *, subject_type_ids, prefix: str = "") -> Q:
+    """The one rule of what a person may still see of an event, for the notification centre and
+    the digests alike: memberships and roles change between the event and the reading.
+
+    An event of a ring only while the person is inside it; an event for a space's coordination
+    only while they coordinate it; an event about a subject only while the subject exists and
+    (for ring items) the person may see it. `prefix` names the path to the event ("event__"
+    from a Notification or a Delivery); `subject_type_ids` are the content types of the
+    subjects among the events asked about (an event of any other subject type is left out).
+    """
+    rings = access.ring_space_ids(user)
+    coordinated = access.coordinated_space_ids(user)
+    rule = (~Q(**{f"{prefix}audience__in": _RING_AUDIENCES}) | Q(**{f"{prefix}ring_id__in": rings})) & (
+        ~Q(**{f"{prefix}audience": Event.Audience.COORDINATORS}) | Q(**{f"{prefix}space_id__in": coordinated})
+    )
+    subjects = Q(**{f"{prefix}subject_type__isnull": True})
+    for type_id in sorted(t for t in subject_type_ids if t is not None):
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            continue
+        queryset = model._default_manager.all()
+        if issubclass(model, RingItem):
+            queryset = access.visible_items(queryset, user)
+        subjects |= Q(
+            **{f"{prefix}subject_type_id": type_id, f"{prefix}subject_id__in": queryset.values("pk")}
+        )
+    return rule & subjects

@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core import mail as django_mail
 from django.db import transaction
 from django.db.models import F
@@ -21,19 +20,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from groups import access
-from groups.models import Membership, RingItem, Space
+from groups.models import Membership, Space
 from portal.notifications import audience, journal
 from portal.notifications.delivery import _mail_domain as mail_domain
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
 from portal.notifications.mail import build_message, display_data, unsubscribe_tokens
-from portal.notifications.models import Delivery, Event
+from portal.notifications.models import Delivery
 
 logger = logging.getLogger(__name__)
 
 TOPICS = {Channel.DAILY: "digest_daily", Channel.WEEKLY: "digest_weekly"}
-
-_RING_AUDIENCES = {Event.Audience.RING, Event.Audience.NEWLY_REACHED}
 
 
 @dataclass
@@ -117,54 +113,13 @@ def _finish(deliveries: list[Delivery], *, status: str, reason: str = "") -> Non
 
 
 def _still_visible(deliveries: list[Delivery], user) -> set[int]:
-    """The rows whose event the person may still see: inside its ring, and able to see its subject.
-
-    A few queries per digest whatever its length: one for the rings, one for
-    coordination, one per kind of subject.
-    """
-    rings = access.ring_space_ids(user)
-    coordinated = _coordinated_space_ids(user)
-    subjects = _visible_subject_keys(deliveries, user)
-    visible = set()
-    for delivery in deliveries:
-        event = delivery.event
-        if event.audience in _RING_AUDIENCES and event.ring_id not in rings:
-            continue
-        if event.audience == Event.Audience.COORDINATORS and event.space_id not in coordinated:
-            continue
-        if event.subject_type_id is not None and (event.subject_type_id, event.subject_id) not in subjects:
-            continue
-        visible.add(delivery.pk)
-    return visible
-
-
-def _coordinated_space_ids(user) -> set[int] | frozenset[int]:
-    if user.is_staff:
-        return access.ring_space_ids(user)
+    """The rows whose event the person may still see: the notification centre's rule
+    (audience.still_visible), in one query for the whole digest beside the rings and coordination."""
+    subject_types = {delivery.event.subject_type_id for delivery in deliveries}
+    rule = audience.still_visible(user, subject_type_ids=subject_types, prefix="event__")
     return set(
-        Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values_list(
-            "space_id", flat=True
-        )
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).filter(rule).values_list("pk", flat=True)
     )
-
-
-def _visible_subject_keys(deliveries: list[Delivery], user) -> set[tuple[int, int]]:
-    """(content type, id) of every subject that still exists and that the person may see."""
-    wanted: dict[int, set[int]] = {}
-    for delivery in deliveries:
-        event = delivery.event
-        if event.subject_type_id is not None:
-            wanted.setdefault(event.subject_type_id, set()).add(event.subject_id)
-    found = set()
-    for type_id, ids in wanted.items():
-        model = ContentType.objects.get_for_id(type_id).model_class()
-        if model is None:
-            continue
-        queryset = model._default_manager.filter(pk__in=ids)
-        if issubclass(model, RingItem):
-            queryset = access.visible_items(queryset, user)
-        found.update((type_id, pk) for pk in queryset.values_list("pk", flat=True))
-    return found
 
 
 def _sections(deliveries: list[Delivery], user) -> list[Section]:

@@ -4,16 +4,38 @@ import pytest
 
 from groups import access
 from groups.models import Membership, Space, Thread
+from meetings.models import Minutes
+from tests.factories import UserFactory
 from tests.factories.groups import SpaceFactory, ThreadFactory
+from tests.factories.meetings import MeetingFactory
+from tests.factories.projects import ProjectFactory, submitted
 from tests.roles import ROLES
+
+INNER_RING = {"inner_member", "inner_coordinator", "coordinator", "staff"}
+FACHGRUPPE_RING = INNER_RING | {"partner", "fachgruppe_coordinator"}
 
 # (home space, audience) -> the roles that may see such an item.
 EXPECTED = {
-    ("inner", "inner"): {"inner_member", "coordinator", "staff"},
-    ("inner", "fachgruppe"): {"partner", "inner_member", "coordinator", "staff"},
+    ("inner", "inner"): INNER_RING,
+    ("inner", "fachgruppe"): FACHGRUPPE_RING,
     ("inner", "public"): set(ROLES),
-    ("fachgruppe", "fachgruppe"): {"partner", "inner_member", "coordinator", "staff"},
+    ("fachgruppe", "fachgruppe"): FACHGRUPPE_RING,
     ("fachgruppe", "public"): set(ROLES),
+}
+
+# The questions of coordination, each against the roles that may: the single-ring coordinators
+# tell apart "coordinates this space" from "coordinates a space around it, or inside it".
+ACTIONS = {
+    "coordinate the Fachgruppe": {"fachgruppe_coordinator", "coordinator", "staff"},
+    "coordinate the inner circle": {"inner_coordinator", "coordinator", "staff"},
+    "see the inner circle's draft minutes": {"inner_coordinator", "coordinator", "staff"},
+    "see the video link of an inner meeting": INNER_RING,
+    "reply in an inner thread": INNER_RING,
+    "reply in a thread of the Fachgruppe": FACHGRUPPE_RING,
+    "review a project of the Fachgruppe": {"fachgruppe_coordinator", "coordinator", "staff"},
+    "see the reviews of a project of the Fachgruppe": {"fachgruppe_coordinator", "coordinator", "staff"},
+    "edit someone else's project of the Fachgruppe": {"fachgruppe_coordinator", "coordinator", "staff"},
+    "see someone else's project under review": {"fachgruppe_coordinator", "coordinator", "staff"},
 }
 
 
@@ -49,12 +71,62 @@ def test_rings_a_person_is_inside(person, request, fachgruppe, inner):
         "anonymous": set(),
         "outsider": set(),
         "requester": set(),
+        "unverified": set(),
         "partner": {fachgruppe.pk},
         "inner_member": {fachgruppe.pk, inner.pk},
+        "fachgruppe_coordinator": {fachgruppe.pk},
+        "inner_coordinator": {fachgruppe.pk, inner.pk},
         "coordinator": {fachgruppe.pk, inner.pk},
+        # Still recorded as a coordinator of both: a deactivated account counts nowhere.
+        "deactivated": set(),
         "staff": set(Space.objects.values_list("pk", flat=True)),
     }[role]
     assert inside == expected
+
+
+@pytest.fixture
+def action_subjects(fachgruppe, inner):
+    meeting = MeetingFactory(space=inner)
+    return {
+        "fachgruppe": fachgruppe,
+        "inner": inner,
+        "draft_minutes": Minutes.objects.create(meeting=meeting),
+        "inner_meeting": meeting,
+        "inner_thread": ThreadFactory(space=inner),
+        "fachgruppe_thread": ThreadFactory(space=fachgruppe),
+        "project": submitted(ProjectFactory(submitted_by=UserFactory())),
+    }
+
+
+def _allowed_actions(person, subjects) -> set[str]:
+    project = subjects["project"]
+    answers = {
+        "coordinate the Fachgruppe": access.can_coordinate(person, subjects["fachgruppe"]),
+        "coordinate the inner circle": access.can_coordinate(person, subjects["inner"]),
+        "see the inner circle's draft minutes": access.can_see_minutes(person, subjects["draft_minutes"]),
+        "see the video link of an inner meeting": access.can_see_meeting_link(
+            person, subjects["inner_meeting"]
+        ),
+        "reply in an inner thread": access.can_contribute(person, subjects["inner_thread"]),
+        "reply in a thread of the Fachgruppe": access.can_contribute(person, subjects["fachgruppe_thread"]),
+        "review a project of the Fachgruppe": access.can_review(person, project),
+        "see the reviews of a project of the Fachgruppe": access.can_see_reviews(person, project),
+        "edit someone else's project of the Fachgruppe": access.can_edit_project(person, project),
+        "see someone else's project under review": access.can_view(person, project),
+    }
+    return {action for action, allowed in answers.items() if allowed}
+
+
+@pytest.mark.parametrize("person", ROLES, indirect=True)
+def test_coordination_table(person, action_subjects, request, fachgruppe, inner):
+    role = request.node.callspec.params["person"]
+
+    allowed = _allowed_actions(person, action_subjects)
+
+    assert allowed == {action for action, roles in ACTIONS.items() if role in roles}
+    # Parity: the cached set of coordinated spaces answers as can_coordinate does.
+    coordinated = {space.pk for space in (fachgruppe, inner) if access.can_coordinate(person, space)}
+    assert coordinated == set(access.coordinated_space_ids(person)) & {fachgruppe.pk, inner.pk}
 
 
 def test_member_of_a_deeper_space_is_inside_every_ring_around_it(inner, outsider):

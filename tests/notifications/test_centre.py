@@ -312,3 +312,37 @@ def test_in_the_browser_marking_read_swaps_the_item_and_the_count_under_the_csp(
             v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in {"serious", "critical"}
         ]
         assert violations == [], path
+
+
+def test_a_demoted_coordinator_no_longer_finds_the_join_request_in_the_centre_nor_the_digest(
+    fachgruppe, coordinator, fachgruppe_coordinator, client, mailoutbox
+):
+    """The centre and the digests ask the same rule (audience.still_visible): an event for the
+    coordination stays only while the person coordinates the space."""
+    from portal.notifications import digests
+    from portal.notifications.services import preference_set
+
+    preference_set(user=fachgruppe_coordinator, kind=Kind.JOIN_REQUESTED, channel=Channel.DAILY)
+    applicant = UserFactory(name="Berta Bewerberin")
+    services.join_request_create(space=fachgruppe, user=applicant, message="Bitte aufnehmen.")
+    _deliver_all()
+    client.force_login(fachgruppe_coordinator)
+    assert "Berta Bewerberin" in client.get(reverse("notifications:list")).content.decode()
+    assert '>1<span class="visually-hidden"> ungelesen' in _badge(client)
+
+    services.membership_set_role(
+        membership=Membership.objects.get(user=fachgruppe_coordinator, space=fachgruppe),
+        role=Membership.Role.MEMBER,
+        by=coordinator,
+    )
+
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Berta Bewerberin" not in page
+    assert "Neue Beitrittsanfrage" not in page
+    assert '>0<span class="visually-hidden"> ungelesen' in _badge(client)
+    mailoutbox.clear()
+    assert digests.send_digest(channel=Channel.DAILY, user_id=fachgruppe_coordinator.pk) == 0
+    assert mailoutbox == []
+    # The coordinator who still coordinates keeps it.
+    client.force_login(coordinator)
+    assert "Berta Bewerberin" in client.get(reverse("notifications:list")).content.decode()
