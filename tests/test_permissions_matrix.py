@@ -100,13 +100,10 @@ def _shared_with_the_fachgruppe(world) -> dict[str, Case]:
         "meetings:participant_invite": Case(
             f"/meetings/{meeting.pk}/participants/invite/", INNER_COORDINATION
         ),
-        "meetings:minutes_edit": Case(
-            f"/meetings/{meeting.pk}/minutes/", INNER_COORDINATION, bare_post=HIDDEN
-        ),
+        "meetings:minutes_edit": Case(f"/meetings/{meeting.pk}/minutes/", INNER_COORDINATION),
         "groups:document_detail": Case(document.get_absolute_url(), FACHGRUPPE_RING),
-        "groups:document_widen": Case(
-            f"{document.get_absolute_url()}widen/", _acting(INNER_COORDINATION), "post"
-        ),
+        # Without the confirmation field a POST shows the confirmation page again and widens nothing.
+        "groups:document_widen": Case(f"{document.get_absolute_url()}widen/", INNER_COORDINATION, "post"),
         "groups:thread_detail": Case(thread.get_absolute_url(), FACHGRUPPE_RING),
         "groups:thread_moderate": Case(
             f"{thread.get_absolute_url()}moderate/", _acting(INNER_COORDINATION), "post", {"action": "pin"}
@@ -250,9 +247,9 @@ def _cases(world) -> dict[str, Case]:
             _acting(INNER_RING),
             "post",
         ),
-        # Each form of the page names its part; a POST that names none is a 404.
+        # The whole record is one form: a POST saves it (or shows what is missing).
         "meetings:minutes_edit": Case(
-            f"/meetings/{world['minutes_meeting'].pk}/minutes/", INNER_COORDINATION, bare_post=HIDDEN
+            f"/meetings/{world['minutes_meeting'].pk}/minutes/", INNER_COORDINATION
         ),
         # Already published: coordinators are sent back with a message, everyone else finds nothing.
         "meetings:minutes_publish": Case(
@@ -267,7 +264,7 @@ def _cases(world) -> dict[str, Case]:
         # Without a date coordinators are sent back with a message; everyone else finds nothing.
         "meetings:minutes_approve": Case(
             f"/meetings/{world['minutes_meeting'].pk}/minutes/approve/",
-            {**INNER_COORDINATION, "coordinator": REDIRECT, "staff": REDIRECT},
+            {**INNER_COORDINATION, "inner_coordinator": REDIRECT, "coordinator": REDIRECT, "staff": REDIRECT},
             "post",
         ),
         "meetings:minutes_history": Case(
