@@ -118,3 +118,23 @@ def test_only_rows_of_the_content_apps_change_the_generation(fachgruppe, partner
     ThreadFactory(space=fachgruppe)
 
     assert readcache.generation() != before
+
+
+def test_published_minutes_are_shared_but_a_draft_never_leaves_the_coordination(
+    fachgruppe, partner, coordinator
+):
+    from meetings import minutes
+    from tests.factories.meetings import HeldMeetingFactory
+
+    meeting = HeldMeetingFactory(space=fachgruppe, audience=fachgruppe)
+    url = meeting.get_absolute_url()
+    partner_client = _client_of(partner)
+    assert "Protokoll" not in partner_client.get(url).content.decode()
+
+    minutes.minutes_edit(meeting=meeting, by=coordinator, introduction="Entwurf: Begrüßung durch die Leitung")
+    coordinator_page = _client_of(coordinator).get(url).content.decode()
+    assert "Entwurf: Begrüßung durch die Leitung" in coordinator_page
+    assert "Entwurf: Begrüßung" not in partner_client.get(url).content.decode()
+
+    minutes.minutes_publish(meeting=meeting, by=coordinator)
+    assert "Entwurf: Begrüßung durch die Leitung" in partner_client.get(url).content.decode()
