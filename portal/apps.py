@@ -9,9 +9,15 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.db.models import fields
         from django.urls import register_converter
 
         from portal.converters import TokenConverter
 
         # Before any URL configuration is loaded, which happens lazily at the first request.
         register_converter(TokenConverter, "token")
+
+        # Django 6.1's empty choice of a select, "- Select an option -", has no German translation;
+        # Django asks projects to set their own here, before any form is built. Portal is the
+        # first installed app, so its ready() runs before the admin loads any form.
+        fields.BLANK_CHOICE_LABEL = _("– Bitte wählen –")
