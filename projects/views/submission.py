@@ -26,6 +26,11 @@ SECTION_ORDER = [*SECTIONS, MEDIA_SECTION]
 SUBMIT_STEP = "einreichen"
 
 
+def _is_submitter(request, project: Project) -> bool:
+    """Whether the submit step exists for this person: project_submit is the submitter's page."""
+    return project.submitted_by_id == request.user.pk
+
+
 def _section_links(request, project: Project | None, current: str) -> list[dict]:
     """The editor's steps. The last one, "Prüfen und einreichen", is the submitter's own page
     (project_submit answers 404 to anyone else): a coordinator editing someone's project does
@@ -44,7 +49,7 @@ def _section_links(request, project: Project | None, current: str) -> list[dict]
         }
         for key in SECTION_ORDER
     ]
-    if project is None or project.submitted_by_id == request.user.pk:
+    if project is None or _is_submitter(request, project):
         steps.append(
             {
                 "key": SUBMIT_STEP,
@@ -147,6 +152,7 @@ def _media_page(request, project: Project, *, image_form=None, attachment_form=N
             "project": project,
             "section": MEDIA_SECTION,
             "sections": _section_links(request, project, MEDIA_SECTION),
+            "is_submitter": _is_submitter(request, project),
             "image_form": image_form or ImageForm(),
             "attachment_form": attachment_form or AttachmentForm(),
             "max_images": services.MAX_IMAGES,
@@ -229,7 +235,7 @@ def attachment_remove(request, slug: str, pk: int):
 def project_submit(request, slug: str):
     """The overview before submitting: what is still missing, then the button."""
     project = selectors.project_detail(user=request.user, slug=slug)
-    if project.submitted_by_id != request.user.pk:
+    if not _is_submitter(request, project):
         raise Http404
     error = None
     if request.method == "POST":

@@ -246,7 +246,7 @@ def test_month_view_marks_today_and_only_today(client, db):
 
     cell = r"<td[^>]*>\s*<div[^>]*><time datetime=\"([0-9-]+)\""
     cells = re.findall(cell, content)
-    marked = re.findall(cell.replace("<td[^>]*>", "<td[^>]*aria-current=\"date\"[^>]*>"), content)
+    marked = re.findall(cell.replace("<td[^>]*>", '<td[^>]*aria-current="date"[^>]*>'), content)
     assert today.isoformat() in cells
     assert marked == [today.isoformat()]
     assert content.count('class="calendar-month__today"') == 1
