@@ -255,3 +255,22 @@ def test_no_page_of_the_demo_is_wider_than_a_phone_or_has_serious_accessibility_
         assert count > 5, f"{who} reached only {count} pages: was the session accepted?"
 
     assert not report, f"{len(report)} problem(s) on {total} pages at 390 px:\n" + "\n".join(report)
+
+
+def test_long_german_words_are_hyphenated_where_the_browser_can_and_never_overflow(
+    browser, live_server, coordinator
+):
+    project = showcased(coordinator, title="Digitale Baustellendokumentation für kleine Dachdeckerbetriebe")
+    page = _context(browser, live_server, viewport=PHONE).new_page()
+
+    for path in ("/projects/", project.get_absolute_url()):
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("lang", "de")
+        title = page.get_by_role("main").get_by_role("heading", name=project.title)
+        # Hyphenation needs the browser's dictionary of the page's language; where it has none
+        # (Chromium without its downloaded dictionaries, as here), the word breaks to fit.
+        assert title.evaluate("h => [getComputedStyle(h).hyphens, getComputedStyle(h).overflowWrap]") == [
+            "auto",
+            "break-word",
+        ]
+        assert _page_width(page) <= PHONE["width"], path
