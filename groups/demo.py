@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from groups.models import (
     Document,
@@ -25,6 +24,7 @@ from groups.models import (
     User,
 )
 from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
+from portal.slugs import german_slugify
 
 ORGANISATIONS = [
     ("Bundesanstalt für Arbeitsschutz und Arbeitsmedizin", "BAuA", Organisation.Kind.FEDERAL_INSTITUTE),
@@ -136,9 +136,9 @@ def seed_groups(*, users: dict[str, User]) -> None:
     for name, short_name, kind in ORGANISATIONS:
         Organisation.objects.get_or_create(name=name, defaults={"short_name": short_name, "kind": kind})
     for name in TRADES:
-        Trade.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+        Trade.objects.get_or_create(name=name, defaults={"slug": german_slugify(name)})
     for name in TOPICS:
-        Topic.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+        Topic.objects.get_or_create(name=name, defaults={"slug": german_slugify(name)})
     for email, (organisation, function, trades, topics) in PROFILES.items():
         profile, created = Profile.objects.get_or_create(
             user=users[email],

@@ -7,6 +7,7 @@ from groups.forms import MARKDOWN_HELP
 from groups.models import InformationPage, Question, Topic, Trade, User
 from portal import limits
 from portal.forms import PortalForm, PortalModelForm
+from portal.legal import privacy_note
 from portal.once import SubmitOnceForm
 
 CHECKBOXES = forms.CheckboxSelectMultiple
@@ -130,5 +131,9 @@ class SubscriptionForm(PortalForm):
         label=_(
             "Ich möchte per E-Mail über neue Informationen der Fachgruppe Handwerk benachrichtigt werden. "
             "Die Einwilligung kann ich jederzeit über den Link in jeder E-Mail widerrufen."
-        )
+        ),
+        help_text=privacy_note(),
+        error_messages={
+            "required": _("Bitte stimmen Sie zu, damit wir Ihnen Neues per E-Mail schicken dürfen.")
+        },
     )

@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from groups import access, notify, notify_questions, questions, services
 from groups.models import InformationPage, Question, Space, Topic, Trade, User
 from portal import readcache
+from portal.slugs import german_slugify
 
 # Paths below /informationen/ that are not pages; no page may take their name.
 RESERVED_SLUGS = {"feed", "atom", "neu", "abonnieren", "abonnement"}
@@ -26,7 +26,7 @@ SUMMARY_LENGTH = 300
 
 
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:70].strip("-") or "information"
+    base = german_slugify(title)[:70].strip("-") or "information"
     slug, number = base, 1
     while slug in RESERVED_SLUGS or InformationPage.objects.filter(slug=slug).exists():
         number += 1

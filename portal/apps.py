@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.db.models import fields
         from django.urls import register_converter
 
         from portal.converters import TokenConverter
@@ -23,3 +24,8 @@ class PortalConfig(AppConfig):
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(content_changed, dispatch_uid=f"readcache-{id(signal)}")
+
+        # Django 6.1's empty choice of a select, "- Select an option -", has no German translation;
+        # Django asks projects to set their own here, before any form is built. Portal is the
+        # first installed app, so its ready() runs before the admin loads any form.
+        fields.BLANK_CHOICE_LABEL = _("– Bitte wählen –")

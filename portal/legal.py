@@ -10,8 +10,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.markdown import render_markdown
@@ -44,3 +47,16 @@ def legal_page_html(slug: str) -> str | None:
             version = candidate.stat()
             return _rendered(candidate, version.st_mtime_ns, version.st_size)
     return None
+
+
+def _privacy_note() -> SafeString:
+    return format_html(
+        gettext("Was mit Ihren Angaben geschieht, lesen Sie in der {link}Datenschutzerklärung{end}."),
+        link=format_html('<a href="{}">', reverse("legal", kwargs={"slug": "datenschutz"})),
+        end=SafeString("</a>"),
+    )
+
+
+# One sentence with the link to the Datenschutzerklärung, for the help text of a consent box and
+# the sign-up form; lazy, so that it is worded in the language of the request that shows it.
+privacy_note = lazy(_privacy_note, SafeString)

@@ -13,12 +13,12 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from groups.demo import one_page_pdf
 from groups.models import Organisation, Topic, Trade, User
 from groups.services import record_widening
+from portal.slugs import german_slugify
 from projects import images
 from projects.models import (
     Decision,
@@ -314,7 +314,7 @@ PROJECTS = [
 @transaction.atomic
 def seed_projects(*, users: dict[str, User]) -> None:
     for name in FUNDING_PROGRAMMES:
-        FundingProgramme.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
+        FundingProgramme.objects.get_or_create(name=name, defaults={"slug": german_slugify(name)})
     space = home_space()
     for position, demo in enumerate(PROJECTS):
         if Project.objects.filter(title=demo.title).exists():

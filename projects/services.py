@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -28,6 +27,7 @@ from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
 from portal.limits import UPLOAD_MAX_BYTES
+from portal.slugs import german_slugify
 from portal.uploads import DOCX, ODT, PDF, PPTX, XLSX, validate_upload
 from projects import images, notify, selectors
 from projects.models import Decision, Project, ProjectAttachment, ProjectImage, Review, Submission
@@ -67,7 +67,7 @@ def can_submit_projects(user) -> bool:
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
-    base = slugify(title)[:70].strip("-") or "projekt"
+    base = german_slugify(title)[:70].strip("-") or "projekt"
     slug, number = base, 1
     while slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         number += 1

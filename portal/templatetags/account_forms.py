@@ -4,6 +4,8 @@ from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
+from portal import legal
+
 register = template.Library()
 
 
@@ -43,3 +45,9 @@ def has_required_fields(form: forms.BaseForm) -> bool:
 @register.filter
 def invalid_visible_fields(form: forms.BaseForm) -> list[BoundField]:
     return [field for field in form.visible_fields() if field.errors]
+
+
+@register.simple_tag
+def privacy_note() -> SafeString:
+    """The sentence that links the Datenschutzerklärung, worded in the request's language."""
+    return SafeString(legal.privacy_note())

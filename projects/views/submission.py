@@ -23,13 +23,22 @@ from projects.forms import MEDIA_SECTION, SECTIONS, AttachmentForm, BasicsForm, 
 from projects.models import Project, ProjectAttachment, ProjectImage
 
 SECTION_ORDER = [*SECTIONS, MEDIA_SECTION]
+SUBMIT_STEP = "einreichen"
 
 
-def _section_links(project: Project | None, current: str) -> list[dict]:
+def _is_submitter(request, project: Project) -> bool:
+    """Whether the submit step exists for this person: project_submit is the submitter's page."""
+    return project.submitted_by_id == request.user.pk
+
+
+def _section_links(request, project: Project | None, current: str) -> list[dict]:
+    """The editor's steps. The last one, "Prüfen und einreichen", is the submitter's own page
+    (project_submit answers 404 to anyone else): a coordinator editing someone's project does
+    not see it, and before the first save it is not yet a link."""
     labels = {key: label for key, (label, _form) in SECTIONS.items()} | {
         MEDIA_SECTION: _("Bilder und Anhänge")
     }
-    return [
+    steps = [
         {
             "key": key,
             "label": labels[key],
@@ -40,6 +49,16 @@ def _section_links(project: Project | None, current: str) -> list[dict]:
         }
         for key in SECTION_ORDER
     ]
+    if project is None or _is_submitter(request, project):
+        steps.append(
+            {
+                "key": SUBMIT_STEP,
+                "label": _("Prüfen und einreichen"),
+                "url": reverse("projects:submit", kwargs={"slug": project.slug}) if project else None,
+                "current": current == SUBMIT_STEP,
+            }
+        )
+    return steps
 
 
 def _editable_or_404(request, slug: str) -> Project:
@@ -83,7 +102,7 @@ def project_create(request):
             "form": form,
             "project": None,
             "section": "grunddaten",
-            "sections": _section_links(None, "grunddaten"),
+            "sections": _section_links(request, None, "grunddaten"),
         },
     )
 
@@ -116,7 +135,12 @@ def project_edit(request, slug: str, section: str):
     return render(
         request,
         "projects/edit.html",
-        {"form": form, "project": project, "section": section, "sections": _section_links(project, section)},
+        {
+            "form": form,
+            "project": project,
+            "section": section,
+            "sections": _section_links(request, project, section),
+        },
     )
 
 
@@ -127,7 +151,8 @@ def _media_page(request, project: Project, *, image_form=None, attachment_form=N
         {
             "project": project,
             "section": MEDIA_SECTION,
-            "sections": _section_links(project, MEDIA_SECTION),
+            "sections": _section_links(request, project, MEDIA_SECTION),
+            "is_submitter": _is_submitter(request, project),
             "image_form": image_form or ImageForm(),
             "attachment_form": attachment_form or AttachmentForm(),
             "max_images": services.MAX_IMAGES,
@@ -210,7 +235,7 @@ def attachment_remove(request, slug: str, pk: int):
 def project_submit(request, slug: str):
     """The overview before submitting: what is still missing, then the button."""
     project = selectors.project_detail(user=request.user, slug=slug)
-    if project.submitted_by_id != request.user.pk:
+    if not _is_submitter(request, project):
         raise Http404
     error = None
     if request.method == "POST":
@@ -231,7 +256,9 @@ def project_submit(request, slug: str):
             "project": project,
             "missing": services.missing_for_submission(project),
             "error": error,
-            "sections": _section_links(project, "einreichen") if project.is_editable_by_submitter else [],
+            "sections": _section_links(request, project, SUBMIT_STEP)
+            if project.is_editable_by_submitter
+            else [],
         },
         status=400 if error else 200,
     )

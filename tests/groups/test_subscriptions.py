@@ -136,8 +136,19 @@ def test_the_form_without_consent_keeps_the_address_and_sends_nothing(client, fa
     response = client.post("/informationen/abonnieren/", {"email": "betrieb@example.org"})
 
     assert response.status_code == 200
-    assert 'value="betrieb@example.org"' in response.content.decode()
+    content = response.content.decode()
+    assert 'value="betrieb@example.org"' in content
+    assert "Bitte stimmen Sie zu, damit wir Ihnen Neues per E-Mail schicken dürfen." in content
+    assert "Dieses Feld ist zwingend erforderlich." not in content
     assert not Subscriber.objects.exists()
+
+
+def test_the_consent_box_links_the_datenschutzerklaerung(client, db):
+    content = client.get("/informationen/abonnieren/").content.decode()
+
+    consent = content[content.index('id="id_consent"') :]
+    consent = consent[: consent.index("</div>")]
+    assert '<a href="/rechtliches/datenschutz/">Datenschutzerklärung</a>' in consent
 
 
 def test_subscribers_get_only_the_trades_they_chose(fachgruppe, coordinator):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups import services
 from groups.models import Document, Invitation, JoinRequest, Membership, Profile, Thread
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, UserFactory
 from tests.factories.groups import ThreadFactory
 from tests.once import token
 
@@ -352,3 +352,17 @@ def test_the_space_home_lists_its_next_meetings_for_members_only(client, login, 
 
     assert "Fachgruppentreffen im Dezember" in member_html
     assert "Fachgruppentreffen im Dezember" not in anonymous_html
+
+
+def test_the_space_page_names_its_coordinators_separated_by_commas(login, partner, fachgruppe):
+    for name in ("Anna Amsel", "Bernd Buche"):
+        Membership.objects.create(
+            space=fachgruppe, user=UserFactory(name=name), role=Membership.Role.COORDINATOR
+        )
+
+    content = login(partner).get(f"/spaces/{fachgruppe.slug}/").content.decode()
+
+    section = content[content.index('id="coordination-title"') :]
+    section = section[: section.index("</section>")]
+    names = re.sub(r"<[^>]+>", "", section.split("</h2>", 1)[1]).strip()
+    assert names == "Anna Amsel, Bernd Buche"

@@ -1,6 +1,7 @@
 """The calendar: one meeting as iCalendar, the personal feed, the month view."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -236,6 +237,19 @@ def test_month_view_shows_only_visible_meetings_on_their_day(client, fachgruppe,
     assert "Innerer Kreis" not in content
     assert "?month=2026-11" in content
     assert "?month=2026-09" in content
+
+
+def test_month_view_marks_today_and_only_today(client, db):
+    today = timezone.localdate()
+
+    content = client.get("/meetings/calendar/").content.decode()
+
+    cell = r"<td[^>]*>\s*<div[^>]*><time datetime=\"([0-9-]+)\""
+    cells = re.findall(cell, content)
+    marked = re.findall(cell.replace("<td[^>]*>", '<td[^>]*aria-current="date"[^>]*>'), content)
+    assert today.isoformat() in cells
+    assert marked == [today.isoformat()]
+    assert content.count('class="calendar-month__today"') == 1
 
 
 def test_month_view_with_a_bad_month_shows_the_current_one(client, db):

@@ -110,7 +110,9 @@ def test_registration_page_flow_shows_places_and_waiting_position(client, traini
         registrations.registration_register(meeting=training, user=_member(fachgruppe))
     client.force_login(partner)
     page = client.get(f"/meetings/{training.pk}/").content.decode()
-    assert "Noch 0 Plätze frei." in page
+    assert "Ausgebucht" in page
+    assert "Alle 2 Plätze sind vergeben." in page
+    assert "Noch 0" not in page
     assert "Auf die Warteliste setzen" in page
 
     response = client.post(f"/meetings/{training.pk}/register/", follow=True)
@@ -122,6 +124,41 @@ def test_registration_page_flow_shows_places_and_waiting_position(client, traini
     response = client.post(f"/meetings/{training.pk}/register/cancel/", follow=True)
     assert "Ihre Anmeldung ist storniert." in response.content.decode()
     assert _statuses(training)[partner.pk] == "cancelled"
+
+
+def test_free_places_are_counted_against_the_capacity(client, training, fachgruppe, partner):
+    registrations.registration_register(meeting=training, user=_member(fachgruppe))
+    client.force_login(partner)
+
+    page = client.get(f"/meetings/{training.pk}/").content.decode()
+
+    assert "Noch 1 von 2 Plätzen frei." in page
+    assert "Verbindlich anmelden" in page
+
+
+def test_a_visitor_of_a_full_public_training_is_told_it_is_booked_out_and_how_to_wait(client, fachgruppe):
+    training = MeetingFactory(
+        space=fachgruppe, audience=None, kind=Meeting.Kind.SCHULUNG, capacity=1, registration_open=True
+    )
+    registrations.registration_register(meeting=training, user=_member(fachgruppe))
+
+    page = client.get(f"/meetings/{training.pk}/").content.decode()
+
+    assert "Ausgebucht" in page
+    assert "Der einzige Platz ist vergeben." in page
+    assert "Um sich auf die Warteliste setzen zu lassen, melden Sie sich bitte im Portal an." in page
+    assert "um sich für diesen Termin anzumelden" not in page
+
+
+def test_a_visitor_of_a_public_training_with_places_is_asked_to_sign_in_to_book(client, fachgruppe):
+    training = MeetingFactory(
+        space=fachgruppe, audience=None, kind=Meeting.Kind.SCHULUNG, capacity=3, registration_open=True
+    )
+
+    page = client.get(f"/meetings/{training.pk}/").content.decode()
+
+    assert "Noch 3 von 3 Plätzen frei." in page
+    assert "Um einen Platz zu buchen, melden Sie sich bitte im Portal an." in page
 
 
 def test_closed_registration_is_refused(client, training, partner):

@@ -81,6 +81,15 @@ def test_sign_up_form_asks_for_name_organisation_email_and_password_in_that_orde
     assert html.count(" required") >= 5
 
 
+def test_the_sign_up_form_links_the_datenschutzerklaerung_before_its_button(client):
+    html = client.get("/accounts/signup/").content.decode()
+
+    form = html[html.index('action="/accounts/signup/"') :]
+    form = form[: form.index("</form>")]
+    link = form.index('<a href="/rechtliches/datenschutz/">Datenschutzerklärung</a>')
+    assert link < form.index('type="submit"')
+
+
 def test_sign_up_with_errors_keeps_everything_typed_except_the_passwords(client):
     response = sign_up(client, password2="Etwas-Anderes-2026")
 
