@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -15,12 +16,12 @@ from django.utils import timezone
 from groups import information, questions, services
 from groups.models import JoinRequest, Question
 from meetings import minutes
-from meetings.models import ActionItem, Meeting, Participant
+from meetings.models import ActionItem, Participant
 from portal.models import OverviewVisit
 from portal.overview import SECTION_SIZE
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.factories.groups import ThreadFactory
-from tests.factories.meetings import MeetingFactory, ParticipantFactory
+from tests.factories.meetings import HeldMeetingFactory, MeetingFactory, ParticipantFactory
 from tests.factories.projects import ProjectFactory, submitted
 from tests.portal.test_mfa import totp_code
 
@@ -175,7 +176,7 @@ def test_a_partner_sees_meetings_tasks_and_news_of_the_fachgruppe_but_nothing_wa
 ):
     meeting = MeetingFactory(space=fachgruppe, title="Fachgruppentreffen im Herbst")
     ParticipantFactory(meeting=meeting, user=partner)
-    held = MeetingFactory(space=fachgruppe, title="Sitzung im Frühjahr", status=Meeting.Status.HELD)
+    held = HeldMeetingFactory(space=fachgruppe, title="Sitzung im Frühjahr")
     published_minutes(held, by=coordinator, assignee=partner, title="Konzept kommentieren")
     ThreadFactory(space=fachgruppe, title="Praxistage planen")
 
@@ -197,7 +198,7 @@ def test_a_coordinator_sees_what_waits_with_counts_and_links(client, coordinator
     submitted(ProjectFactory(title="Tandem-Beratung"))
     ProjectFactory(title="Noch ein Entwurf")
     question = questions.question_submit(asker=requester, title="Wie finden Betriebe Nachwuchs?", body="…")
-    held = MeetingFactory(space=fachgruppe, title="Sitzung ohne Protokoll", status=Meeting.Status.HELD)
+    held = HeldMeetingFactory(space=fachgruppe, title="Sitzung ohne Protokoll")
     request = JoinRequest.objects.get(user=requester)
 
     html = page_of(client, coordinator)
@@ -268,13 +269,13 @@ def inner_content(inner, inner_member, coordinator, partner):
     meeting = MeetingFactory(space=inner, title="VERTRAULICH Sitzung")
     ParticipantFactory(meeting=meeting, user=partner)
     ParticipantFactory(meeting=meeting, user=inner_member)
-    held = MeetingFactory(space=inner, title="VERTRAULICH Protokollsitzung", status=Meeting.Status.HELD)
+    held = HeldMeetingFactory(space=inner, title="VERTRAULICH Protokollsitzung")
     published_minutes(held, by=coordinator, assignee=inner_member, title="VERTRAULICH Aufgabe")
     information.information_draft_create(
         space=inner, by=inner_member, title="VERTRAULICH Entwurf", summary="Intern.", body="Intern."
     )
     JoinRequest.objects.create(space=inner, user=UserFactory(name="VERTRAULICH Anfragende"))
-    MeetingFactory(space=inner, title="VERTRAULICH ohne Protokoll", status=Meeting.Status.HELD)
+    HeldMeetingFactory(space=inner, title="VERTRAULICH ohne Protokoll")
     questions_in_inner = Question.objects.create(
         space=inner, audience=inner, title="VERTRAULICH Frage", body="…", asked_by=inner_member
     )
@@ -346,7 +347,7 @@ def test_meetings_without_an_invitation_say_so_and_offer_no_answer(client, partn
 
 def test_overdue_tasks_are_marked(client, partner, coordinator, fachgruppe):
     today = timezone.localdate()
-    held = MeetingFactory(space=fachgruppe, status=Meeting.Status.HELD)
+    held = HeldMeetingFactory(space=fachgruppe)
     for title, due in (("Längst fällig", today - datetime.timedelta(days=2)), ("Bald fällig", today)):
         item = minutes.action_item_add(meeting=held, by=coordinator, title=title, assignees=[partner])
         ActionItem.objects.filter(pk=item.pk).update(due_date=due)
@@ -419,9 +420,9 @@ def _grow_everything(*, fachgruppe, person, coordinator, asker):
     def grow():
         meeting = MeetingFactory(space=fachgruppe)
         ParticipantFactory(meeting=meeting, user=person)
-        held = MeetingFactory(space=fachgruppe, status=Meeting.Status.HELD)
+        held = HeldMeetingFactory(space=fachgruppe)
         published_minutes(held, by=coordinator, assignee=person)
-        MeetingFactory(space=fachgruppe, status=Meeting.Status.HELD)
+        HeldMeetingFactory(space=fachgruppe)
         ThreadFactory(space=fachgruppe)
         services.document_create(
             space=fachgruppe,
@@ -441,6 +442,8 @@ def _grow_everything(*, fachgruppe, person, coordinator, asker):
 
 
 def _queries(client) -> list[str]:
+    # Counted with nothing cached (shared reads, the unread number): the bound must hold on a miss.
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(URL)
     assert response.status_code == 200
