@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from meetings import minutes
 from tests.browser.conftest import blocking_violations, describe_violations
-from tests.factories.meetings import MeetingFactory
+from tests.factories.meetings import MeetingFactory, PastMeetingFactory
 from tests.projects.showcase import showcased
 from tests.roles import well_known_spaces
 
@@ -141,7 +141,7 @@ def test_on_a_phone_the_catalogue_shows_its_results_before_the_filters(browser, 
 
 
 def test_the_task_status_select_shows_its_whole_label(browser, live_server, fachgruppe, coordinator):
-    meeting = MeetingFactory(space=fachgruppe, title="Fachgruppentreffen mit einem recht langen Titel")
+    meeting = PastMeetingFactory(space=fachgruppe, title="Fachgruppentreffen mit einem recht langen Titel")
     minutes.minutes_edit(meeting=meeting, by=coordinator, introduction="Begrüßung")
     task = minutes.action_item_add(
         meeting=meeting,

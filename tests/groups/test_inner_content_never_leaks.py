@@ -138,9 +138,8 @@ def world(fachgruppe, inner, inner_member, coordinator, partner, requester, pers
     question = questions.question_submit(
         asker=requester, title="Wie finden Betriebe Auszubildende?", body="Eine Frage der AG Transfer."
     )
-    starts_at = timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=30), datetime.time(15))
-    )
+    # Begun an hour ago, so that its minutes may be written (and, once it is marked held, published).
+    starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
     token = CalendarToken.objects.create(user=person).token if person.is_authenticated else None
     _deliver_outbox()
     return {
@@ -209,6 +208,7 @@ def _create_inner_content(
         agenda_item=item,
         assignees=[author],
     )
+    meetings.meeting_mark_held(meeting=meeting, by=coordinator)
     minutes.minutes_publish(meeting=meeting, by=coordinator)
 
     draft = information.information_draft_create(
