@@ -97,13 +97,17 @@ def meeting_cancelled(meeting: Meeting, *, by: User) -> None:
     _to_ring_and_participants(Kind.MEETING_CANCELLED, meeting, by, "")
 
 
-def meeting_invited(meeting: Meeting, *, by: User, user: User) -> None:
-    """The invited account hears of it at once (a personal kind), with the date in its own language."""
+def meeting_invited(meeting: Meeting, *, by: User, users: list[User]) -> None:
+    """The invited accounts hear of it at once (a personal kind), with the date in their own language.
+
+    One event for everyone invited in one step; each mail carries that person's
+    answer links and calendar file (meetings.invitation_mail).
+    """
     record(
         kind=Kind.MEETING_INVITED,
         audience=Event.Audience.PEOPLE,
         space=meeting.space,
-        recipients=[user],
+        recipients=users,
         actor=by,
         subject=meeting,
         data=_data(meeting, by, meeting.description),
