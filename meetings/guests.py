@@ -116,7 +116,7 @@ def _details(participant: Participant, inviter: User | None) -> dict:
         "inviter": inviter,
         "when": dates.period(meeting.starts_at, meeting.ends_at) if meeting.starts_at else "",
         "video_url": meeting.video_url if access.guest_sees_meeting_link(participant) else "",
-        "answer_links": rsvp.links(participant) if rsvp.answerable(meeting) else {},
+        "answer_links": rsvp.labelled_links(participant) if rsvp.answerable(meeting) else {},
         # Only a public meeting's page opens without an account.
         "url": settings.SITE_URL + meeting.get_absolute_url()
         if access.can_view(AnonymousUser(), meeting)
@@ -131,9 +131,9 @@ def _update_message(participant: Participant, inviter: User | None, fields) -> P
     changed = ", ".join(str(Meeting._meta.get_field(name).verbose_name) for name in fields)
     context = {**_details(participant, inviter), "cancelled": cancelled, "changed": changed}
     if cancelled:
-        subject = _("Abgesagt: %(title)s") % {"title": meeting.title}
+        subject = _("Sitzung abgesagt: %(title)s") % {"title": meeting.title}
     else:
-        subject = _("Geändert: %(title)s") % {"title": meeting.title}
+        subject = _("Sitzung geändert: %(title)s") % {"title": meeting.title}
     return _message(participant, inviter, subject, "meetings/email/guest_update", context)
 
 

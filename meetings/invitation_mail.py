@@ -54,7 +54,7 @@ def complete_member_mail(message, *, event, user):
             "cancelled": cancelled,
             "place": place_for_member(meeting),
             "agenda": agenda(meeting) if event.kind == Kind.MEETING_INVITED else [],
-            "answer_links": rsvp.links(participant) if rsvp.answerable(meeting) else {},
+            "answer_links": rsvp.labelled_links(participant) if rsvp.answerable(meeting) else {},
             "calendar_file": calendar_file,
         }
         text = render_to_string("meetings/email/member_details.txt", context)

@@ -53,3 +53,8 @@ def links(participant: Participant) -> dict[str, str]:
     """The three one-click links of a mail, by answer (absolute URLs)."""
     url = settings.SITE_URL + reverse("meetings:answer", kwargs={"token": token_for(participant)})
     return {answer: f"{url}?antwort={answer}" for answer in ANSWERS}
+
+
+def labelled_links(participant: Participant) -> list[tuple[str, str]]:
+    """The links with the answers' names in the active language: zugesagt, abgesagt, entschuldigt."""
+    return [(str(Participant.Response(answer).label), url) for answer, url in links(participant).items()]
