@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -278,6 +279,10 @@ class InviteGuestForm(PortalModelForm):
         self.fields["language"].help_text = _(
             "Die Sprache der Einladung und weiterer Nachrichten an den Gast."
         )
+        self.fields["language"].choices = [
+            ("", _("Wie im Portal voreingestellt (Deutsch)")),
+            *settings.LANGUAGES,
+        ]
 
 
 class RespondForm(PortalForm):

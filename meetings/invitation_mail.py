@@ -61,23 +61,24 @@ def complete_member_mail(message, *, event, user):
         html = render_to_string("meetings/email/member_details.html", context)
         if calendar_file:
             content = calendar.ics_invitation(participant, with_link=False)
-    message.body = _insert(message.body, text, before="\n-- \n")
+    message.body = _insert(message.body, text, before=("\n-- \n",))
     if message.alternatives:
         alternative = message.alternatives[0]
         message.alternatives[0] = type(alternative)(
-            _insert(alternative.content, html, before="<hr>"), alternative.mimetype
+            _insert(alternative.content, html, before=("<hr", "</body>")), alternative.mimetype
         )
     if calendar_file:
         message.attach(calendar_filename(meeting), content, "text/calendar")
     return message
 
 
-def _insert(body: str, part: str, *, before: str) -> str:
-    """`part` before the signature (`before`), or at the end of a body that has none."""
-    index = body.rfind(before)
-    if index < 0:
-        return body + "\n" + part
-    return body[:index] + "\n" + part + body[index:]
+def _insert(body: str, part: str, *, before: tuple[str, ...]) -> str:
+    """`part` before the first of the markers found last in `body` (the signature), else at the end."""
+    for marker in before:
+        index = body.rfind(marker)
+        if index >= 0:
+            return body[:index] + "\n" + part + body[index:]
+    return body + "\n" + part
 
 
 def register() -> None:
