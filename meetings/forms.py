@@ -245,6 +245,7 @@ class InviteGroupForm(PortalForm):
         queryset=User.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Mehrere wählen Sie mit gedrückter Strg-Taste (am Mac: cmd) aus."),
     )
     exclude = PersonChoiceField(
         label=_("Ausgenommen"),
@@ -258,6 +259,8 @@ class InviteGroupForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["spaces"].queryset = rings
         self.fields["organisations"].queryset = organisations
+        if not organisations.exists():
+            del self.fields["organisations"]
         self.fields["people"].queryset = people
         self.fields["exclude"].queryset = people
 

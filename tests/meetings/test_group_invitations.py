@@ -382,3 +382,42 @@ def test_a_change_that_guests_do_not_see_sends_them_nothing(coordinator, fachgru
         services.meeting_update(meeting=meeting, by=coordinator, fields={"capacity": 30})
 
     assert mail.outbox == []
+
+
+def test_an_organisation_and_chosen_people_in_one_submit(
+    client, coordinator, partner, inner_member, fachgruppe
+):
+    chamber = OrganisationFactory(name="Handwerkskammer Musterstadt")
+    colleague = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=colleague)
+    for user in (partner, colleague):
+        Profile.objects.create(user=user, organisation=chamber)
+    meeting = _meeting(fachgruppe)
+    client.force_login(coordinator)
+
+    client.post(
+        f"/meetings/{meeting.pk}/participants/invite/",
+        {
+            "invite_group": "1",
+            "group-organisations": [chamber.pk],
+            "group-people": [inner_member.pk],
+            "group-exclude": [colleague.pk],
+            **once.token(),
+        },
+    )
+
+    assert _invited_ids(meeting) == {partner.pk, inner_member.pk}
+
+
+def test_a_person_outside_the_meetings_ring_cannot_be_posted(client, coordinator, partner, inner):
+    meeting = _meeting(inner, audience=inner)
+    client.force_login(coordinator)
+
+    response = client.post(
+        f"/meetings/{meeting.pk}/participants/invite/",
+        {"invite_group": "1", "group-people": [partner.pk], **once.token()},
+    )
+
+    assert response.status_code == 200
+    assert response.context["group_form"].errors["people"]
+    assert not Participant.objects.filter(meeting=meeting).exists()
