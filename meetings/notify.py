@@ -4,9 +4,11 @@ Called by meetings.services inside their transactions. A meeting reaches the
 ring of its audience, or its home space when it is public (the public ring
 reaches no account). Changes and cancellations also reach the invited
 accounts outside that ring, in a second event addressed to them by name.
-An invited account gets its own event; a guest without an account gets a
-mail with the calendar file instead (meetings.guests), which the outbox,
-made for accounts, cannot carry.
+The accounts invited in one step share one event addressed to them by
+name; their mails get each person's answer links and calendar file from
+meetings.invitation_mail. A guest without an account gets a mail of its own
+instead (meetings.guests), for the invitation and for every change, which
+the outbox, made for accounts, cannot carry.
 """
 
 from groups import access
