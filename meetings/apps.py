@@ -7,3 +7,8 @@ class MeetingsConfig(AppConfig):
 
     name = "meetings"
     verbose_name = _("Sitzungen und Protokolle")
+
+    def ready(self):
+        from meetings import invitation_mail
+
+        invitation_mail.register()

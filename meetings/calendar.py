@@ -9,6 +9,7 @@ import calendar as month_grid
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from groups import access
 from meetings.models import AgendaItem, CalendarToken, Meeting, Participant
@@ -62,15 +63,37 @@ def ics_for(meetings, *, user, name: str, with_link: set[int] | None = None) -> 
     return _ics([_event(meeting, with_link=meeting.pk in with_link) for meeting in meetings], name=name)
 
 
-def ics_for_guest(participant) -> bytes:
+def ics_for_guest(participant, *, method: str = "REQUEST") -> bytes:
     """The invitation's calendar file for a guest without an account (a meeting with a date)."""
+    return ics_invitation(participant, with_link=access.guest_sees_meeting_link(participant), method=method)
+
+
+def ics_invitation(participant, *, with_link: bool, method: str = "REQUEST") -> bytes:
+    """The calendar file a mail carries to one participant: an iTIP REQUEST, or CANCEL once cancelled.
+
+    The same UID as every other calendar file of the meeting, so a calendar
+    updates (or removes) the entry it already has; the SEQUENCE tells which is newer.
+    """
     meeting = participant.meeting
-    event = _event(meeting, with_link=access.guest_sees_meeting_link(participant))
-    return _ics([event], name=meeting.title)
+    if meeting.status == Meeting.Status.CANCELLED:
+        method = "CANCEL"
+    event = _event(meeting, with_link=with_link)
+    organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organizer.params["cn"] = meeting.space.name
+    event.add("organizer", organizer)
+    if participant.email:
+        attendee = vCalAddress(f"mailto:{participant.email}")
+        attendee.params["cn"] = participant.display_name
+        attendee.params["role"] = "REQ-PARTICIPANT"
+        attendee.params["rsvp"] = "FALSE"
+        event.add("attendee", attendee)
+    return _ics([event], name=meeting.title, method=method)
 
 
-def _ics(events: list[Event], *, name: str) -> bytes:
+def _ics(events: list[Event], *, name: str, method: str | None = None) -> bytes:
     cal = Calendar.new(name=name, prodid="-//Offensive Mittelstand//Fachgruppe Handwerk//DE")
+    if method is not None:
+        cal.add("method", method)
     for event in events:
         cal.add_component(event)
     cal.add_missing_timezones()

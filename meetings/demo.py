@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from groups.models import Space, User
 from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
+from meetings import selectors
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -273,6 +274,14 @@ def _follow_up(space: Space, users: dict[str, User]) -> Meeting:
         ("partner@example.org", Participant.Response.INVITED),
     ]:
         Participant.objects.create(meeting=meeting, user=users[email], response=response)
+    # The rest of the Fachgruppe is invited as a whole (as "Ganzer Kreis" does; no mails from the demo).
+    invited = set(meeting.participants.values_list("user_id", flat=True))
+    Participant.objects.bulk_create(
+        Participant(
+            meeting=meeting, user=user, name=user.name, organisation=user.organisation_name, email=user.email
+        )
+        for user in selectors.invitable_people(meeting=meeting).exclude(pk__in=invited)
+    )
     return meeting
 
 

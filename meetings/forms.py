@@ -3,10 +3,11 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import Space, User
+from groups.models import Organisation, Space, User
 from meetings.models import AgendaItem, Meeting, Participant
 from meetings.services import (
     EDITABLE_FIELDS,
@@ -218,14 +219,73 @@ class InviteAccountForm(PortalForm):
         return email
 
 
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.organisation_name})" if obj.organisation_name else obj.name
+
+
+class InviteGroupForm(PortalForm):
+    """Whole rings, organisations and chosen people in one step, with exclusions."""
+
+    spaces = forms.ModelMultipleChoiceField(
+        label=_("Ganzer Kreis"),
+        queryset=Space.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Alle Mitglieder dieses Raums und der Räume darin."),
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Mitglieder einer Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    people = PersonChoiceField(
+        label=_("Ausgewählte Personen"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Mehrere wählen Sie mit gedrückter Strg-Taste (am Mac: cmd) aus."),
+    )
+    exclude = PersonChoiceField(
+        label=_("Ausgenommen"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Diese Personen werden nicht eingeladen, auch wenn ein gewählter Kreis sie umfasst."),
+    )
+
+    def __init__(self, *args, rings, organisations, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["spaces"].queryset = rings
+        self.fields["organisations"].queryset = organisations
+        if not organisations.exists():
+            del self.fields["organisations"]
+        self.fields["people"].queryset = people
+        self.fields["exclude"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("spaces") or data.get("organisations") or data.get("people")):
+            raise forms.ValidationError(_("Bitte wählen Sie aus, wen Sie einladen möchten."))
+        return data
+
+
 class InviteGuestForm(PortalModelForm):
     class Meta:
         model = Participant
-        fields = ["name", "organisation", "email"]
+        fields = ["name", "organisation", "email", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = True
+        self.fields["language"].help_text = _(
+            "Die Sprache der Einladung und weiterer Nachrichten an den Gast."
+        )
+        self.fields["language"].choices = [
+            ("", _("Wie im Portal voreingestellt (Deutsch)")),
+            *settings.LANGUAGES,
+        ]
 
 
 class RespondForm(PortalForm):

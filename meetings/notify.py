@@ -4,9 +4,11 @@ Called by meetings.services inside their transactions. A meeting reaches the
 ring of its audience, or its home space when it is public (the public ring
 reaches no account). Changes and cancellations also reach the invited
 accounts outside that ring, in a second event addressed to them by name.
-An invited account gets its own event; a guest without an account gets a
-mail with the calendar file instead (meetings.guests), which the outbox,
-made for accounts, cannot carry.
+The accounts invited in one step share one event addressed to them by
+name; their mails get each person's answer links and calendar file from
+meetings.invitation_mail. A guest without an account gets a mail of its own
+instead (meetings.guests), for the invitation and for every change, which
+the outbox, made for accounts, cannot carry.
 """
 
 from groups import access
@@ -97,13 +99,17 @@ def meeting_cancelled(meeting: Meeting, *, by: User) -> None:
     _to_ring_and_participants(Kind.MEETING_CANCELLED, meeting, by, "")
 
 
-def meeting_invited(meeting: Meeting, *, by: User, user: User) -> None:
-    """The invited account hears of it at once (a personal kind), with the date in its own language."""
+def meeting_invited(meeting: Meeting, *, by: User, users: list[User]) -> None:
+    """The invited accounts hear of it at once (a personal kind), with the date in their own language.
+
+    One event for everyone invited in one step; each mail carries that person's
+    answer links and calendar file (meetings.invitation_mail).
+    """
     record(
         kind=Kind.MEETING_INVITED,
         audience=Event.Audience.PEOPLE,
         space=meeting.space,
-        recipients=[user],
+        recipients=users,
         actor=by,
         subject=meeting,
         data=_data(meeting, by, meeting.description),

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from groups import access
-from groups.models import Membership, Question, Space, User
+from groups.models import Membership, Organisation, Question, Space, User
 from meetings.models import ActionItem, AgendaItem, Meeting, Minutes, Participant, Registration
 from portal import readcache
 from portal.pagination import PAGE_SIZE, Page, capped_count
@@ -301,3 +301,32 @@ def coordinated_spaces(*, user) -> QuerySet[Space]:
     if user.is_authenticated and user.is_staff:
         return Space.objects.all()
     return Space.objects.filter(memberships__user=user, memberships__role=Membership.Role.COORDINATOR)
+
+
+def invitable_rings(*, meeting: Meeting) -> list[Space]:
+    """The rings a coordinator can invite as a whole: the home space and those around it up to the audience.
+
+    A ring beyond the audience could not see the meeting; a public meeting
+    reaches every ring around its home space.
+    """
+    rings, around = [], meeting.space
+    while around is not None:
+        rings.append(around)
+        if meeting.audience_id is not None and around.pk == meeting.audience_id:
+            break
+        around = around.parent
+    return rings
+
+
+def invitable_people(*, meeting: Meeting) -> QuerySet[User]:
+    """Active accounts that can see the meeting through its widest invitable ring."""
+    widest = invitable_rings(meeting=meeting)[-1]
+    return User.objects.filter(pk__in=access.audience_member_ids(widest), is_active=True).order_by(
+        "name", "pk"
+    )
+
+
+def invitable_organisations(*, meeting: Meeting) -> QuerySet:
+    """Organisations with at least one person who could be invited."""
+    people = invitable_people(meeting=meeting)
+    return Organisation.objects.filter(profiles__user__in=people).distinct().order_by("name")

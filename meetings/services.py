@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from groups import access
 from groups.models import Space, User
-from meetings import guests, notify, selectors
+from meetings import guests, notify, rsvp, selectors
 from meetings.minutes import published_record_changed
 from meetings.models import AgendaItem, Meeting, Participant
 
@@ -34,6 +34,8 @@ EDITABLE_FIELDS = (
     "open_to_partners",
 )
 CALENDAR_FIELDS = {"title", "description", "starts_at", "ends_at", "tentative_period", "place", "video_url"}
+# What a guest is written to about when it changes (a guest hears of nothing else by mail).
+GUEST_FIELDS = {"title", "starts_at", "ends_at", "tentative_period", "place", "video_url"}
 
 
 def _require_coordinator(user: User, meeting_or_space) -> None:
@@ -87,6 +89,10 @@ def meeting_create(*, by: User, space: Space, audience: Space | None, fields: di
     if status == Meeting.Status.PLANNED:
         fields = {**fields, "tentative_period": ""}
     meeting = Meeting.objects.create(space=space, audience=audience, status=status, created_by=by, **fields)
+    # The coordinator who plans the meeting takes part in it (they can still answer "abgesagt").
+    Participant.objects.create(
+        meeting=meeting, user=by, name=by.name, organisation=by.organisation_name, email=by.email
+    )
     notify.meeting_scheduled(meeting, by=by)
     return meeting
 
@@ -123,6 +129,12 @@ def meeting_update(*, meeting: Meeting, by: User, fields: dict) -> Meeting:
     published_record_changed(meeting=meeting)
     if CALENDAR_FIELDS.intersection(changed):
         notify.meeting_changed(meeting, by=by, what=_describe_change(meeting, changed))
+        if GUEST_FIELDS.intersection(changed):
+            guests.enqueue_updates(
+                meeting=meeting,
+                by=by,
+                fields=[name for name in EDITABLE_FIELDS if name in GUEST_FIELDS & set(changed)],
+            )
     return meeting
 
 
@@ -141,6 +153,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["status", "sequence", "updated_at"])
     notify.meeting_cancelled(meeting, by=by)
+    guests.enqueue_updates(meeting=meeting, by=by)
     return meeting
 
 
@@ -317,14 +330,77 @@ def participant_invite_account(*, meeting: Meeting, by: User, user: User) -> Par
     participant = Participant.objects.create(
         meeting=meeting, user=user, name=user.name, organisation=user.organisation_name, email=user.email
     )
-    notify.meeting_invited(meeting, by=by, user=user)
+    notify.meeting_invited(meeting, by=by, users=[user])
     published_record_changed(meeting=meeting)
     return participant
 
 
 @transaction.atomic
+def participants_invite(
+    *,
+    meeting: Meeting,
+    by: User,
+    spaces=(),
+    organisations=(),
+    people=(),
+    exclude=(),
+) -> list[Participant]:
+    """Invites whole rings, organisations' members and chosen people at once, minus `exclude`.
+
+    Only people who can see the meeting are invited (a ring beyond its audience,
+    or a person outside it, is refused); who is invited already is skipped.
+    Every newly invited account hears of it through one event addressed to them all.
+    """
+    _require_coordinator(by, meeting)
+    if meeting.status in {Meeting.Status.CANCELLED, Meeting.Status.HELD}:
+        raise ValidationError(_("Zu dieser Sitzung lässt sich niemand mehr einladen."))
+    allowed_rings = {space.pk for space in selectors.invitable_rings(meeting=meeting)}
+    if any(space.pk not in allowed_rings for space in spaces):
+        raise ValidationError(_("Diesen Kreis erreicht die Sitzung nicht: Er kann sie nicht sehen."))
+    eligible = selectors.invitable_people(meeting=meeting)
+    chosen: set[int] = set()
+    for space in spaces:
+        chosen |= access.audience_member_ids(space)
+    if organisations:
+        chosen |= set(
+            eligible.filter(profile__organisation__in=list(organisations)).values_list("pk", flat=True)
+        )
+    wanted = {user.pk for user in people}
+    eligible_ids = set(eligible.filter(pk__in=chosen | wanted).values_list("pk", flat=True))
+    refused = [user for user in people if user.pk not in eligible_ids]
+    if refused:
+        raise ValidationError(
+            _("%(name)s kann diese Sitzung nicht sehen. Laden Sie die Person zuerst in den Raum ein.")
+            % {"name": refused[0].name}
+        )
+    if not chosen | wanted:
+        raise ValidationError(_("Bitte wählen Sie aus, wen Sie einladen möchten."))
+    ids = (eligible_ids & (chosen | wanted)) - {user.pk for user in exclude}
+    already = set(
+        Participant.objects.filter(meeting=meeting, user_id__in=ids).values_list("user_id", flat=True)
+    )
+    users = list(User.objects.filter(pk__in=ids - already, is_active=True).order_by("pk"))
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(
+                meeting=meeting,
+                user=user,
+                name=user.name,
+                organisation=user.organisation_name,
+                email=user.email,
+            )
+            for user in users
+        ]
+    )
+    if users:
+        notify.meeting_invited(meeting, by=by, users=users)
+        published_record_changed(meeting=meeting)
+    return participants
+
+
+@transaction.atomic
 def participant_invite_guest(
-    *, meeting: Meeting, by: User, name: str, organisation: str = "", email: str = ""
+    *, meeting: Meeting, by: User, name: str, organisation: str = "", email: str = "", language: str = ""
 ) -> Participant:
     _require_coordinator(by, meeting)
     name, email = name.strip(), email.strip().lower()
@@ -333,7 +409,7 @@ def participant_invite_guest(
     if email and Participant.objects.filter(meeting=meeting, email__iexact=email).exists():
         raise ValidationError(_("Diese E-Mail-Adresse ist bereits eingeladen."))
     participant = Participant.objects.create(
-        meeting=meeting, name=name, organisation=organisation.strip(), email=email
+        meeting=meeting, name=name, organisation=organisation.strip(), email=email, language=language
     )
     if email:
         transaction.on_commit(lambda: guests.enqueue_invitation(participant_id=participant.pk, by_id=by.pk))
@@ -351,6 +427,19 @@ def participant_respond(
     """Zusage, Absage or Entschuldigung: each person answers for themselves, until the meeting is over."""
     if participant.user_id != user.pk:
         raise PermissionDenied
+    return _answer(participant, response=response, note=note)
+
+
+@transaction.atomic
+def participant_answer_from_mail(*, token: str, response: str, note: str = "") -> Participant:
+    """The answer through the link of an invitation mail: the signed token stands for the person."""
+    participant = rsvp.participant_for(token)
+    if participant is None:
+        raise PermissionDenied
+    return _answer(participant, response=response, note=note)
+
+
+def _answer(participant: Participant, *, response: str, note: str) -> Participant:
     if response not in ANSWERS:
         raise ValidationError(_("Bitte wählen Sie Zusage, Absage oder Entschuldigung."))
     if participant.meeting.status in {Meeting.Status.CANCELLED, Meeting.Status.HELD}:

@@ -18,6 +18,14 @@ def send_guest_invitation(*, participant_id: int, by_id: int | None = None) -> b
     return guests.invitation_send(participant_id=participant_id, by_id=by_id)
 
 
+@shared_task(name="meetings.send_guest_update", **MAIL_RETRY)
+def send_guest_update(
+    *, participant_id: int, sequence: int, by_id: int | None = None, fields: list[str] = ()
+) -> bool:
+    """A change or the cancellation, with the calendar file, to one guest; once per change (its sequence)."""
+    return guests.update_send(participant_id=participant_id, sequence=sequence, by_id=by_id, fields=fields)
+
+
 @shared_task(name="meetings.render_minutes_pdf")
 def render_minutes_pdf(*, minutes_id: int, version: int) -> int:
     """After publishing or a correction: the PDF of that version in every language, once.

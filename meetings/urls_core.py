@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/participants/invite/", core.participant_invite, name="participant_invite"),
     path("<int:pk>/participants/respond/", core.participant_respond, name="participant_respond"),
     path("<int:pk>/participants/attendance/", core.attendance, name="attendance"),
+    path("antwort/<str:token>/", core.answer_from_mail, name="answer"),
 ]

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from groups import information, questions, services
 from groups.models import Invitation, JoinRequest, Subscriber
-from meetings import minutes
+from meetings import minutes, rsvp
 from meetings.models import CalendarToken, DatePoll, PollOption
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
@@ -220,6 +220,11 @@ def _cases(world) -> dict[str, Case]:
         ),
         "meetings:attendance": Case(
             f"/meetings/{world['meeting'].pk}/participants/attendance/", INNER_COORDINATION
+        ),
+        # The answer from the invitation mail: the signed token stands for the person, whoever is signed in.
+        "meetings:answer": Case(f"/meetings/antwort/{world['answer_token']}/", EVERYONE),
+        "meetings:answer (a token that is not one)": Case(
+            "/meetings/antwort/falsch/", dict.fromkeys(ROLES, HIDDEN), route="meetings:answer"
         ),
         "meetings:meeting_ics": Case(f"/meetings/{world['meeting'].pk}/ics/", INNER_RING),
         "meetings:calendar": Case("/meetings/calendar/", EVERYONE),
@@ -448,7 +453,7 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
     )
     join_request_to_inner = JoinRequest.objects.create(space=inner, user=coordinator, message="(Test)")
     meeting = MeetingFactory(space=inner)
-    ParticipantFactory(meeting=meeting, user=inner_member)
+    participation = ParticipantFactory(meeting=meeting, user=inner_member)
     poll = DatePoll.objects.create(meeting=TentativeMeetingFactory(space=inner))
     minutes_meeting = HeldMeetingFactory(space=inner)
     action_item = minutes.action_item_add(
@@ -474,6 +479,7 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         "tentative_meeting": TentativeMeetingFactory(space=inner),
         "poll": poll,
         "calendar_token": CalendarToken.objects.create(user=inner_member).token,
+        "answer_token": rsvp.token_for(participation),
         "meeting": meeting,
         "minutes_meeting": minutes_meeting,
         "action_item": action_item,

@@ -116,6 +116,10 @@ class Participant(models.Model):
     name = models.CharField(_("Name"), max_length=150, blank=True)
     organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
     email = models.EmailField(_("E-Mail-Adresse"), blank=True)
+    # A guest's language for mails (an account's comes from the account); empty: the portal's.
+    language = models.CharField(
+        _("Sprache"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
     response = models.CharField(
         _("Rückmeldung"), max_length=16, choices=Response.choices, default=Response.INVITED
     )

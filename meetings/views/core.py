@@ -9,24 +9,26 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.models import Space
 from groups.views import anonymous_to_login
-from meetings import selectors, services
+from meetings import rsvp, selectors, services
 from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
     CancelForm,
     InviteAccountForm,
+    InviteGroupForm,
     InviteGuestForm,
     MeetingCreateForm,
     MeetingForm,
     RespondForm,
 )
 from meetings.models import Meeting, Participant
-from portal import pagination
+from portal import dates, pagination
 
 
 def _meeting_or_404(request, pk: int) -> Meeting:
@@ -240,32 +242,62 @@ def agenda_publish(request, pk: int):
 # --- Participants --------------------------------------------------------
 
 
-def _invite(request, meeting: Meeting, account_form, guest_form) -> bool:
+def _invite(request, meeting: Meeting, forms) -> bool:
+    group_form, account_form, guest_form = forms
+    bound = next((form for form in forms if form.is_bound), None)
+    if bound is None or not bound.is_valid():
+        return False
     try:
-        if account_form.is_bound and account_form.is_valid():
+        if bound is group_form:
+            invited = services.participants_invite(
+                meeting=meeting, by=request.user, **group_form.cleaned_data
+            )
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d Person ist neu eingeladen.",
+                    "%(count)d Personen sind neu eingeladen.",
+                    len(invited),
+                )
+                % {"count": len(invited)},
+            )
+            return True
+        if bound is account_form:
             services.participant_invite_account(meeting=meeting, by=request.user, user=account_form.user)
-            return True
-        if guest_form.is_bound and guest_form.is_valid():
+        else:
             services.participant_invite_guest(meeting=meeting, by=request.user, **guest_form.cleaned_data)
-            return True
     except ValidationError as error:
-        _form_error(account_form if account_form.is_bound else guest_form, error)
-    return False
+        _form_error(bound, error)
+        return False
+    messages.success(request, _("Die Einladung ist eingetragen."))
+    return True
 
 
 @anonymous_to_login
 def participant_invite(request, pk: int):
     meeting = _coordinated_meeting_or_404(request, pk)
     data = request.POST if request.method == "POST" else None
+    people = selectors.invitable_people(meeting=meeting)
+    group_form = InviteGroupForm(
+        data if data and "invite_group" in data else None,
+        prefix="group",
+        rings=Space.objects.filter(pk__in=[ring.pk for ring in selectors.invitable_rings(meeting=meeting)]),
+        organisations=selectors.invitable_organisations(meeting=meeting),
+        people=people,
+    )
     account_form = InviteAccountForm(data if data and "invite_account" in data else None)
     guest_form = InviteGuestForm(data if data and "invite_guest" in data else None, prefix="guest")
-    if _invite(request, meeting, account_form, guest_form):
-        messages.success(request, _("Die Einladung ist eingetragen."))
+    if _invite(request, meeting, (group_form, account_form, guest_form)):
         return redirect(f"{meeting.get_absolute_url()}#participants")
     return render(
         request,
         "meetings/forms/participant_invite.html",
-        {"meeting": meeting, "account_form": account_form, "guest_form": guest_form},
+        {
+            "meeting": meeting,
+            "group_form": group_form,
+            "account_form": account_form,
+            "guest_form": guest_form,
+        },
     )
 
 
@@ -308,3 +340,48 @@ def attendance(request, pk: int):
             messages.success(request, _("Anwesenheit gespeichert: %(count)d anwesend.") % {"count": present})
             return redirect(f"{meeting.get_absolute_url()}#participants")
     return render(request, "meetings/forms/attendance.html", {"form": form, "meeting": meeting})
+
+
+# --- Answering from the invitation mail ----------------------------------
+
+
+def answer_from_mail(request, token: str):
+    """The page the mail's links open: the chosen answer preselected, saved only by the POST.
+
+    Works without an account and without JavaScript; a token that is invalid,
+    for another purpose or expired answers a 404 page that says so.
+    """
+    participant = rsvp.participant_for(token)
+    if participant is None:
+        return render(request, "meetings/answer_invalid.html", status=404)
+    meeting = participant.meeting
+    if request.method == "POST":
+        form = RespondForm(request.POST)
+        if form.is_valid():
+            try:
+                services.participant_answer_from_mail(token=token, **form.cleaned_data)
+            except ValidationError as error:
+                _form_error(form, error)
+            else:
+                participant.refresh_from_db(fields=["response", "note"])
+                return render(
+                    request, "meetings/answer_saved.html", {"meeting": meeting, "participant": participant}
+                )
+    else:
+        chosen = request.GET.get("antwort")
+        form = RespondForm(
+            initial={
+                "response": chosen if chosen in rsvp.ANSWERS else participant.response,
+                "note": participant.note,
+            }
+        )
+    return render(
+        request,
+        "meetings/answer_form.html",
+        {
+            "meeting": meeting,
+            "participant": participant,
+            "form": form,
+            "when": dates.period(meeting.starts_at, meeting.ends_at) if meeting.starts_at else "",
+        },
+    )

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from portal.notifications import audience, journal
+from portal.notifications import audience, journal, personal
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
 from portal.notifications.mail import RenderedEvent, event_message, render_event, unsubscribe_tokens
 from portal.notifications.models import Delivery, Event, Notification
@@ -180,12 +180,13 @@ def _event_message(
     language = user.language or settings.LANGUAGE_CODE
     if (event.pk, language) not in rendered:
         rendered[event.pk, language] = render_event(event, language=language)
-    return event_message(
+    message = event_message(
         rendered[event.pk, language],
         user=user,
         unsubscribe_token=token,
         message_id=f"<notification-{delivery.pk}@{domain}>",
     )
+    return personal.complete(message, event=event, user=user)
 
 
 def _mail_domain() -> str:

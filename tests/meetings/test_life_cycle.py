@@ -58,7 +58,8 @@ def test_a_coordinator_runs_a_meeting_from_invitation_to_published_minutes(
         },
     )
     client.post(f"{base}agenda/publish/")
-    assert meeting.participants.count() == 3
+    # The planning coordinator takes part from the start, beside the three invited.
+    assert meeting.participants.count() == 4
     _deliver_all()
     assert {m.to[0] for m in mail.outbox if "Tagesordnung" in m.subject} >= {
         inner_member.email,
