@@ -115,3 +115,15 @@ def day(value: datetime.date | datetime.datetime) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     return _format(value, "WEEKDAY_DATE_FORMAT", get_language())
+
+
+def machine_time(value: datetime.date | datetime.datetime | None) -> str:
+    """The machine-readable form of a `<time>` element: a date as YYYY-MM-DD, a moment to the second
+    with its offset in the portal's time zone; "" for none."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()

@@ -11,3 +11,11 @@ def period(starts_at, ends_at=None) -> str:
     if not starts_at:
         return ""
     return dates.period(starts_at, ends_at or None)
+
+
+@register.filter
+def machine_time(value) -> str:
+    """`<time datetime="{{ moment|machine_time }}">`: a valid HTML date or global date and time string,
+    to the second in the portal's time zone (Django's "c" format adds microseconds, which HTML
+    does not allow)."""
+    return dates.machine_time(value)

@@ -380,7 +380,7 @@ def test_htmx_gets_only_the_results(client, coordinator):
     assert "<html" not in html
     assert "<form" not in html
     assert titles(response) == ["In Bayern"]
-    assert '<div id="catalogue-status" hx-swap-oob="innerHTML">1 Projekt gefunden</div>' in html
+    assert '<div id="catalogue-status" data-hx-swap-oob="innerHTML">1 Projekt gefunden</div>' in html
     assert "HX-Request" in response["Vary"]
     full = client.get("/projects/").content.decode()
     assert 'hx-get="/projects/"' in full
