@@ -95,14 +95,18 @@ def test_every_kind_says_what_happened_to_what_and_what_to_do_next(kind):
     assert "<p>Sehr geehrte Frau Dr. Albers,</p>" in html
     assert kind in HAPPENED or (kind, "approved") in HAPPENED
     lead = text.split("\n")[2]
-    assert lead and "%(" not in lead and lead in html.replace("&quot;", '"').replace("&#x27;", "'")
+    assert lead
+    assert "%(" not in lead
+    assert lead in html.replace("&quot;", '"').replace("&#x27;", "'")
     assert "Hitzeschutz auf Baustellen" in text or "Fachgruppe Handwerk" in lead
     assert kind in NEXT_STEPS or (kind, "approved") in NEXT_STEPS
     assert f"{settings.SITE_URL}/spaces/fachgruppe/" in text
     assert f'href="{settings.SITE_URL}/spaces/fachgruppe/"' in html
     # The one shared layout, with the way out of this kind of mail.
-    assert html.count("<!DOCTYPE html>") == 1 and 'max-width: 640px' in html
-    assert "/notifications/unsubscribe/TOKEN/" in text and "/notifications/unsubscribe/TOKEN/" in html
+    assert html.count("<!DOCTYPE html>") == 1
+    assert "max-width: 640px" in html
+    assert "/notifications/unsubscribe/TOKEN/" in text
+    assert "/notifications/unsubscribe/TOKEN/" in html
     assert "\x00" not in text + html
 
 
@@ -111,8 +115,12 @@ def test_the_join_approval_mail_has_a_body():
     text, html = _mail(Kind.JOIN_DECIDED, requester, decision="approved", excerpt="", title="", reason="")
 
     assert "Sehr geehrter Herr Feldmann," in text
-    assert "Ihre Beitrittsanfrage wurde angenommen: Sie sind jetzt Mitglied im Raum „Fachgruppe Handwerk“." in text
-    assert "können mitarbeiten" in text and "können mitarbeiten" in html
+    assert (
+        "Ihre Beitrittsanfrage wurde angenommen: Sie sind jetzt Mitglied im Raum „Fachgruppe Handwerk“."
+        in text
+    )
+    assert "können mitarbeiten" in text
+    assert "können mitarbeiten" in html
 
 
 def test_the_join_approval_mail_in_english():
@@ -170,7 +178,8 @@ def test_allauth_mails_speak_in_the_portals_voice_on_site_url(client, account_ma
     [message] = account_mails()
 
     assert message.body.startswith("Sehr geehrte Frau Dr. Albers,")
-    assert "Hallo von" not in message.body and "Vielen Dank, dass Sie" not in message.body
+    assert "Hallo von" not in message.body
+    assert "Vielen Dank, dass Sie" not in message.body
     assert "testserver" not in message.body
     assert re.search(r"https://portal\.example\.org/accounts/password/reset/key/\S+/", message.body)
     assert "Fachgruppe Handwerk der Offensive Mittelstand" in message.body
