@@ -16,10 +16,13 @@ logger = logging.getLogger(__name__)
 DIGEST_TOPICS = {"digest_daily": Channel.DAILY, "digest_weekly": Channel.WEEKLY}
 
 
-def notification_mark_read(*, user, pk: int | None = None) -> int:
+def notification_mark_read(*, user, pk: int | None = None, pks=None) -> int:
+    """Marks one (`pk`), several (`pks`) or all of the person's notifications read."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is not None:
         unread = unread.filter(pk=pk)
+    if pks is not None:
+        unread = unread.filter(pk__in=pks)
     marked = unread.update(read_at=timezone.now())
     forget_unread_counts([user.pk])
     return marked

@@ -19,7 +19,8 @@ from portal.secret_links import mask_email, secret_link_page
 @login_required
 def notification_list(request):
     page = pagination.paginate(request, selectors.notifications_of(user=request.user), parameter="page")
-    return render(request, "notifications/list.html", {"page": page})
+    entries = selectors.centre_entries(page.object_list)
+    return render(request, "notifications/list.html", {"page": page, "entries": entries})
 
 
 def unread_badge(request):
@@ -40,17 +41,25 @@ def mark_read(request, pk: int):
     notification = selectors.notifications_of(user=request.user).filter(pk=pk).first()
     if notification is None:
         raise Http404
-    services.notification_mark_read(user=request.user, pk=pk)
+    # An entry of several notifications (one thread, one meeting) is read as a whole; only the
+    # person's own notifications they may still see are marked.
+    also = {int(value) for value in request.POST.getlist("also") if value.isdigit()} - {pk}
+    if also:
+        also = set(
+            selectors.notifications_of(user=request.user).filter(pk__in=also).values_list("pk", flat=True)
+        )
+    services.notification_mark_read(user=request.user, pks={pk, *also})
     target = notification.event.data.get("url")
     if request.POST.get("open") and target:
         return redirect(target)
     if request.htmx:
         # Just the item, and the header's count out of band; without JavaScript the whole list.
-        notification.refresh_from_db(fields=["read_at"])
+        marked = selectors.notifications_of(user=request.user).filter(pk__in={pk, *also})
+        [entry] = selectors.centre_entries(marked)[:1]
         return render(
             request,
             "notifications/list.html#marked_read",
-            {"notification": notification, "unread_count": selectors.unread_count(user=request.user)},
+            {"entry": entry, "unread_count": selectors.unread_count(user=request.user)},
         )
     return redirect("notifications:list")
 
