@@ -132,6 +132,7 @@ def _sections(deliveries: list[Delivery], user) -> list[Section]:
         section.items.append(
             {
                 "kind": event.get_kind_display(),
+                "happened": data["happened"],
                 "title": data.get("title", ""),
                 "actor": data.get("actor") or (event.actor.name if event.actor else ""),
                 "excerpt": data.get("excerpt", ""),

@@ -183,3 +183,29 @@ def test_allauth_mails_speak_in_the_portals_voice_on_site_url(client, account_ma
     assert "testserver" not in message.body
     assert re.search(r"https://portal\.example\.org/accounts/password/reset/key/\S+/", message.body)
     assert "Fachgruppe Handwerk der Offensive Mittelstand" in message.body
+
+
+def test_the_digest_says_what_happened_with_the_salutation_in_the_shared_layout(fachgruppe, partner):
+    from groups.models import Membership
+    from portal.notifications import digests
+    from portal.notifications.kinds import Channel
+
+    reader = _person(name="Henrike Albers")
+    Membership.objects.create(space=fachgruppe, user=reader)
+    services.thread_create(
+        space=fachgruppe, author=partner, title="Hitzeschutz", body="1. Wasser\n2. Schatten"
+    )
+    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
+        delivery.dispatch(event_id)
+    mail.outbox.clear()
+
+    assert digests.send_digest(channel=Channel.DAILY, user_id=reader.pk) == 1
+
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    assert message.body.startswith("Sehr geehrte Frau Dr. Albers,")
+    happened = f"{partner.name} hat im Raum „Fachgruppe Handwerk“ die Diskussion „Hitzeschutz“ begonnen."
+    assert happened in message.body
+    assert happened in html
+    assert "1. Wasser<br>2. Schatten" in html
+    assert "max-width: 640px" in html
