@@ -11,7 +11,6 @@ from django.core import mail
 from django.utils import translation
 
 from groups import services
-from groups.forms import ProfileForm
 from groups.models import JoinRequest, Profile
 from groups.notify import excerpt
 from portal.notifications import delivery
@@ -79,11 +78,20 @@ def test_without_a_profile_or_a_person_the_salutation_is_neutral():
         assert salutation() == "Guten Tag,"
 
 
-def test_the_profile_form_offers_anrede_and_title():
-    user = UserFactory()
-    form = ProfileForm(instance=Profile.objects.get_or_create(user=user)[0])
-    assert [value for value, _label in form.fields["salutation"].choices] == ["", "frau", "herr"]
-    assert "title" in form.fields
+def test_the_profile_page_sets_anrede_and_title_and_the_next_mail_uses_them(client):
+    user = UserFactory(name="Henrike Albers")
+    client.force_login(user)
+    page = client.get("/profile/").content.decode()
+    assert '<label class="form-label" for="id_salutation">Anrede' in page
+    assert '<label class="form-label" for="id_title">Titel' in page
+
+    client.post(
+        "/profile/",
+        {"salutation": "frau", "title": "Dr.", "show_email": "members", "show_phone": "nobody"},
+    )
+
+    with translation.override("de"):
+        assert salutation(type(user).objects.get(pk=user.pk)) == "Sehr geehrte Frau Dr. Albers,"
 
 
 @pytest.mark.parametrize("kind", list(Kind))
