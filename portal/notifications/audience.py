@@ -8,7 +8,7 @@ from django.db.models import Q
 from groups import access
 from groups.models import Membership, RingItem, User
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
-from portal.notifications.models import Event, Preference
+from portal.notifications.models import Event, Preference, Unfollow
 
 _RING_AUDIENCES = [Event.Audience.RING, Event.Audience.NEWLY_REACHED]
 
@@ -39,6 +39,13 @@ def recipient_ids(event: Event) -> set[int]:
         )
         ids = _who_can_see_the_subject(event, ids)
     ids.discard(event.actor_id)
+    if event.audience != Event.Audience.PEOPLE and event.subject_type_id is not None and ids:
+        # Who unfollowed the thread or meeting hears no more of it through the ring.
+        ids -= set(
+            Unfollow.objects.filter(
+                user_id__in=ids, subject_type_id=event.subject_type_id, subject_id=event.subject_id
+            ).values_list("user_id", flat=True)
+        )
     return ids
 
 

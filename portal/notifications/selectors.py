@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from portal import readcache
 from portal.notifications import audience
 from portal.notifications.kinds import Kind
 from portal.notifications.mail import display_data
-from portal.notifications.models import Notification, UnsubscribeToken
+from portal.notifications.models import Notification, Unfollow, UnsubscribeToken
 
 UNREAD_SECONDS = 300
 
@@ -152,3 +153,10 @@ def _headline(entry: Entry) -> str:
         "%(count)d Neuigkeiten zur Sitzung „%(title)s“",
         entry.count,
     ) % {"count": entry.count, "title": title}
+
+
+def is_following(*, user, subject) -> bool:
+    """Whether the person hears of the thread or meeting through its ring (the default)."""
+    return not Unfollow.objects.filter(
+        user=user, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    ).exists()

@@ -2,13 +2,14 @@
 
 import logging
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from groups import access
 from groups.models import Membership, Space
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
-from portal.notifications.models import Delivery, Notification, Preference, UnsubscribeToken
+from portal.notifications.models import Delivery, Notification, Preference, Unfollow, UnsubscribeToken
 from portal.notifications.selectors import forget_unread_counts
 
 logger = logging.getLogger(__name__)
@@ -125,3 +126,13 @@ def _enqueue_mails(delivery_ids: list[int]) -> None:
         send_immediate.apply_async(kwargs={"delivery_ids": delivery_ids}, retry=False)
     except Exception as exc:  # noqa: BLE001 - the outbox replay hands them out anyway
         logger.warning("mails not enqueued; the outbox replay will", extra={"error": repr(exc)})
+
+
+@transaction.atomic
+def subject_follow(*, user, subject, follow: bool) -> None:
+    """Follows a thread or meeting again (the default for its ring) or stops following it."""
+    subject_type = ContentType.objects.get_for_model(subject)
+    if follow:
+        Unfollow.objects.filter(user=user, subject_type=subject_type, subject_id=subject.pk).delete()
+    else:
+        Unfollow.objects.get_or_create(user=user, subject_type=subject_type, subject_id=subject.pk)

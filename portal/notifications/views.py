@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from groups import access
 from portal import pagination
 from portal.notifications import selectors, services
 from portal.notifications.forms import PreferencesForm
@@ -112,3 +113,33 @@ def unsubscribe(request, token: str):
 
 def _unsubscribe_link_invalid(request, *, reason: str, status: int):
     return render(request, "notifications/unsubscribe_link_invalid.html", {"reason": reason}, status=status)
+
+
+def _followable(what: str):
+    from groups.models import Thread
+    from meetings.models import Meeting
+
+    models = {"thread": Thread, "meeting": Meeting}
+    if what not in models:
+        raise Http404
+    return models[what]
+
+
+@login_required
+@require_POST
+def follow(request, what: str, pk: int):
+    """Follow (the default) or stop following a thread or meeting the person may see; 404 otherwise."""
+    subject = access.get_visible_or_404(_followable(what)._default_manager.all(), request.user, pk=pk)
+    following = request.POST.get("follow") == "1"
+    services.subject_follow(user=request.user, subject=subject, follow=following)
+    if following:
+        messages.success(request, _("Sie erhalten wieder Benachrichtigungen dazu."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Sie erhalten dazu keine Benachrichtigungen mehr, "
+                "außer wenn Sie erwähnt oder eingeladen werden."
+            ),
+        )
+    return redirect(subject.get_absolute_url())

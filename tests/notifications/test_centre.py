@@ -469,3 +469,33 @@ def test_nobody_marks_someone_elses_notification_as_part_of_an_entry(fachgruppe,
 
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+def test_unfollowing_a_thread_stops_its_replies_but_not_mentions(fachgruppe, partner, member, member_client):
+    thread = services.thread_create(space=fachgruppe, author=partner, title="Hitzeschutz", body="Wer?")
+    _deliver_all()
+    page = member_client.get(thread.get_absolute_url()).content.decode()
+    assert "Nicht mehr verfolgen" in page
+
+    member_client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "0"})
+    services.post_reply(thread=thread, author=partner, body="Noch eine Antwort.")
+    services.post_reply(thread=thread, author=partner, body=f"@{member.name}, was meinen Sie?")
+    _deliver_all()
+
+    kinds = list(Notification.objects.filter(user=member).values_list("event__kind", flat=True))
+    assert sorted(kinds) == sorted([Kind.THREAD_CREATED, Kind.MENTIONED])
+    assert ">Verfolgen</button>" in member_client.get(thread.get_absolute_url()).content.decode()
+
+    member_client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "1"})
+    services.post_reply(thread=thread, author=partner, body="Und wieder.")
+    _deliver_all()
+    assert Notification.objects.filter(user=member, event__kind=Kind.POST_CREATED).count() == 1
+
+
+def test_a_thread_one_may_not_see_cannot_be_followed(inner, coordinator, partner, client):
+    thread = services.thread_create(space=inner, author=coordinator, title="Intern", body="Nur innen.")
+    client.force_login(partner)
+
+    response = client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "0"})
+
+    assert response.status_code == 404
