@@ -499,3 +499,22 @@ def test_a_thread_one_may_not_see_cannot_be_followed(inner, coordinator, partner
     response = client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "0"})
 
     assert response.status_code == 404
+
+
+def test_a_project_waits_in_the_coordinators_centre_only_until_it_is_decided(partner, coordinator, client):
+    from projects import notify as project_notify
+    from projects.models import Project
+    from tests.factories.projects import ProjectFactory, submitted
+
+    project = submitted(ProjectFactory(submitted_by=partner, title="Praxistage"))
+    project_notify.submitted(project, by=partner)
+    _deliver_all()
+    client.force_login(coordinator)
+    assert (
+        "hat das Projekt „Praxistage“ zur Prüfung eingereicht."
+        in client.get(reverse("notifications:list")).content.decode()
+    )
+
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.DECLINED)
+
+    assert "Praxistage" not in client.get(reverse("notifications:list")).content.decode()
