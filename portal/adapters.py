@@ -10,10 +10,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
+from portal.context_processors import SITE_NAME
 from portal.notifications import account_mail
 from portal.salutation import salutation
-
-SITE_NAME = "Fachgruppe Handwerk"
 
 # allauth's mail to an address without an account. The portal mails only its members, so it is
 # rendered and written like any other (the request costs the same) and then dropped unsent.
