@@ -330,7 +330,7 @@ def test_in_the_browser_marking_read_swaps_the_item_and_the_count_under_the_csp(
     navigations = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
 
-    page.get_by_role("button", name=re.compile(r"^Als gelesen markieren\W+Erste$")).click()
+    page.get_by_role("button", name=re.compile(r"^Als gelesen markieren\W+.*„Erste“ begonnen\.$")).click()
 
     item = page.locator(f"#notification-{first.pk}")
     item.get_by_text("Gelesen", exact=True).wait_for()
