@@ -217,3 +217,17 @@ def test_the_digest_says_what_happened_with_the_salutation_in_the_shared_layout(
     assert happened in html
     assert "1. Wasser<br>2. Schatten" in html
     assert "max-width: 640px" in html
+
+
+def test_the_demo_addresses_its_coordinator_and_guest_formally(settings):
+    from django.core.management import call_command
+
+    from groups.models import User
+
+    settings.DEBUG = True
+    call_command("seed_demo", password="Demo-Passwort-fuer-Tests-1")
+    users = {u.email: u for u in User.objects.select_related("profile")}
+
+    with translation.override("de"):
+        assert salutation(users["koordination@example.org"]) == "Sehr geehrte Frau Dr. Albers,"
+        assert salutation(users["gast@example.org"]) == "Sehr geehrter Herr Feldmann,"
