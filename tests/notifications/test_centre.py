@@ -518,3 +518,19 @@ def test_a_project_waits_in_the_coordinators_centre_only_until_it_is_decided(par
     Project.objects.filter(pk=project.pk).update(status=Project.Status.DECLINED)
 
     assert "Praxistage" not in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_several_events_of_one_meeting_are_one_entry(fachgruppe, coordinator, member, member_client):
+    from meetings import notify as meeting_notify
+    from tests.factories.meetings import MeetingFactory
+
+    meeting = MeetingFactory(space=fachgruppe, title="Herbsttreffen")
+    meeting_notify.meeting_scheduled(meeting, by=coordinator)
+    meeting_notify.meeting_changed(meeting, by=coordinator, what="Neuer Raum")
+    meeting_notify.meeting_changed(meeting, by=coordinator, what="Neue Uhrzeit")
+    _deliver_all()
+
+    page = member_client.get(reverse("notifications:list")).content.decode()
+
+    assert "3 Neuigkeiten zur Sitzung „Herbsttreffen“" in page
+    assert page.count("Als gelesen markieren") == 1
