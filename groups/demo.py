@@ -54,6 +54,12 @@ TOPICS = [
     "Nachhaltigkeit",
 ]
 
+# email -> (Anrede, Titel): how the demo's mails address them ("Sehr geehrte Frau Dr. Albers,").
+SALUTATIONS = {
+    "koordination@example.org": (Profile.Salutation.FRAU, "Dr."),
+    "gast@example.org": (Profile.Salutation.HERR, ""),
+}
+
 # email -> (organisation, function, trades, topics)
 PROFILES = {
     "koordination@example.org": (
@@ -151,6 +157,10 @@ def seed_groups(*, users: dict[str, User]) -> None:
         if created:
             profile.trades.set(Trade.objects.filter(name__in=trades))
             profile.topics.set(Topic.objects.filter(name__in=topics))
+    for email, (salutation, title) in SALUTATIONS.items():
+        profile, _created = Profile.objects.get_or_create(user=users[email])
+        if not profile.salutation and not profile.title:
+            Profile.objects.filter(pk=profile.pk).update(salutation=salutation, title=title)
     spaces = {space.slug: space for space in Space.objects.all()}
     for email, memberships in MEMBERSHIPS.items():
         for slug, role in memberships:

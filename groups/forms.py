@@ -139,6 +139,8 @@ class ProfileForm(PortalModelForm):
     class Meta:
         model = Profile
         fields = [
+            "salutation",
+            "title",
             "organisation",
             "function",
             "advises_crafts",

@@ -17,9 +17,16 @@ from portal.notifications.models import Event
 EXCERPT_LENGTH = 400
 
 
-def excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1] + "…"
+def excerpt(text: str, *, length: int = EXCERPT_LENGTH) -> str:
+    """The start of a text for a mail, with its line breaks (lists and agendas stay lists):
+    spaces within a line and runs of empty lines are collapsed."""
+    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    text = "\n".join(kept).strip()
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def join_requested(join_request: JoinRequest) -> None:

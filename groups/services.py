@@ -457,10 +457,16 @@ def invitation_send(*, invitation: Invitation, request=None) -> None:
     from django.urls import reverse
 
     from portal.email import PortalEmail
+    from portal.salutation import salutation
 
-    path = reverse("invitation_accept", kwargs={"token": invitation.token})
-    url = request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
-    context = {"invitation": invitation, "url": url}
+    # The link names the configured site, never the host the request came in on.
+    url = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": invitation.token})
+    context = {
+        "invitation": invitation,
+        "url": url,
+        "salutation": salutation(),
+        "site_url": settings.SITE_URL,
+    }
     subject = _("Einladung in den Raum „%(space)s“") % {"space": invitation.space.name}
     message = PortalEmail(
         subject=f"[Fachgruppe Handwerk] {subject}",

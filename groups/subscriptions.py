@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from groups.models import InformationPage, Subscriber, SubscriberDelivery, Topic, Trade
 from portal.email import PortalEmail
 from portal.notifications import journal
+from portal.salutation import salutation
 
 logger = logging.getLogger(__name__)
 
@@ -241,7 +242,12 @@ def _page_message(delivery: SubscriberDelivery) -> PortalEmail:
 def _message(subscriber: Subscriber, subject: str, template: str, context: dict, *, one_click: bool):
     """A mail to a subscriber in their language; `template` names groups/email/<template>.txt and .html."""
     unsubscribe_url = _url("information:unsubscribe", subscriber.token)
-    context = {**context, "unsubscribe_url": unsubscribe_url, "site_url": settings.SITE_URL}
+    context = {
+        **context,
+        "salutation": salutation(),
+        "unsubscribe_url": unsubscribe_url,
+        "site_url": settings.SITE_URL,
+    }
     headers = {"Auto-Submitted": "auto-generated"}
     if one_click:
         headers |= {

@@ -13,27 +13,28 @@ the outbox, made for accounts, cannot carry.
 
 from groups import access
 from groups.models import User
+from groups.notify import excerpt
 from meetings.models import Meeting
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
 
 EXCERPT_LENGTH = 400
+# An agenda is read in the mail itself: all of it, up to a generous length.
+AGENDA_LENGTH = 4000
 
 
 def _ring(meeting: Meeting):
     return meeting.audience if meeting.audience_id is not None else meeting.space
 
 
-def _data(meeting: Meeting, by: User, excerpt: str = "") -> dict:
-    excerpt = " ".join(excerpt.split())
-    if len(excerpt) > EXCERPT_LENGTH:
-        excerpt = excerpt[: EXCERPT_LENGTH - 1] + "…"
+def _data(meeting: Meeting, by: User, text: str = "", *, length: int = EXCERPT_LENGTH) -> dict:
     return {
         "title": meeting.title,
         "space": meeting.space.name,
         "actor": by.name,
-        "excerpt": excerpt,
+        # With its line breaks: an agenda stays a list in the mail.
+        "excerpt": excerpt(text, length=length),
         "url": meeting.get_absolute_url(),
         **when(meeting),
     }
@@ -124,5 +125,5 @@ def agenda_published(meeting: Meeting, *, by: User, agenda: str) -> None:
         recipients=_invited_accounts(meeting),
         actor=by,
         subject=meeting,
-        data=_data(meeting, by, agenda),
+        data=_data(meeting, by, agenda, length=AGENDA_LENGTH),
     )

@@ -1,14 +1,18 @@
 """How django-allauth creates accounts, counts failed sign-ins and sends its mails in this portal."""
 
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
 
+from portal.context_processors import SITE_NAME
 from portal.notifications import account_mail
+from portal.salutation import salutation
 
 # allauth's mail to an address without an account. The portal mails only its members, so it is
 # rendered and written like any other (the request costs the same) and then dropped unsent.
@@ -43,11 +47,20 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user") or get_user_model().objects.filter(email__iexact=email).first()
         language = getattr(user, "language", None) or translation.get_language()
         request = allauth_context.request
+        context = {key: _on_site_url(value, request) for key, value in context.items()}
         with translation.override(language):
             message = self.render_mail(
                 template_prefix,
                 email,
-                {"request": request, "email": email, "current_site": get_current_site(request), **context},
+                {
+                    "request": request,
+                    "email": email,
+                    **context,
+                    # The portal's name and configured address, not the host the request came in on.
+                    "current_site": SimpleNamespace(name=SITE_NAME, domain=_site_domain()),
+                    "site_url": settings.SITE_URL,
+                    "salutation": salutation(user, name="" if user is None else None),
+                },
             )
         account_mail.record(
             message=message, template=template_prefix, deliver=template_prefix != UNKNOWN_ACCOUNT_TEMPLATE
@@ -62,3 +75,17 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         # get_ip is the address allauth's own per-address limits use (IPv6 cut to its /64 prefix).
         return f"{get_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+
+
+def _site_domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+
+
+def _on_site_url(value, request):
+    """A link allauth built on the request's host (activate_url, password_reset_url), on SITE_URL."""
+    if not isinstance(value, str) or request is None:
+        return value
+    host = request.build_absolute_uri("/")
+    if value.startswith(host):
+        return settings.SITE_URL + "/" + value[len(host) :]
+    return value

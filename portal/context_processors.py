@@ -2,10 +2,13 @@ from django.conf import settings
 
 from portal import chrome
 
+# The portal's name wherever it names itself (pages, allauth's mails).
+SITE_NAME = "Fachgruppe Handwerk"
+
 
 def portal(request) -> dict:
     return {
         "LANGUAGE_CHOICES": settings.LANGUAGES,
-        "SITE_NAME": "Fachgruppe Handwerk",
+        "SITE_NAME": SITE_NAME,
         "chrome": chrome.links(),
     }

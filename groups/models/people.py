@@ -133,7 +133,22 @@ class Profile(models.Model):
         NOBODY = "nobody", _("Niemand")
         MEMBERS = "members", _("Mitglieder meiner Räume")
 
+    class Salutation(models.TextChoices):
+        NEUTRAL = "", _("Neutral (Guten Tag Vorname Nachname)")
+        FRAU = "frau", _("Frau")
+        HERR = "herr", _("Herr")
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    # How mails address the person (portal/salutation.py).
+    salutation = models.CharField(
+        _("Anrede"), max_length=8, choices=Salutation.choices, default=Salutation.NEUTRAL, blank=True
+    )
+    title = models.CharField(
+        _("Titel"),
+        max_length=40,
+        blank=True,
+        help_text=_("Zum Beispiel „Dr.“; steht in der Anrede Ihrer E-Mails."),
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,

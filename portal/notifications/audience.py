@@ -8,9 +8,18 @@ from django.db.models import Q
 from groups import access
 from groups.models import Membership, RingItem, User
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
-from portal.notifications.models import Event, Preference
+from portal.notifications.models import Event, Preference, Unfollow
 
 _RING_AUDIENCES = [Event.Audience.RING, Event.Audience.NEWLY_REACHED]
+
+# Events that ask someone to act stay only while there is something to do: a join request
+# withdrawn or decided, a question triaged, a project decided no longer waits for anyone.
+# Keyed by the subject's model ("app_label.model"): the kinds and the filter of open subjects.
+WHILE_OPEN = {
+    "groups.joinrequest": ({Kind.JOIN_REQUESTED}, Q(status="pending")),
+    "groups.question": ({Kind.QUESTION_ASKED}, Q(status="submitted")),
+    "projects.project": ({Kind.PROJECT_SUBMITTED}, Q(status__in=["submitted", "in_review"])),
+}
 
 
 def recipient_ids(event: Event) -> set[int]:
@@ -30,6 +39,13 @@ def recipient_ids(event: Event) -> set[int]:
         )
         ids = _who_can_see_the_subject(event, ids)
     ids.discard(event.actor_id)
+    if event.audience != Event.Audience.PEOPLE and event.subject_type_id is not None and ids:
+        # Who unfollowed the thread or meeting hears no more of it through the ring.
+        ids -= set(
+            Unfollow.objects.filter(
+                user_id__in=ids, subject_type_id=event.subject_type_id, subject_id=event.subject_id
+            ).values_list("user_id", flat=True)
+        )
     return ids
 
 
@@ -97,7 +113,8 @@ def still_visible(user, *, subject_type_ids, prefix: str = "") -> Q:
 
     An event of a ring only while the person is inside it; an event for a space's coordination
     only while they coordinate it; an event about a subject only while the subject exists and
-    (for ring items) the person may see it. `prefix` names the path to the event ("event__"
+    (for ring items) the person may see it; an event that asks for a decision (WHILE_OPEN) only
+    while the subject still waits for it. `prefix` names the path to the event ("event__"
     from a Notification or a Delivery); `subject_type_ids` are the content types of the
     subjects among the events asked about (an event of any other subject type is left out).
     """
@@ -114,7 +131,11 @@ def still_visible(user, *, subject_type_ids, prefix: str = "") -> Q:
         queryset = model._default_manager.all()
         if issubclass(model, RingItem):
             queryset = access.visible_items(queryset, user)
-        subjects |= Q(
-            **{f"{prefix}subject_type_id": type_id, f"{prefix}subject_id__in": queryset.values("pk")}
-        )
+        of_type = Q(**{f"{prefix}subject_type_id": type_id, f"{prefix}subject_id__in": queryset.values("pk")})
+        if model._meta.label_lower in WHILE_OPEN:
+            kinds, open_subjects = WHILE_OPEN[model._meta.label_lower]
+            of_type &= ~Q(**{f"{prefix}kind__in": kinds}) | Q(
+                **{f"{prefix}subject_id__in": queryset.filter(open_subjects).values("pk")}
+            )
+        subjects |= of_type
     return rule & subjects

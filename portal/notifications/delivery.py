@@ -88,7 +88,7 @@ def send_immediate(delivery_ids: list[int]) -> int:
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=delivery_ids, status=Delivery.Status.PENDING, channel=Channel.IMMEDIATE)
             .filter(_due(now))
-            .select_related("event", "user")
+            .select_related("event", "user", "user__profile")
             .order_by("pk")
         )
         Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(

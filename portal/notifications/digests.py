@@ -94,7 +94,7 @@ def _claim(*, channel: Channel, user_id: int) -> list[Delivery]:
         batch = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(user_id=user_id, channel=channel, status=Delivery.Status.PENDING)
-            .select_related("user", "event", "event__space", "event__actor")
+            .select_related("user", "user__profile", "event", "event__space", "event__actor")
             .order_by("-event__created_at", "-pk")
         )
         Delivery.objects.filter(pk__in=[d.pk for d in batch]).update(
@@ -132,6 +132,7 @@ def _sections(deliveries: list[Delivery], user) -> list[Section]:
         section.items.append(
             {
                 "kind": event.get_kind_display(),
+                "happened": data["happened"],
                 "title": data.get("title", ""),
                 "actor": data.get("actor") or (event.actor.name if event.actor else ""),
                 "excerpt": data.get("excerpt", ""),

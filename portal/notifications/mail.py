@@ -16,6 +16,7 @@ from portal import dates
 from portal.email import PortalEmail
 from portal.notifications.kinds import Kind
 from portal.notifications.models import UnsubscribeToken
+from portal.salutation import salutation
 
 
 def unsubscribe_tokens(user_ids: set[int], topic: str) -> dict[int, str]:
@@ -57,7 +58,13 @@ def build_message(
     """One mail: `template` names notifications/email/<template>.txt and .html."""
     url = unsubscribe_url(unsubscribe_token)
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {**context, "user": user, "unsubscribe_url": url, "site_url": settings.SITE_URL}
+        context = {
+            **context,
+            "user": user,
+            "salutation": salutation(user),
+            "unsubscribe_url": url,
+            "site_url": settings.SITE_URL,
+        }
         text = render_to_string(f"notifications/email/{template}.txt", context)
         html = render_to_string(f"notifications/email/{template}.html", context)
     return _assemble(user=user, subject=subject, text=text, html=html, url=url, message_id=message_id)
@@ -79,9 +86,9 @@ def _assemble(*, user, subject: str, text: str, html: str, url: str, message_id:
     return message
 
 
-# An event's mail differs between its recipients only in the name and the unsubscribe
+# An event's mail differs between its recipients only in the salutation and the unsubscribe
 # link; it is rendered once per language with these stand-ins, filled in per person.
-_NAME = "\x00name\x00"
+_SALUTATION = "\x00salutation\x00"
 _UNSUBSCRIBE_URL = "\x00unsubscribe\x00"
 # Tokens are URL-safe already; the link is reversed once per rendering, not once per mail.
 _LINK_STAND_IN = "STAND-IN"
@@ -94,16 +101,18 @@ class RenderedEvent:
     html: str
     # The unsubscribe link with _LINK_STAND_IN where each person's token goes.
     unsubscribe_url: str
+    language: str = settings.LANGUAGE_CODE
 
 
 def render_event(event, *, language: str) -> RenderedEvent:
-    stand_in = SimpleNamespace(name=_NAME, language=language)
+    stand_in = SimpleNamespace(name="", language=language)
     with translation.override(language):
         context = {
             "event": event,
             "data": display_data(event),
             "kind": event.get_kind_display(),
             "user": stand_in,
+            "salutation": _SALUTATION,
             "unsubscribe_url": _UNSUBSCRIBE_URL,
             "site_url": settings.SITE_URL,
         }
@@ -114,16 +123,19 @@ def render_event(event, *, language: str) -> RenderedEvent:
         text=text,
         html=html,
         unsubscribe_url=unsubscribe_url(_LINK_STAND_IN),
+        language=language,
     )
 
 
 def event_message(rendered: RenderedEvent, *, user, unsubscribe_token: str, message_id: str) -> PortalEmail:
     url = rendered.unsubscribe_url.replace(_LINK_STAND_IN, unsubscribe_token)
+    with translation.override(rendered.language):
+        greeting = salutation(user)
     return _assemble(
         user=user,
         subject=rendered.subject,
-        text=rendered.text.replace(_NAME, user.name).replace(_UNSUBSCRIBE_URL, url),
-        html=rendered.html.replace(_NAME, escape(user.name)).replace(_UNSUBSCRIBE_URL, escape(url)),
+        text=rendered.text.replace(_SALUTATION, greeting).replace(_UNSUBSCRIBE_URL, url),
+        html=rendered.html.replace(_SALUTATION, escape(greeting)).replace(_UNSUBSCRIBE_URL, escape(url)),
         url=url,
         message_id=message_id,
     )
@@ -145,6 +157,7 @@ def display_data(event) -> dict:
         data["excerpt"] = str(SENTENCES[event.kind]) % data
         if data.get("spaces"):
             data["excerpt"] += " " + str(ALSO_ENDED) % {"spaces": ", ".join(data["spaces"])}
+    decision = data.get("decision", "")
     if "decision" in data:
         data["decision"] = str(DECISIONS.get(data["decision"], data["decision"]))
     if data.get("due_on"):
@@ -155,7 +168,19 @@ def display_data(event) -> dict:
             datetime.datetime.fromisoformat(data["starts_at"]),
             datetime.datetime.fromisoformat(ends_at) if ends_at else None,
         )
+    words = _Blank(data)
+    happened = HAPPENED.get((event.kind, decision)) or HAPPENED.get(event.kind)
+    data["happened"] = str(happened) % words if happened else str(event.get_kind_display())
+    next_step = NEXT_STEPS.get((event.kind, decision)) or NEXT_STEPS.get(event.kind)
+    data["next"] = str(next_step) % words if next_step else ""
     return data
+
+
+class _Blank(dict):
+    """The event's data for a sentence: a value an older event did not freeze reads as empty."""
+
+    def __missing__(self, key):
+        return ""
 
 
 def event_subject(event, *, language: str) -> str:
@@ -221,3 +246,88 @@ SENTENCES = {
 }
 PUBLIC_RING = translation.gettext_lazy("alle Besucherinnen und Besucher ohne Anmeldung")
 ALSO_ENDED = translation.gettext_lazy("Damit endet auch Ihre Mitgliedschaft in: %(spaces)s.")
+
+
+_ = translation.gettext_lazy
+
+# What happened, to what: the first sentence of every mail and the entry in the notification
+# centre. Keyed by the kind, or by (kind, decision) where the decision changes the sentence.
+HAPPENED = {
+    Kind.JOIN_REQUESTED: _("%(actor)s möchte dem Raum „%(space)s“ beitreten."),
+    (Kind.JOIN_DECIDED, "approved"): _(
+        "Ihre Beitrittsanfrage wurde angenommen: Sie sind jetzt Mitglied im Raum „%(space)s“."
+    ),
+    (Kind.JOIN_DECIDED, "declined"): _("Ihre Anfrage, dem Raum „%(space)s“ beizutreten, wurde abgelehnt."),
+    Kind.JOIN_DECIDED: _("Über Ihre Anfrage für den Raum „%(space)s“ wurde entschieden: %(decision)s."),
+    Kind.INVITED: _("%(actor)s hat Sie in den Raum „%(space)s“ eingeladen."),
+    Kind.WIDENED: _("„%(title)s“ aus dem Raum „%(space)s“ ist jetzt auch für Sie sichtbar."),
+    Kind.WIDENED_FOR_AUTHOR: _("%(actor)s hat Ihren Beitrag „%(title)s“ für %(ring)s freigegeben."),
+    Kind.THREAD_CREATED: _("%(actor)s hat im Raum „%(space)s“ die Diskussion „%(title)s“ begonnen."),
+    Kind.POST_CREATED: _("%(actor)s hat in der Diskussion „%(title)s“ geantwortet."),
+    Kind.MENTIONED: _("%(actor)s hat Sie in der Diskussion „%(title)s“ erwähnt."),
+    Kind.QUESTION_ASKED: _("%(actor)s hat der Fachgruppe die Frage „%(title)s“ gestellt."),
+    Kind.QUESTION_DECIDED: _("Über Ihre Frage „%(title)s“ wurde entschieden: %(decision)s."),
+    Kind.QUESTION_ANSWERED: _("Ihre Frage „%(title)s“ ist beantwortet."),
+    Kind.INFORMATION_PUBLISHED: _(
+        "Die Fachgruppe hat die Information „%(title)s“ für Betriebe veröffentlicht."
+    ),
+    Kind.MEETING_SCHEDULED: _("%(actor)s hat im Raum „%(space)s“ die Sitzung „%(title)s“ angesetzt."),
+    Kind.MEETING_CHANGED: _("%(actor)s hat die Sitzung „%(title)s“ geändert."),
+    Kind.MEETING_CANCELLED: _("%(actor)s hat die Sitzung „%(title)s“ abgesagt."),
+    Kind.AGENDA_PUBLISHED: _("%(actor)s hat die Tagesordnung der Sitzung „%(title)s“ veröffentlicht."),
+    Kind.MINUTES_PUBLISHED: _("%(actor)s hat das Protokoll der Sitzung „%(title)s“ veröffentlicht."),
+    Kind.ACTION_ITEM_ASSIGNED: _("%(actor)s hat Ihnen die Aufgabe „%(title)s“ übertragen."),
+    Kind.ACTION_ITEM_DUE: _("Ihre Aufgabe „%(title)s“ ist am %(due)s fällig."),
+    Kind.ACTION_ITEM_OVERDUE: _("Ihre Aufgabe „%(title)s“ ist seit %(due)s überfällig."),
+    Kind.POLL_OPENED: _("%(actor)s sucht mit einer Terminumfrage einen Termin für „%(title)s“."),
+    Kind.POLL_CLOSED: _("Der Termin der Sitzung „%(title)s“ steht fest."),
+    Kind.REGISTRATION_MOVED_UP: _(
+        "Sie sind von der Warteliste nachgerückt und haben einen Platz bei „%(title)s“."
+    ),
+    Kind.MEETING_INVITED: _("%(actor)s hat Sie zur Sitzung „%(title)s“ eingeladen."),
+    Kind.PROJECT_SUBMITTED: _("%(actor)s hat das Projekt „%(title)s“ zur Prüfung eingereicht."),
+    Kind.PROJECT_DECIDED: _("Über Ihr Projekt „%(title)s“ wurde entschieden: %(decision)s."),
+    Kind.PROJECT_ACCEPTED: _("Das Projekt „%(title)s“ ist neu im Schaufenster der Modellprojekte."),
+    Kind.MEMBERSHIP_ENDED: _("%(actor)s hat Sie aus dem Raum „%(space)s“ entfernt."),
+    Kind.ROLE_CHANGED: _("%(actor)s hat Ihre Rolle im Raum „%(space)s“ geändert: jetzt %(role)s."),
+    Kind.MEMBER_LEFT: _("%(actor)s hat den Raum „%(space)s“ verlassen."),
+}
+
+# What to do next: the sentence before the link.
+NEXT_STEPS = {
+    Kind.JOIN_REQUESTED: _("Bitte prüfen Sie die Anfrage und nehmen Sie sie an oder lehnen Sie sie ab:"),
+    (Kind.JOIN_DECIDED, "approved"): _(
+        "Sie sehen jetzt die Diskussionen, Dokumente und Sitzungen des Raums und können mitarbeiten:"
+    ),
+    Kind.JOIN_DECIDED: _("Den Raum und Ihre weiteren Möglichkeiten finden Sie hier:"),
+    Kind.INVITED: _(
+        "Die Einladung mit dem Link zum Annehmen haben Sie per E-Mail erhalten. Den Raum finden Sie hier:"
+    ),
+    Kind.WIDENED: _("Lesen Sie den Beitrag im Portal:"),
+    Kind.WIDENED_FOR_AUTHOR: _("Ihren Beitrag finden Sie hier:"),
+    Kind.THREAD_CREATED: _("Lesen Sie den Beitrag und antworten Sie im Portal:"),
+    Kind.POST_CREATED: _("Lesen Sie die Antwort und antworten Sie im Portal:"),
+    Kind.MENTIONED: _("Lesen Sie den Beitrag und antworten Sie im Portal:"),
+    Kind.QUESTION_ASKED: _("Bitte sichten Sie die Frage und entscheiden Sie, wie sie beantwortet wird:"),
+    Kind.QUESTION_DECIDED: _("Den Stand Ihrer Frage finden Sie hier:"),
+    Kind.QUESTION_ANSWERED: _("Lesen Sie die Antwort im Portal:"),
+    Kind.INFORMATION_PUBLISHED: _("Lesen Sie die Information im Portal:"),
+    Kind.MEETING_SCHEDULED: _("Termin, Ort und Tagesordnung finden Sie hier:"),
+    Kind.MEETING_CHANGED: _("Bitte prüfen Sie, ob der neue Stand für Sie passt:"),
+    Kind.MEETING_CANCELLED: _("Die Sitzung findet nicht statt. Einzelheiten finden Sie hier:"),
+    Kind.AGENDA_PUBLISHED: _("Bitte bereiten Sie sich vor und sagen Sie zu oder ab:"),
+    Kind.MINUTES_PUBLISHED: _("Lesen Sie das Protokoll im Portal:"),
+    Kind.ACTION_ITEM_ASSIGNED: _("Ihre Aufgaben und ihren Stand finden Sie hier:"),
+    Kind.ACTION_ITEM_DUE: _("Bitte erledigen Sie die Aufgabe oder setzen Sie ihren Stand:"),
+    Kind.ACTION_ITEM_OVERDUE: _("Bitte erledigen Sie die Aufgabe oder setzen Sie ihren Stand:"),
+    Kind.POLL_OPENED: _("Bitte geben Sie an, welche Termine Ihnen passen:"),
+    Kind.POLL_CLOSED: _("Termin und Einzelheiten finden Sie hier:"),
+    Kind.REGISTRATION_MOVED_UP: _("Können Sie doch nicht teilnehmen, geben Sie den Platz bitte hier frei:"),
+    Kind.MEETING_INVITED: _("Bitte sagen Sie zu oder ab:"),
+    Kind.PROJECT_SUBMITTED: _("Bitte prüfen Sie das Projekt:"),
+    Kind.PROJECT_DECIDED: _("Ihr Projekt und die Hinweise der Prüfung finden Sie hier:"),
+    Kind.PROJECT_ACCEPTED: _("Sehen Sie sich das Projekt im Schaufenster an:"),
+    Kind.MEMBERSHIP_ENDED: _("Die Räume, in denen Sie weiter mitarbeiten, finden Sie hier:"),
+    Kind.ROLE_CHANGED: _("Den Raum finden Sie hier:"),
+    Kind.MEMBER_LEFT: _("Die Mitglieder des Raums finden Sie hier:"),
+}

@@ -234,3 +234,26 @@ class AccountMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient or '-'} ({self.status})"
+
+
+class Unfollow(models.Model):
+    """A person who no longer wants to hear of one thread or meeting of their ring: its events
+    for the ring (new replies, changes) pass them by; what is addressed to them by name (a
+    mention, an invitation, an agenda) still reaches them. Following again deletes the row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unfollowed")
+    subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    subject_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Nicht mehr verfolgt")
+        verbose_name_plural = _("Nicht mehr verfolgt")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "subject_type", "subject_id"], name="one_unfollow_per_person_and_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.subject_type_id}/{self.subject_id}"

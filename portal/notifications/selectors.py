@@ -1,12 +1,19 @@
 """Named reads of the notification centre, filtered by the ring rules as they are now."""
 
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups import access
 from portal import readcache
 from portal.notifications import audience
-from portal.notifications.models import Notification, UnsubscribeToken
+from portal.notifications.kinds import Kind
+from portal.notifications.mail import display_data
+from portal.notifications.models import Notification, Unfollow, UnsubscribeToken
 
 UNREAD_SECONDS = 300
 
@@ -56,3 +63,100 @@ def forget_unread_counts(user_ids) -> None:
 def unsubscribe_token(*, token: str) -> UnsubscribeToken | None:
     """The token of an unsubscribe link, whether still valid or not, with its owner."""
     return UnsubscribeToken.objects.select_related("user").filter(token=token).first()
+
+
+# Kinds whose events about one subject read as one entry of the centre ("3 neue Beiträge in …").
+DISCUSSION = "discussion"
+MEETING = "meeting"
+FAMILIES = {
+    Kind.THREAD_CREATED: DISCUSSION,
+    Kind.POST_CREATED: DISCUSSION,
+    Kind.MENTIONED: DISCUSSION,
+    Kind.MEETING_SCHEDULED: MEETING,
+    Kind.MEETING_CHANGED: MEETING,
+    Kind.MEETING_CANCELLED: MEETING,
+    Kind.MEETING_INVITED: MEETING,
+    Kind.AGENDA_PUBLISHED: MEETING,
+    Kind.MINUTES_PUBLISHED: MEETING,
+    Kind.POLL_OPENED: MEETING,
+    Kind.POLL_CLOSED: MEETING,
+    Kind.REGISTRATION_MOVED_UP: MEETING,
+}
+
+
+@dataclass
+class Entry:
+    """One line of the centre: a notification, or several about the same thread or meeting."""
+
+    notifications: list[Notification] = field(default_factory=list)
+    headline: str = ""
+
+    @property
+    def newest(self) -> Notification:
+        return self.notifications[0]
+
+    @property
+    def unread(self) -> list[Notification]:
+        return [n for n in self.notifications if n.read_at is None]
+
+    @property
+    def others_unread(self) -> list[Notification]:
+        return [n for n in self.unread if n.pk != self.newest.pk]
+
+    @property
+    def count(self) -> int:
+        return len(self.notifications)
+
+
+def centre_entries(notifications) -> list[Entry]:
+    """The notifications of one page (newest first) as the centre's entries, without a query:
+    events of one family (discussion, meeting) about one subject are one entry, at the place of
+    the newest; each entry says who did what to what (mail.HAPPENED), a group how much is new."""
+    entries: list[Entry] = []
+    by_key: dict[tuple, Entry] = {}
+    for notification in notifications:
+        event = notification.event
+        family = FAMILIES.get(event.kind)
+        key = (family, event.subject_type_id, event.subject_id) if family and event.subject_id else None
+        if key is not None and key in by_key:
+            by_key[key].notifications.append(notification)
+            continue
+        entry = Entry(notifications=[notification])
+        entries.append(entry)
+        if key is not None:
+            by_key[key] = entry
+    for entry in entries:
+        entry.headline = _headline(entry)
+    return entries
+
+
+def _headline(entry: Entry) -> str:
+    events = [n.event for n in entry.notifications]
+    mention = next((e for e in events if e.kind == Kind.MENTIONED), None)
+    if entry.count == 1:
+        return display_data(events[0])["happened"]
+    family = FAMILIES[events[0].kind]
+    title = events[0].data.get("title", "")
+    if family == DISCUSSION:
+        # A new post and the mention in it are one post: counted by the post they point to.
+        posts = len({e.data.get("url") for e in events})
+        if posts == 1:
+            return display_data(mention or events[0])["happened"]
+        headline = ngettext(
+            "%(count)d neuer Beitrag in „%(title)s“", "%(count)d neue Beiträge in „%(title)s“", posts
+        ) % {"count": posts, "title": title}
+        if mention is not None:
+            headline += " " + _("(Sie wurden erwähnt)")
+        return headline
+    return ngettext(
+        "%(count)d Neuigkeit zur Sitzung „%(title)s“",
+        "%(count)d Neuigkeiten zur Sitzung „%(title)s“",
+        entry.count,
+    ) % {"count": entry.count, "title": title}
+
+
+def is_following(*, user, subject) -> bool:
+    """Whether the person hears of the thread or meeting through its ring (the default)."""
+    return not Unfollow.objects.filter(
+        user=user, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    ).exists()

@@ -2,13 +2,14 @@
 
 import logging
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from groups import access
 from groups.models import Membership, Space
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
-from portal.notifications.models import Delivery, Notification, Preference, UnsubscribeToken
+from portal.notifications.models import Delivery, Notification, Preference, Unfollow, UnsubscribeToken
 from portal.notifications.selectors import forget_unread_counts
 
 logger = logging.getLogger(__name__)
@@ -16,10 +17,13 @@ logger = logging.getLogger(__name__)
 DIGEST_TOPICS = {"digest_daily": Channel.DAILY, "digest_weekly": Channel.WEEKLY}
 
 
-def notification_mark_read(*, user, pk: int | None = None) -> int:
+def notification_mark_read(*, user, pk: int | None = None, pks=None) -> int:
+    """Marks one (`pk`), several (`pks`) or all of the person's notifications read."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is not None:
         unread = unread.filter(pk=pk)
+    if pks is not None:
+        unread = unread.filter(pk__in=pks)
     marked = unread.update(read_at=timezone.now())
     forget_unread_counts([user.pk])
     return marked
@@ -122,3 +126,13 @@ def _enqueue_mails(delivery_ids: list[int]) -> None:
         send_immediate.apply_async(kwargs={"delivery_ids": delivery_ids}, retry=False)
     except Exception as exc:  # noqa: BLE001 - the outbox replay hands them out anyway
         logger.warning("mails not enqueued; the outbox replay will", extra={"error": repr(exc)})
+
+
+@transaction.atomic
+def subject_follow(*, user, subject, follow: bool) -> None:
+    """Follows a thread or meeting again (the default for its ring) or stops following it."""
+    subject_type = ContentType.objects.get_for_model(subject)
+    if follow:
+        Unfollow.objects.filter(user=user, subject_type=subject_type, subject_id=subject.pk).delete()
+    else:
+        Unfollow.objects.get_or_create(user=user, subject_type=subject_type, subject_id=subject.pk)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/read/", views.mark_read, name="mark_read"),
     path("read-all/", views.mark_all_read, name="mark_all_read"),
     path("preferences/", views.preferences, name="preferences"),
+    path("follow/<str:what>/<int:pk>/", views.follow, name="follow"),
     path("unsubscribe/<token:token>/", views.unsubscribe, name="unsubscribe"),
 ]

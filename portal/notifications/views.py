@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from groups import access
 from portal import pagination
 from portal.notifications import selectors, services
 from portal.notifications.forms import PreferencesForm
@@ -19,7 +20,8 @@ from portal.secret_links import mask_email, secret_link_page
 @login_required
 def notification_list(request):
     page = pagination.paginate(request, selectors.notifications_of(user=request.user), parameter="page")
-    return render(request, "notifications/list.html", {"page": page})
+    entries = selectors.centre_entries(page.object_list)
+    return render(request, "notifications/list.html", {"page": page, "entries": entries})
 
 
 def unread_badge(request):
@@ -40,17 +42,25 @@ def mark_read(request, pk: int):
     notification = selectors.notifications_of(user=request.user).filter(pk=pk).first()
     if notification is None:
         raise Http404
-    services.notification_mark_read(user=request.user, pk=pk)
+    # An entry of several notifications (one thread, one meeting) is read as a whole; only the
+    # person's own notifications they may still see are marked.
+    also = {int(value) for value in request.POST.getlist("also") if value.isdigit()} - {pk}
+    if also:
+        also = set(
+            selectors.notifications_of(user=request.user).filter(pk__in=also).values_list("pk", flat=True)
+        )
+    services.notification_mark_read(user=request.user, pks={pk, *also})
     target = notification.event.data.get("url")
     if request.POST.get("open") and target:
         return redirect(target)
     if request.htmx:
         # Just the item, and the header's count out of band; without JavaScript the whole list.
-        notification.refresh_from_db(fields=["read_at"])
+        marked = selectors.notifications_of(user=request.user).filter(pk__in={pk, *also})
+        [entry] = selectors.centre_entries(marked)[:1]
         return render(
             request,
             "notifications/list.html#marked_read",
-            {"notification": notification, "unread_count": selectors.unread_count(user=request.user)},
+            {"entry": entry, "unread_count": selectors.unread_count(user=request.user)},
         )
     return redirect("notifications:list")
 
@@ -103,3 +113,33 @@ def unsubscribe(request, token: str):
 
 def _unsubscribe_link_invalid(request, *, reason: str, status: int):
     return render(request, "notifications/unsubscribe_link_invalid.html", {"reason": reason}, status=status)
+
+
+def _followable(what: str):
+    from groups.models import Thread
+    from meetings.models import Meeting
+
+    models = {"thread": Thread, "meeting": Meeting}
+    if what not in models:
+        raise Http404
+    return models[what]
+
+
+@login_required
+@require_POST
+def follow(request, what: str, pk: int):
+    """Follow (the default) or stop following a thread or meeting the person may see; 404 otherwise."""
+    subject = access.get_visible_or_404(_followable(what)._default_manager.all(), request.user, pk=pk)
+    following = request.POST.get("follow") == "1"
+    services.subject_follow(user=request.user, subject=subject, follow=following)
+    if following:
+        messages.success(request, _("Sie erhalten wieder Benachrichtigungen dazu."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Sie erhalten dazu keine Benachrichtigungen mehr, "
+                "außer wenn Sie erwähnt oder eingeladen werden."
+            ),
+        )
+    return redirect(subject.get_absolute_url())

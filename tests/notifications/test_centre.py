@@ -8,6 +8,7 @@ from django.urls import reverse
 from groups import services
 from groups.models import Membership
 from portal.notifications import delivery
+from portal.notifications.forms import TOPICS
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Delivery, Event, Notification, Preference
 from tests.factories import UserFactory
@@ -205,13 +206,49 @@ def test_the_preferences_page_is_in_the_account_navigation_with_a_label_for_ever
 
     link = '<a class="nav-link active" href="/notifications/preferences/" aria-current="page">'
     assert f"{link}Benachrichtigungen</a>" in page
-    for kind in Kind:
-        assert f'<label class="visually-hidden" for="id_general_{kind.value}">' in page
-        assert f'<label class="visually-hidden" for="id_space_{fachgruppe.pk}_{kind.value}">' in page
-    assert (
-        "Voreinstellung: Im täglichen Überblick, aus Räumen um Ihren Kreis: Im wöchentlichen Überblick"
-        in page
-    )
+    for name, _label, _kinds, coordinators_only in TOPICS:
+        if not coordinators_only:
+            assert f'<label class="form-label" for="id_topic_{name}">' in page
+    for choice in ("sofort", "täglich", "wöchentlich", "nur im Portal", "aus", "wie voreingestellt"):
+        assert f">{choice}</option>" in page
+
+
+def test_every_kind_is_in_exactly_one_topic():
+    kinds = [kind for _name, _label, topic_kinds, _only in TOPICS for kind in topic_kinds]
+    assert sorted(kinds) == sorted(Kind)
+
+
+def test_partners_do_not_see_the_coordinators_kinds_and_coordinators_do(partner, coordinator, client):
+    client.force_login(partner)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'for="id_topic_discussions"' in page
+    assert 'for="id_topic_coordination"' not in page
+    assert "Beitrittsanfragen" not in page
+
+    client.force_login(coordinator)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'for="id_topic_coordination"' in page
+
+
+def test_a_partner_cannot_set_a_coordinators_kind_by_posting_it(partner, client):
+    client.force_login(partner)
+    client.post(reverse("notifications:preferences"), {"topic_coordination": Channel.OFF})
+
+    assert not Preference.objects.filter(user=partner, kind=Kind.JOIN_REQUESTED).exists()
+
+
+def test_a_topic_of_mixed_stored_channels_is_left_as_it_is_when_saved_unchanged(member, member_client):
+    Preference.objects.create(user=member, kind=Kind.THREAD_CREATED, channel=Channel.IMMEDIATE)
+    Preference.objects.create(user=member, kind=Kind.POST_CREATED, channel=Channel.OFF)
+    form = member_client.get(reverse("notifications:preferences")).context["form"]
+    assert form["topic_discussions"].initial == "mixed"
+
+    member_client.post(reverse("notifications:preferences"), {n: form[n].initial or "" for n in form.fields})
+
+    assert set(Preference.objects.filter(user=member).values_list("kind", "channel")) == {
+        (Kind.THREAD_CREATED, Channel.IMMEDIATE),
+        (Kind.POST_CREATED, Channel.OFF),
+    }
 
 
 def test_saving_the_preferences_unchanged_keeps_the_inner_circles_weekly_default(
@@ -229,13 +266,9 @@ def test_saving_the_preferences_unchanged_keeps_the_inner_circles_weekly_default
 
 
 def test_saved_preferences_take_effect_on_the_next_event(fachgruppe, partner, member, member_client):
+    Preference.objects.create(user=member, kind=Kind.POST_CREATED, space=fachgruppe, channel=Channel.OFF)
     response = member_client.post(
-        reverse("notifications:preferences"),
-        {
-            f"general_{Kind.THREAD_CREATED}": Channel.IMMEDIATE,
-            f"space_{fachgruppe.pk}_{Kind.POST_CREATED}": "off",
-        },
-        follow=True,
+        reverse("notifications:preferences"), {"topic_discussions": Channel.IMMEDIATE}, follow=True
     )
     assert "Ihre Einstellungen wurden gespeichert." in response.content.decode()
     thread = services.thread_create(space=fachgruppe, author=partner, title="Sofort", body="Text")
@@ -243,14 +276,16 @@ def test_saved_preferences_take_effect_on_the_next_event(fachgruppe, partner, me
     _deliver_all()
 
     assert Delivery.objects.get(user=member, event__kind=Kind.THREAD_CREATED).channel == Channel.IMMEDIATE
+    # A per-space choice of the former matrix still holds.
     assert not Notification.objects.filter(user=member, event__kind=Kind.POST_CREATED).exists()
     page = member_client.get(reverse("notifications:preferences")).content.decode()
     assert '<option value="immediate" selected>' in page
+    assert "Ihre früheren Einstellungen für einzelne Räume gelten weiter." in page
 
 
 def test_a_tampered_choice_is_refused_with_a_message_and_nothing_is_saved(member, member_client):
     response = member_client.post(
-        reverse("notifications:preferences"), {f"general_{Kind.THREAD_CREATED}": "carrier-pigeon"}
+        reverse("notifications:preferences"), {"topic_discussions": "carrier-pigeon"}
     )
 
     page = response.content.decode()
@@ -295,7 +330,7 @@ def test_in_the_browser_marking_read_swaps_the_item_and_the_count_under_the_csp(
     navigations = []
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
 
-    page.get_by_role("button", name=re.compile(r"^Als gelesen markieren\W+Erste$")).click()
+    page.get_by_role("button", name=re.compile(r"^Als gelesen markieren\W+.*„Erste“ begonnen\.$")).click()
 
     item = page.locator(f"#notification-{first.pk}")
     item.get_by_text("Gelesen", exact=True).wait_for()
@@ -346,3 +381,156 @@ def test_a_demoted_coordinator_no_longer_finds_the_join_request_in_the_centre_no
     # The coordinator who still coordinates keeps it.
     client.force_login(coordinator)
     assert "Berta Bewerberin" in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_a_join_request_names_the_person_and_leaves_once_withdrawn(fachgruppe, coordinator, client):
+    applicant = UserFactory(name="Jonas Feldmann", organisation_name="Tischlerinnung Nordland")
+    join_request = services.join_request_create(space=fachgruppe, user=applicant, message="Bitte.")
+    _deliver_all()
+    client.force_login(coordinator)
+
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Jonas Feldmann möchte dem Raum „Fachgruppe Handwerk“ beitreten." in page
+
+    services.join_request_withdraw(join_request=join_request, user=applicant)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Jonas Feldmann" not in page
+    assert '>0<span class="visually-hidden"> ungelesen' in _badge(client)
+
+
+def test_a_decided_join_request_leaves_the_coordinators_centre(fachgruppe, coordinator, client):
+    applicant = UserFactory(name="Jonas Feldmann")
+    join_request = services.join_request_create(space=fachgruppe, user=applicant)
+    _deliver_all()
+    services.join_request_approve(join_request=join_request, by=coordinator)
+    _deliver_all()
+
+    client.force_login(coordinator)
+    assert "möchte dem Raum" not in client.get(reverse("notifications:list")).content.decode()
+    # The applicant keeps the decision.
+    client.force_login(applicant)
+    page = client.get(reverse("notifications:list")).content.decode()
+    assert "Ihre Beitrittsanfrage wurde angenommen" in page
+
+
+def test_several_posts_in_one_thread_are_one_entry_read_as_a_whole(
+    fachgruppe, partner, member, member_client
+):
+    thread = services.thread_create(space=fachgruppe, author=partner, title="Hitzeschutz", body="Wer?")
+    services.post_reply(thread=thread, author=partner, body="Ich.")
+    services.post_reply(thread=thread, author=partner, body=f"Und @{member.name}?")
+    _new_thread(fachgruppe, partner, "Anderes Thema")
+
+    page = member_client.get(reverse("notifications:list")).content.decode()
+
+    assert "3 neue Beiträge in „Hitzeschutz“ (Sie wurden erwähnt)" in page
+    assert page.count("Als gelesen markieren") == 2
+    newest = Notification.objects.filter(user=member, event__subject_id=thread.pk).first()
+    others = Notification.objects.filter(user=member, event__subject_id=thread.pk).exclude(pk=newest.pk)
+    member_client.post(reverse("notifications:mark_read", args=[newest.pk]), {"also": [n.pk for n in others]})
+    assert not Notification.objects.filter(
+        user=member, event__subject_id=thread.pk, read_at__isnull=True
+    ).exists()
+    assert Notification.objects.filter(user=member, read_at__isnull=True).count() == 1
+
+
+def test_a_new_thread_that_mentions_me_is_one_entry_about_the_mention(
+    fachgruppe, partner, member, member_client
+):
+    services.thread_create(space=fachgruppe, author=partner, title="Ausbildung", body=f"@{member.name}, Sie?")
+    _deliver_all()
+
+    page = member_client.get(reverse("notifications:list")).content.decode()
+
+    assert f"{partner.name} hat Sie in der Diskussion „Ausbildung“ erwähnt." in page
+    assert page.count("Als gelesen markieren") == 1
+
+
+def test_grouped_entries_need_the_same_queries_for_one_or_three_posts(fachgruppe, partner, member_client):
+    thread = services.thread_create(space=fachgruppe, author=partner, title="Hitzeschutz", body="Wer?")
+
+    def reply():
+        services.post_reply(thread=thread, author=partner, body="Noch einer.")
+        _deliver_all()
+
+    assert_constant_queries(member_client, reverse("notifications:list"), grow=reply)
+
+
+def test_nobody_marks_someone_elses_notification_as_part_of_an_entry(fachgruppe, partner, member, client):
+    _new_thread(fachgruppe, partner, "Meins")
+    other = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=other)
+    _new_thread(fachgruppe, partner, "Fremd")
+    mine = Notification.objects.filter(user=member).first()
+    theirs = Notification.objects.get(user=other)
+    client.force_login(member)
+
+    client.post(reverse("notifications:mark_read", args=[mine.pk]), {"also": [theirs.pk]})
+
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_unfollowing_a_thread_stops_its_replies_but_not_mentions(fachgruppe, partner, member, member_client):
+    thread = services.thread_create(space=fachgruppe, author=partner, title="Hitzeschutz", body="Wer?")
+    _deliver_all()
+    page = member_client.get(thread.get_absolute_url()).content.decode()
+    assert "Nicht mehr verfolgen" in page
+
+    member_client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "0"})
+    services.post_reply(thread=thread, author=partner, body="Noch eine Antwort.")
+    services.post_reply(thread=thread, author=partner, body=f"@{member.name}, was meinen Sie?")
+    _deliver_all()
+
+    kinds = list(Notification.objects.filter(user=member).values_list("event__kind", flat=True))
+    assert sorted(kinds) == sorted([Kind.THREAD_CREATED, Kind.MENTIONED])
+    assert ">Verfolgen</button>" in member_client.get(thread.get_absolute_url()).content.decode()
+
+    member_client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "1"})
+    services.post_reply(thread=thread, author=partner, body="Und wieder.")
+    _deliver_all()
+    assert Notification.objects.filter(user=member, event__kind=Kind.POST_CREATED).count() == 1
+
+
+def test_a_thread_one_may_not_see_cannot_be_followed(inner, coordinator, partner, client):
+    thread = services.thread_create(space=inner, author=coordinator, title="Intern", body="Nur innen.")
+    client.force_login(partner)
+
+    response = client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "0"})
+
+    assert response.status_code == 404
+
+
+def test_a_project_waits_in_the_coordinators_centre_only_until_it_is_decided(partner, coordinator, client):
+    from projects import notify as project_notify
+    from projects.models import Project
+    from tests.factories.projects import ProjectFactory, submitted
+
+    project = submitted(ProjectFactory(submitted_by=partner, title="Praxistage"))
+    project_notify.submitted(project, by=partner)
+    _deliver_all()
+    client.force_login(coordinator)
+    assert (
+        "hat das Projekt „Praxistage“ zur Prüfung eingereicht."
+        in client.get(reverse("notifications:list")).content.decode()
+    )
+
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.DECLINED)
+
+    assert "Praxistage" not in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_several_events_of_one_meeting_are_one_entry(fachgruppe, coordinator, member, member_client):
+    from meetings import notify as meeting_notify
+    from tests.factories.meetings import MeetingFactory
+
+    meeting = MeetingFactory(space=fachgruppe, title="Herbsttreffen")
+    meeting_notify.meeting_scheduled(meeting, by=coordinator)
+    meeting_notify.meeting_changed(meeting, by=coordinator, what="Neuer Raum")
+    meeting_notify.meeting_changed(meeting, by=coordinator, what="Neue Uhrzeit")
+    _deliver_all()
+
+    page = member_client.get(reverse("notifications:list")).content.decode()
+
+    assert "3 Neuigkeiten zur Sitzung „Herbsttreffen“" in page
+    assert page.count("Als gelesen markieren") == 1

@@ -61,7 +61,8 @@ def test_sign_up_stores_name_and_organisation_and_mails_a_german_verification_co
     [mail] = account_mails()
     assert mail.to == ["meister@example.org"]
     assert mail.subject == "[Fachgruppe Handwerk] Bitte bestätigen Sie Ihre E-Mail-Adresse"
-    assert mail.body.startswith("Hallo von Fachgruppe Handwerk!")
+    assert mail.body.startswith("Guten Tag Erika Meister,")
+    assert "Hallo von" not in mail.body
     assert "Bitte geben Sie ihn in Ihrem geöffneten Browserfenster ein." in mail.body
     assert verification_code(mail)
 

@@ -232,7 +232,7 @@ def test_the_verification_mail_after_sign_up_is_formal(client, account_mails):
         mail,
         "Bitte bestätigen Sie Ihre E-Mail-Adresse",
         "Unten steht Ihr Bestätigungscode. Bitte geben Sie ihn in Ihrem geöffneten Browserfenster ein.",
-        "Vielen Dank, dass Sie Fachgruppe Handwerk nutzen!",
+        "Fachgruppe Handwerk der Offensive Mittelstand",
     )
 
 
