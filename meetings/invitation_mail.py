@@ -86,3 +86,15 @@ def register() -> None:
 
     for kind in KINDS:
         personal.register(kind, complete_member_mail)
+    # A change or cancellation is news for the ring but an appointment for the invitees: at once.
+    for kind in (Kind.MEETING_CHANGED, Kind.MEETING_CANCELLED):
+        personal.register_at_once(kind, invitees_among)
+
+
+def invitees_among(event, ids: set[int]) -> set[int]:
+    """Those of `ids` who are invited to the event's meeting."""
+    return set(
+        Participant.objects.filter(meeting_id=event.subject_id, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )

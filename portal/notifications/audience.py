@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from groups import access
 from groups.models import Membership, RingItem, User
+from portal.notifications import personal
 from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
 from portal.notifications.models import Event, Preference, Unfollow
 
@@ -65,9 +66,13 @@ def channels(event: Event, ids: set[int]) -> dict[int, Channel]:
     for user_id, space_id, channel in preferences.values_list("user_id", "space_id", "channel"):
         (general if space_id is None else specific)[user_id] = channel
     deeper = _members_of_an_inner_space(event, ids)
+    invited = personal.at_once(event, ids)
     return {
         pk: Channel(
-            specific.get(pk) or general.get(pk) or default_channel(event.kind, from_inner_circle=pk in deeper)
+            specific.get(pk)
+            or general.get(pk)
+            or (Channel.IMMEDIATE if pk in invited else None)
+            or default_channel(event.kind, from_inner_circle=pk in deeper)
         )
         for pk in ids
     }

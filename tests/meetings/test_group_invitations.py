@@ -20,7 +20,7 @@ from meetings.calendar import BERLIN
 from meetings.models import Meeting, Participant
 from portal.notifications import delivery
 from portal.notifications.kinds import Channel, Kind
-from portal.notifications.models import Event, Preference
+from portal.notifications.models import Delivery, Event, Preference
 from tests import once
 from tests.factories import UserFactory
 from tests.factories.groups import OrganisationFactory
@@ -421,3 +421,33 @@ def test_a_person_outside_the_meetings_ring_cannot_be_posted(client, coordinator
     assert response.status_code == 200
     assert response.context["group_form"].errors["people"]
     assert not Participant.objects.filter(meeting=meeting).exists()
+
+
+def test_invitees_hear_of_a_change_at_once_by_default_and_the_rest_of_the_ring_in_the_digest(
+    coordinator, partner, fachgruppe
+):
+    bystander = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=bystander)
+    meeting = _meeting(fachgruppe)
+    ParticipantFactory(meeting=meeting, user=partner)
+
+    services.meeting_update(meeting=meeting, by=coordinator, fields={"place": "Innungshaus, Raum 2"})
+    _deliver_all()
+
+    [to_partner] = [m for m in mail.outbox if m.to == [partner.email]]
+    assert "Innungshaus, Raum 2" in to_partner.body
+    assert str(Calendar.from_ical(to_partner.attachments[0][1])["METHOD"]) == "REQUEST"
+    assert not [m for m in mail.outbox if m.to == [bystander.email]]
+    waiting = Delivery.objects.get(event__kind=Kind.MEETING_CHANGED, user=bystander)
+    assert waiting.channel == Channel.DAILY
+
+
+def test_an_invitee_who_chose_the_digest_for_changes_keeps_it(coordinator, partner, fachgruppe):
+    meeting = _meeting(fachgruppe)
+    ParticipantFactory(meeting=meeting, user=partner)
+    Preference.objects.create(user=partner, kind=Kind.MEETING_CHANGED, channel=Channel.WEEKLY)
+
+    services.meeting_update(meeting=meeting, by=coordinator, fields={"place": "Innungshaus, Raum 3"})
+    _deliver_all()
+
+    assert not [m for m in mail.outbox if m.to == [partner.email]]
