@@ -293,6 +293,10 @@ def _cases(world) -> dict[str, Case]:
         ),
         "notifications:mark_all_read": Case("/notifications/read-all/", _acting(SIGNED_IN), "post"),
         "notifications:preferences": Case("/notifications/preferences/", SIGNED_IN),
+        # Following an inner thread: for those who may see it; a hidden one is a 404.
+        "notifications:follow": Case(
+            f"/notifications/follow/thread/{thread.pk}/", _acting(INNER_RING), "post", {"follow": "0"}
+        ),
         "notifications:unsubscribe": Case(
             f"/notifications/unsubscribe/{world['unsubscribe_token']}/", EVERYONE
         ),
