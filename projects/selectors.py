@@ -36,7 +36,9 @@ def project_detail(*, user, slug: str) -> Project:
         "space", "organisation", "funding_programme", "submitted_by"
     ).prefetch_related("trades", "topics", "images", "attachments")
     project = access.get_visible_or_404(queryset, user, slug=slug)
-    if project.status == Project.Status.ACCEPTED:
+    # Shared only when the ring alone shows it (not the person's own rights as its submitter).
+    through_the_ring = project.audience_id is None or project.audience_id in access.ring_space_ids(user)
+    if project.status == Project.Status.ACCEPTED and through_the_ring:
         readcache.remember(*key, user=user, value=project)
     return project
 

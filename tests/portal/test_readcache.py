@@ -138,3 +138,18 @@ def test_published_minutes_are_shared_but_a_draft_never_leaves_the_coordination(
 
     minutes.minutes_publish(meeting=meeting, by=coordinator)
     assert "Entwurf: Begrüßung durch die Leitung" in partner_client.get(url).content.decode()
+
+
+def test_an_accepted_project_its_submitter_sees_only_by_their_own_right_is_not_shared(
+    fachgruppe, inner, partner, coordinator
+):
+    submitter = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=submitter)
+    project = ProjectFactory(submitted_by=submitter, title="Nur auf eigenes Recht sichtbar")
+    # As if accepted while its audience stayed inside the inner circle, which the submitter is not in.
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.ACCEPTED, audience=inner)
+    assert access.standing_key(submitter) == access.standing_key(partner)
+
+    assert _client_of(submitter).get(project.get_absolute_url()).status_code == 200
+
+    assert _client_of(partner).get(project.get_absolute_url()).status_code == 404
