@@ -390,5 +390,10 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": LOG_LEVEL},
+        # Libraries whose INFO lines tell an operator nothing (weasyprint logs each step of a PDF).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # The file-system broker of `make run` has no host, which kombu warns about on every connection.
+        **({} if REDIS_URL else {"kombu.connection": {"level": "ERROR"}}),
     },
 }

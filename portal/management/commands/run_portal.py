@@ -1,7 +1,9 @@
 """`make run`: the whole portal on one machine, web server, Celery worker and beat.
 
 Prepares the database and demo data, then runs the three processes side by
-side until Ctrl-C (or until one of them dies), and stops all of them.
+side until Ctrl-C (or until one of them dies), and stops all of them. The
+banner with the address and the demo accounts appears once the web server
+answers, not before; worker and beat only speak up for warnings.
 """
 
 import os
@@ -9,10 +11,24 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from portal.demo import DEMO_ACCOUNTS
+
+# What each demo account is, for the banner (DESIGN.md's table).
+ROLES = {
+    "koordination@example.org": "coordinator of both spaces",
+    "innen@example.org": "member of the inner circle (and so of the Fachgruppe)",
+    "partner@example.org": "member of the Fachgruppe only",
+    "gast@example.org": "member of nothing, one pending join request",
+    "pruefung@example.org": "second coordinator of the Fachgruppe",
+}
+READY_SECONDS = 120
 
 
 class Command(BaseCommand):
@@ -30,8 +46,7 @@ class Command(BaseCommand):
         self._prepare_folders()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", password=password)
-        self._print_banner(addrport, password)
-        self._run_until_stopped(addrport)
+        self._run_until_stopped(addrport, password)
 
     def _prepare_folders(self) -> None:
         folders = [settings.VAR_DIR / "mail", settings.MEDIA_ROOT]
@@ -41,18 +56,28 @@ class Command(BaseCommand):
             folder.mkdir(parents=True, exist_ok=True)
 
     def _print_banner(self, addrport: str, password: str) -> None:
+        width = max(len(account.email) for account in DEMO_ACCOUNTS)
+        accounts = "".join(
+            f"  {account.email:<{width}}  {ROLES.get(account.email, '')}\n" for account in DEMO_ACCOUNTS
+        )
         self.stdout.write(
             self.style.SUCCESS(f"\nPortal: http://{addrport}/\n")
             + f"Demo accounts (password: {password}):\n"
-            + "  koordination@example.org  innen@example.org  partner@example.org  gast@example.org"
-            + "  pruefung@example.org\n"
+            + accounts
             + "Two-factor code of the coordinators (koordination@, pruefung@):\n"
             + "  .venv/bin/python manage.py demo_totp koordination@example.org\n"
             + f"E-mails are written to {settings.VAR_DIR / 'mail'}\n"
             + "Ctrl-C stops web server, worker and beat.\n"
         )
 
-    def _run_until_stopped(self, addrport: str) -> None:
+    def _answers(self, addrport: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://{addrport}/healthz", timeout=2) as response:
+                return response.status == 200
+        except (OSError, ValueError):
+            return False
+
+    def _run_until_stopped(self, addrport: str, password: str) -> None:
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", addrport, "--noreload"],
@@ -60,24 +85,36 @@ class Command(BaseCommand):
                 python,
                 "-m",
                 "celery",
+                "--quiet",
                 "-A",
                 "portal",
                 "worker",
-                "--loglevel=INFO",
+                "--loglevel=WARNING",
                 "--concurrency=2",
             ],
             "beat": [
                 python,
                 "-m",
                 "celery",
+                "--quiet",
                 "-A",
                 "portal",
                 "beat",
-                "--loglevel=INFO",
+                "--loglevel=WARNING",
                 f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILENAME}",
             ],
         }
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
+        # Worker and beat speak up for warnings only; Celery's warning about running as root (as
+        # in a container) is nothing a newcomer can act on.
+        quiet = {
+            **os.environ,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
+        }
+        processes = {
+            name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=quiet if name != "web" else None)
+            for name, cmd in commands.items()
+        }
         stopping = False
 
         def stop(*_):
@@ -86,8 +123,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        started, announced = time.monotonic(), False
         try:
             while not stopping:
+                if not announced and (self._answers(addrport) or time.monotonic() - started > READY_SECONDS):
+                    self._print_banner(addrport, password)
+                    announced = True
                 for name, process in processes.items():
                     if process.poll() is not None:
                         self.stderr.write(f"{name} exited with {process.returncode}; stopping the rest.")
