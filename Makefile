@@ -31,7 +31,7 @@ $(UV):
 
 # Installs exactly what uv.lock says (the dev group included: tests need it).
 $(VENV)/.installed: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --python "$(PYTHON)"
+	$(UV) sync --frozen --quiet --python "$(PYTHON)"
 	@touch $@
 
 install: $(VENV)/.installed

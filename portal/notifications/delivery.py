@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from portal.notifications import audience, journal, personal
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
-from portal.notifications.mail import RenderedEvent, event_message, render_event, unsubscribe_tokens
+from portal.notifications.mail import (
+    RenderedEvent,
+    event_message,
+    mail_domain,
+    render_event,
+    unsubscribe_tokens,
+)
 from portal.notifications.models import Delivery, Event, Notification
 from portal.notifications.selectors import forget_unread_counts
 
@@ -190,7 +196,7 @@ def _event_message(
 
 
 def _mail_domain() -> str:
-    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    return mail_domain()
 
 
 def recover() -> dict[str, list]:

@@ -70,6 +70,16 @@ def build_message(
     return _assemble(user=user, subject=subject, text=text, html=html, url=url, message_id=message_id)
 
 
+def mail_domain() -> str:
+    """The host of SITE_URL: the domain of the portal's Message-IDs and List-Id."""
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+def list_id() -> str:
+    """RFC 2919: mail programs file and filter the portal's notifications by it."""
+    return f"Fachgruppe Handwerk <benachrichtigungen.{mail_domain()}>"
+
+
 def _assemble(*, user, subject: str, text: str, html: str, url: str, message_id: str) -> PortalEmail:
     message = PortalEmail(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
@@ -79,6 +89,7 @@ def _assemble(*, user, subject: str, text: str, html: str, url: str, message_id:
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Message-ID": message_id,
+            "List-Id": list_id(),
             "Auto-Submitted": "auto-generated",
         },
     )

@@ -1,5 +1,6 @@
 """From a change in a space to the right people on the right channel, once."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -77,6 +78,9 @@ def test_join_request_mails_the_coordinators_at_once_with_one_click_unsubscribe(
     assert message.extra_headers["List-Unsubscribe"].startswith(
         "<http://testserver/notifications/unsubscribe/"
     )
+    # The portal's own domain names the mail and the list it belongs to (RFC 5322, RFC 2919).
+    assert re.fullmatch(r"<notification-\d+@testserver>", message.extra_headers["Message-ID"])
+    assert message.extra_headers["List-Id"] == "Fachgruppe Handwerk <benachrichtigungen.testserver>"
     html = message.alternatives[0][0]
     assert "Ich berate Bäckereien." in html
     assert Notification.objects.get(user=coordinator).event.kind == Kind.JOIN_REQUESTED
