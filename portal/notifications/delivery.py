@@ -106,7 +106,7 @@ def send_immediate(delivery_ids: list[int]) -> int:
     for kind in {d.event.kind for d in batch}:
         tokens[kind] = unsubscribe_tokens({d.user_id for d in batch if d.event.kind == kind}, kind)
     rendered: dict[tuple[int, str], RenderedEvent] = {}
-    domain = _mail_domain()
+    domain = mail_domain()
     sent: list[int] = []
     failed: dict[int, Exception] = {}
     try:
@@ -193,10 +193,6 @@ def _event_message(
         message_id=f"<notification-{delivery.pk}@{domain}>",
     )
     return personal.complete(message, event=event, user=user)
-
-
-def _mail_domain() -> str:
-    return mail_domain()
 
 
 def recover() -> dict[str, list]:

@@ -22,9 +22,8 @@ from django.utils.translation import ngettext
 
 from groups.models import Membership, Space
 from portal.notifications import audience, journal
-from portal.notifications.delivery import _mail_domain as mail_domain
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
-from portal.notifications.mail import build_message, display_data, unsubscribe_tokens
+from portal.notifications.mail import build_message, display_data, mail_domain, unsubscribe_tokens
 from portal.notifications.models import Delivery
 
 logger = logging.getLogger(__name__)

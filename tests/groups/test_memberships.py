@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from groups import services
 from groups.models import Membership, MembershipChange
-from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
+from tests.outbox import deliver_all
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +31,6 @@ def _changes() -> list[tuple]:
             "space__slug", "person_id", "action", "role_before", "role_after", "changed_by_id", "via__slug"
         )
     )
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
 
 
 def _post_remove(client, *, by, space, person):
@@ -80,7 +74,7 @@ def test_a_fachgruppe_coordinator_removes_a_partner_and_the_partner_is_told_by_m
     membership = Membership.objects.get(space=fachgruppe, user=partner)
 
     services.membership_remove(membership=membership, by=fachgruppe_coordinator)
-    _deliver_all()
+    deliver_all()
 
     assert _memberships(partner) == {}
     assert _changes() == [
@@ -101,7 +95,7 @@ def test_a_coordinator_of_both_rings_removes_an_inner_member_from_both_and_says_
     membership = Membership.objects.get(space=fachgruppe, user=inner_member)
 
     services.membership_remove(membership=membership, by=coordinator)
-    _deliver_all()
+    deliver_all()
 
     assert _memberships(inner_member) == {}
     assert sorted(_changes()) == sorted(
@@ -179,7 +173,7 @@ def test_leaving_is_recorded_and_told_to_the_coordinators_of_every_space_left(
     fachgruppe, inner, inner_member, fachgruppe_coordinator, inner_coordinator
 ):
     services.membership_leave(space=fachgruppe, user=inner_member)
-    _deliver_all()
+    deliver_all()
 
     assert _memberships(inner_member) == {}
     assert sorted(_changes()) == sorted(
@@ -208,7 +202,7 @@ def test_promoting_and_demoting_are_recorded_and_told_to_the_person(
 
     services.membership_set_role(membership=membership, role="coordinator", by=fachgruppe_coordinator)
     services.membership_set_role(membership=membership, role="member", by=coordinator)
-    _deliver_all()
+    deliver_all()
 
     promoted_by, demoted_by = fachgruppe_coordinator.pk, coordinator.pk
     assert _changes() == [

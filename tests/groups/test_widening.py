@@ -7,17 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups import information, services
 from groups.models import AudienceChange, Membership, Thread
-from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification
 from tests.factories import UserFactory
 from tests.factories.groups import ThreadFactory
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
+from tests.outbox import deliver_all
 
 
 def _changes(item) -> list[AudienceChange]:
@@ -88,7 +82,7 @@ def test_confirming_widens_records_the_change_and_tells_the_author(
     assert secret_thread.audience == fachgruppe
     [change] = _changes(secret_thread)
     assert (change.from_audience, change.to_audience, change.changed_by) == (inner, fachgruppe, coordinator)
-    _deliver_all()
+    deliver_all()
     told = Notification.objects.get(user=inner_member, event__kind=Kind.WIDENED_FOR_AUTHOR)
     assert told.event.data["title"] == "Vertraulich: Kammerumlage"
     assert told.event.data["ring"] == "Fachgruppe Handwerk"
@@ -207,6 +201,6 @@ def test_an_information_page_is_published_only_after_confirmation(client, coordi
     assert page.published_at is not None
     assert len(_changes(page)) == 1
     assert Event.objects.filter(kind=Kind.WIDENED_FOR_AUTHOR, recipient_ids=[partner.pk]).exists()
-    _deliver_all()
+    deliver_all()
     [letter] = [m for m in mail.outbox if m.to == [partner.email] and "weiter sichtbar" in m.subject]
     assert "für alle Besucherinnen und Besucher ohne Anmeldung freigegeben" in letter.body

@@ -14,10 +14,9 @@ from meetings import minutes, polls
 from meetings.calendar import BERLIN
 from meetings.models import Meeting, Minutes
 from portal import dates
-from portal.notifications import delivery
-from portal.notifications.models import Event
 from tests.factories import UserFactory
 from tests.factories.meetings import MeetingFactory, TentativeMeetingFactory
+from tests.outbox import deliver_all
 
 GERMAN = "Dienstag, 1. Dezember 2026, 10:00–12:00 Uhr"
 ENGLISH = "Tuesday, 1 December 2026, 10:00–12:00"
@@ -30,12 +29,6 @@ def _at(day: int, hour: int, month: int = 12) -> datetime.datetime:
 def _in_english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
 
 
 @pytest.mark.parametrize(
@@ -175,12 +168,12 @@ def test_reminder_mails_write_the_due_date_in_the_recipients_language(fachgruppe
             meeting=meeting, by=coordinator, title=f"Aufgabe {person.pk}", assignees=[person], due_date=due
         )
     minutes.minutes_publish(meeting=meeting, by=coordinator)
-    _deliver_all()
+    deliver_all()
     mail.outbox.clear()
 
     with time_machine.travel(timezone.make_aware(datetime.datetime(2026, 11, 29, 7))):
         assert minutes.action_items_remind() == 2
-    _deliver_all()
+    deliver_all()
 
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects[partner.email].endswith(f"Aufgabe fällig am 01.12.2026: Aufgabe {partner.pk}")

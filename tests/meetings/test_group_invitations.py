@@ -18,19 +18,13 @@ from groups.models import Membership, Profile
 from meetings import calendar, guests, rsvp, services
 from meetings.calendar import BERLIN
 from meetings.models import Meeting, Participant
-from portal.notifications import delivery
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Delivery, Event, Preference
 from tests import once
 from tests.factories import UserFactory
 from tests.factories.groups import OrganisationFactory
 from tests.factories.meetings import AgendaItemFactory, MeetingFactory, ParticipantFactory
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
+from tests.outbox import deliver_all
 
 
 def _meeting(space, **kwargs) -> Meeting:
@@ -165,7 +159,7 @@ def test_a_members_mail_has_place_agenda_links_and_a_request(coordinator, partne
     AgendaItemFactory(meeting=meeting, title="Begrüßung", position=1)
 
     services.participants_invite(meeting=meeting, by=coordinator, people=[partner])
-    _deliver_all()
+    deliver_all()
 
     [message] = [m for m in mail.outbox if m.to == [partner.email]]
     assert "Termin: Dienstag, 2. März 2027, 10:00–12:00 Uhr" in message.body
@@ -192,7 +186,7 @@ def test_an_english_member_gets_english_links_text(coordinator, fachgruppe):
     meeting = _meeting(fachgruppe)
 
     services.participants_invite(meeting=meeting, by=coordinator, people=[english])
-    _deliver_all()
+    deliver_all()
 
     [message] = mail.outbox
     # (The new sentences' English comes with the catalogue: only the words it has already are checked.)
@@ -333,7 +327,7 @@ def test_a_change_reaches_members_and_guests_once(coordinator, partner, fachgrup
         services.meeting_update(
             meeting=meeting, by=coordinator, fields={"place": "Handwerkskammer Musterstadt, Saal 1"}
         )
-    _deliver_all()
+    deliver_all()
 
     [to_guest] = [m for m in mail.outbox if m.to == [guest.email]]
     assert to_guest.subject == "[Fachgruppe Handwerk] Sitzung geändert: Sitzung der Fachgruppe: Ziele"
@@ -358,7 +352,7 @@ def test_a_cancellation_carries_cancel_with_the_same_uid(
 
     with guest_mail_at_once(execute=True):
         services.meeting_cancel(meeting=meeting, by=coordinator)
-    _deliver_all()
+    deliver_all()
 
     for address in (guest.email, partner.email):
         [message] = [m for m in mail.outbox if m.to == [address]]
@@ -432,7 +426,7 @@ def test_invitees_hear_of_a_change_at_once_by_default_and_the_rest_of_the_ring_i
     ParticipantFactory(meeting=meeting, user=partner)
 
     services.meeting_update(meeting=meeting, by=coordinator, fields={"place": "Innungshaus, Raum 2"})
-    _deliver_all()
+    deliver_all()
 
     [to_partner] = [m for m in mail.outbox if m.to == [partner.email]]
     assert "Innungshaus, Raum 2" in to_partner.body
@@ -448,6 +442,6 @@ def test_an_invitee_who_chose_the_digest_for_changes_keeps_it(coordinator, partn
     Preference.objects.create(user=partner, kind=Kind.MEETING_CHANGED, channel=Channel.WEEKLY)
 
     services.meeting_update(meeting=meeting, by=coordinator, fields={"place": "Innungshaus, Raum 3"})
-    _deliver_all()
+    deliver_all()
 
     assert not [m for m in mail.outbox if m.to == [partner.email]]

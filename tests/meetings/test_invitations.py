@@ -11,17 +11,11 @@ from icalendar import Calendar
 from meetings import calendar, guests, services
 from meetings.calendar import BERLIN
 from meetings.models import Meeting, Participant
-from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
 from tests.factories import UserFactory
 from tests.factories.meetings import AgendaItemFactory, MeetingFactory, TentativeMeetingFactory
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
+from tests.outbox import deliver_all
 
 
 def _meeting(space, **kwargs) -> Meeting:
@@ -63,7 +57,7 @@ def test_inviting_an_account_tells_that_person_at_once(
         [partner.pk],
         meeting,
     )
-    _deliver_all()
+    deliver_all()
     [message] = [m for m in mail.outbox if m.to == [partner.email]]
     assert message.subject == "[Fachgruppe Handwerk] Einladung: Sitzung der Fachgruppe: Ziele"
     assert "Termin: Dienstag, 1. Dezember 2026, 10:00–12:00 Uhr" in message.body
@@ -77,7 +71,7 @@ def test_an_english_account_reads_its_invitation_in_english(coordinator, fachgru
     meeting = _meeting(fachgruppe)
 
     services.participant_invite_account(meeting=meeting, by=coordinator, user=english)
-    _deliver_all()
+    deliver_all()
 
     [message] = mail.outbox
     assert message.subject == "[Fachgruppe Handwerk] Invitation: Sitzung der Fachgruppe: Ziele"

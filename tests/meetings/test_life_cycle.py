@@ -10,15 +10,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from meetings.models import ActionItem, Decision, Meeting, Minutes, Participant
-from portal.notifications import delivery
-from portal.notifications.models import Event
 from tests.meetings.minutes_form import editor_fields
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
+from tests.outbox import deliver_all
 
 
 @pytest.mark.django_db
@@ -60,7 +53,7 @@ def test_a_coordinator_runs_a_meeting_from_invitation_to_published_minutes(
     client.post(f"{base}agenda/publish/")
     # The planning coordinator takes part from the start, beside the three invited.
     assert meeting.participants.count() == 4
-    _deliver_all()
+    deliver_all()
     assert {m.to[0] for m in mail.outbox if "Tagesordnung" in m.subject} >= {
         inner_member.email,
         partner.email,

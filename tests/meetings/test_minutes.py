@@ -9,18 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from meetings import minutes as service
 from meetings.models import Decision, Minutes, MinutesRevision
-from portal.notifications import delivery
 from portal.notifications.kinds import Kind
-from portal.notifications.models import Event, Notification
+from portal.notifications.models import Notification
 from tests.factories import UserFactory
 from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory, ParticipantFactory
 from tests.meetings.minutes_form import editor_fields
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
+from tests.outbox import deliver_all
 
 
 def _section(meeting, user, *, can_coordinate: bool) -> str:
@@ -96,7 +90,7 @@ def test_partners_get_404_for_the_draft_pdf_and_the_edit_page(client, meeting, d
 
 
 def _notified() -> set[int]:
-    _deliver_all()
+    deliver_all()
     return set(
         Notification.objects.filter(event__kind=Kind.MINUTES_PUBLISHED).values_list("user_id", flat=True)
     )

@@ -11,18 +11,12 @@ from django.db import connection
 from groups.models import Membership
 from meetings import registrations
 from meetings.models import Meeting, Registration
-from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
 from tests.factories import UserFactory
 from tests.factories.meetings import MeetingFactory
+from tests.outbox import deliver_all
 from tests.roles import well_known_spaces
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
 
 
 def _member(space):
@@ -61,7 +55,7 @@ def test_cancelling_a_place_moves_the_first_waiting_person_up_and_tells_them(tra
         registrations.registration_register(meeting=training, user=person)
 
     registrations.registration_cancel(registration=Registration.objects.get(user=first), by=first)
-    _deliver_all()
+    deliver_all()
 
     assert _statuses(training) == {
         first.pk: "cancelled",

@@ -7,25 +7,19 @@ from django.urls import reverse
 
 from groups import services
 from groups.models import Membership
-from portal.notifications import delivery
 from portal.notifications.forms import TOPICS
 from portal.notifications.kinds import Channel, Kind
-from portal.notifications.models import Delivery, Event, Notification, Preference
+from portal.notifications.models import Delivery, Notification, Preference
 from tests.factories import UserFactory
+from tests.outbox import deliver_all
 from tests.querycount import assert_constant_queries
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
-
-
 def _new_thread(space, author, title: str = "Ausbildung 2027") -> None:
     services.thread_create(space=space, author=author, title=title, body="Wer macht mit?")
-    _deliver_all()
+    deliver_all()
 
 
 def _badge(client) -> str:
@@ -103,7 +97,7 @@ def test_the_list_leaves_out_notifications_of_a_ring_the_person_has_left(
 def test_the_list_is_paginated(fachgruppe, partner, member_client):
     for number in range(27):
         services.thread_create(space=fachgruppe, author=partner, title=f"Thema {number}", body="Text")
-    _deliver_all()
+    deliver_all()
 
     first = member_client.get(reverse("notifications:list")).content.decode()
     second = member_client.get(reverse("notifications:list") + "?page=2").content.decode()
@@ -273,7 +267,7 @@ def test_saved_preferences_take_effect_on_the_next_event(fachgruppe, partner, me
     assert "Ihre Einstellungen wurden gespeichert." in response.content.decode()
     thread = services.thread_create(space=fachgruppe, author=partner, title="Sofort", body="Text")
     services.post_reply(thread=thread, author=partner, body="Antwort")
-    _deliver_all()
+    deliver_all()
 
     assert Delivery.objects.get(user=member, event__kind=Kind.THREAD_CREATED).channel == Channel.IMMEDIATE
     # A per-space choice of the former matrix still holds.
@@ -360,7 +354,7 @@ def test_a_demoted_coordinator_no_longer_finds_the_join_request_in_the_centre_no
     preference_set(user=fachgruppe_coordinator, kind=Kind.JOIN_REQUESTED, channel=Channel.DAILY)
     applicant = UserFactory(name="Berta Bewerberin")
     services.join_request_create(space=fachgruppe, user=applicant, message="Bitte aufnehmen.")
-    _deliver_all()
+    deliver_all()
     client.force_login(fachgruppe_coordinator)
     assert "Berta Bewerberin" in client.get(reverse("notifications:list")).content.decode()
     assert '>1<span class="visually-hidden"> ungelesen' in _badge(client)
@@ -386,7 +380,7 @@ def test_a_demoted_coordinator_no_longer_finds_the_join_request_in_the_centre_no
 def test_a_join_request_names_the_person_and_leaves_once_withdrawn(fachgruppe, coordinator, client):
     applicant = UserFactory(name="Jonas Feldmann", organisation_name="Tischlerinnung Nordland")
     join_request = services.join_request_create(space=fachgruppe, user=applicant, message="Bitte.")
-    _deliver_all()
+    deliver_all()
     client.force_login(coordinator)
 
     page = client.get(reverse("notifications:list")).content.decode()
@@ -401,9 +395,9 @@ def test_a_join_request_names_the_person_and_leaves_once_withdrawn(fachgruppe, c
 def test_a_decided_join_request_leaves_the_coordinators_centre(fachgruppe, coordinator, client):
     applicant = UserFactory(name="Jonas Feldmann")
     join_request = services.join_request_create(space=fachgruppe, user=applicant)
-    _deliver_all()
+    deliver_all()
     services.join_request_approve(join_request=join_request, by=coordinator)
-    _deliver_all()
+    deliver_all()
 
     client.force_login(coordinator)
     assert "möchte dem Raum" not in client.get(reverse("notifications:list")).content.decode()
@@ -438,7 +432,7 @@ def test_a_new_thread_that_mentions_me_is_one_entry_about_the_mention(
     fachgruppe, partner, member, member_client
 ):
     services.thread_create(space=fachgruppe, author=partner, title="Ausbildung", body=f"@{member.name}, Sie?")
-    _deliver_all()
+    deliver_all()
 
     page = member_client.get(reverse("notifications:list")).content.decode()
 
@@ -451,7 +445,7 @@ def test_grouped_entries_need_the_same_queries_for_one_or_three_posts(fachgruppe
 
     def reply():
         services.post_reply(thread=thread, author=partner, body="Noch einer.")
-        _deliver_all()
+        deliver_all()
 
     assert_constant_queries(member_client, reverse("notifications:list"), grow=reply)
 
@@ -473,14 +467,14 @@ def test_nobody_marks_someone_elses_notification_as_part_of_an_entry(fachgruppe,
 
 def test_unfollowing_a_thread_stops_its_replies_but_not_mentions(fachgruppe, partner, member, member_client):
     thread = services.thread_create(space=fachgruppe, author=partner, title="Hitzeschutz", body="Wer?")
-    _deliver_all()
+    deliver_all()
     page = member_client.get(thread.get_absolute_url()).content.decode()
     assert "Nicht mehr verfolgen" in page
 
     member_client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "0"})
     services.post_reply(thread=thread, author=partner, body="Noch eine Antwort.")
     services.post_reply(thread=thread, author=partner, body=f"@{member.name}, was meinen Sie?")
-    _deliver_all()
+    deliver_all()
 
     kinds = list(Notification.objects.filter(user=member).values_list("event__kind", flat=True))
     assert sorted(kinds) == sorted([Kind.THREAD_CREATED, Kind.MENTIONED])
@@ -488,7 +482,7 @@ def test_unfollowing_a_thread_stops_its_replies_but_not_mentions(fachgruppe, par
 
     member_client.post(reverse("notifications:follow", args=["thread", thread.pk]), {"follow": "1"})
     services.post_reply(thread=thread, author=partner, body="Und wieder.")
-    _deliver_all()
+    deliver_all()
     assert Notification.objects.filter(user=member, event__kind=Kind.POST_CREATED).count() == 1
 
 
@@ -508,7 +502,7 @@ def test_a_project_waits_in_the_coordinators_centre_only_until_it_is_decided(par
 
     project = submitted(ProjectFactory(submitted_by=partner, title="Praxistage"))
     project_notify.submitted(project, by=partner)
-    _deliver_all()
+    deliver_all()
     client.force_login(coordinator)
     assert (
         "hat das Projekt „Praxistage“ zur Prüfung eingereicht."
@@ -528,7 +522,7 @@ def test_several_events_of_one_meeting_are_one_entry(fachgruppe, coordinator, me
     meeting_notify.meeting_scheduled(meeting, by=coordinator)
     meeting_notify.meeting_changed(meeting, by=coordinator, what="Neuer Raum")
     meeting_notify.meeting_changed(meeting, by=coordinator, what="Neue Uhrzeit")
-    _deliver_all()
+    deliver_all()
 
     page = member_client.get(reverse("notifications:list")).content.decode()
 

@@ -4,7 +4,6 @@ import pytest
 from django.core import mail
 
 from groups.models import AudienceChange, Membership, Organisation
-from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
 from projects import services
@@ -13,14 +12,9 @@ from tests.factories import UserFactory, with_totp
 from tests.factories.groups import OrganisationFactory
 from tests.factories.projects import ProjectFactory, TradeFactory, reviewed, submitted
 from tests.once import token
+from tests.outbox import deliver_all
 
 pytestmark = pytest.mark.django_db
-
-
-def _deliver_all() -> None:
-    for event_id in Event.objects.filter(state=Event.State.PENDING).values_list("pk", flat=True):
-        for batch in delivery.dispatch(event_id):
-            delivery.send_immediate(batch)
 
 
 @pytest.fixture
@@ -117,7 +111,7 @@ def test_submitting_needs_every_required_part_and_tells_the_coordinators(client,
     assert project.status == Project.Status.SUBMITTED
     assert project.submissions.get().snapshot["title"] == project.title
     event = Event.objects.get(kind=Kind.PROJECT_SUBMITTED)
-    _deliver_all()
+    deliver_all()
     assert [message.to for message in mail.outbox] == [[coordinator.email]]
     assert project.title in mail.outbox[0].subject
     assert event.subject == project
@@ -240,7 +234,7 @@ def test_returned_for_revision_then_resubmitted_keeps_the_history(
         },
     )
     assert response.status_code == 302
-    _deliver_all()
+    deliver_all()
     assert mail.outbox[-1].to == [partner.email]
     assert "zur Überarbeitung zurückgegeben" in mail.outbox[-1].subject
     assert "Bitte Zahlen zu den Betrieben ergänzen." in mail.outbox[-1].body
