@@ -115,12 +115,32 @@ def visible_items(queryset: QuerySet, user) -> QuerySet:
     """Filters any queryset of ring items to what `user` may see."""
     if _active(user) and user.is_staff:
         return queryset
-    rule = Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user))
-    if _active(user) and queryset.model is Question:
-        rule |= asked_by_them(user)
-    if queryset.model._meta.label_lower == _PROJECT_LABEL:
-        rule = _project_rule(user, ring_rule=rule)
+    rule = _standing_rule(queryset.model, user)
+    if _active(user):
+        if queryset.model is Question:
+            rule |= asked_by_them(user)
+        elif queryset.model._meta.label_lower == _PROJECT_LABEL:
+            rule |= Q(submitted_by=user)
     return queryset.filter(rule)
+
+
+def visible_through_standing(queryset: QuerySet, user) -> QuerySet:
+    """What visible_items shows `user` through their standing alone (standing_key), the same for
+    everyone of that standing: without what they see by their own right (the questions they
+    asked, the projects they submitted). For reads that are shared between such people."""
+    if _active(user) and user.is_staff:
+        return queryset
+    return queryset.filter(_standing_rule(queryset.model, user))
+
+
+def _standing_rule(model, user) -> Q:
+    rule = Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user))
+    if model._meta.label_lower == _PROJECT_LABEL:
+        # Accepted projects follow the ring; the others are the coordinators' (and their submitter's).
+        rule = Q(status="accepted") & rule
+        if _active(user):
+            rule |= Q(space_id__in=coordinated_space_ids(user))
+    return rule
 
 
 def visible_to_audience(queryset: QuerySet, item) -> QuerySet:
@@ -140,14 +160,6 @@ def visible_to_audience(queryset: QuerySet, item) -> QuerySet:
     if queryset.model._meta.label_lower == _PROJECT_LABEL:
         rule &= Q(status="accepted")
     return queryset.filter(rule)
-
-
-def _project_rule(user, *, ring_rule: Q) -> Q:
-    """Accepted projects follow the ring; the others are their submitter's and the coordinators' only."""
-    rule = Q(status="accepted") & ring_rule
-    if _active(user):
-        rule |= Q(submitted_by=user) | Q(space_id__in=coordinated_space_ids(user))
-    return rule
 
 
 def asked_by_them(user) -> Q:
@@ -260,9 +272,20 @@ def is_participant(user, meeting) -> bool:
     return _active(user) and meeting.participants.filter(user=user).exists()
 
 
-def can_see_meeting_link(user, meeting) -> bool:
-    """The video link: for participants and for people inside the meeting's ring, never for the public."""
-    return meeting.pk in meetings_with_visible_link(user, [meeting])
+def can_see_meeting_link(user, meeting, *, takes_part: bool | None = None) -> bool:
+    """The video link: for participants and for people inside the meeting's ring, never for the public.
+
+    `takes_part` is for a page that has read the meeting (visible to the person) and its
+    participants already: the same rule as meetings_with_visible_link, without a query.
+    """
+    if takes_part is None:
+        return meeting.pk in meetings_with_visible_link(user, [meeting])
+    if not _active(user):
+        return False
+    if user.is_staff or takes_part:
+        return True
+    rings = ring_space_ids(user)
+    return meeting.audience_id in rings or (meeting.audience_id is None and meeting.space_id in rings)
 
 
 def meetings_with_visible_link(user, meetings) -> set[int]:

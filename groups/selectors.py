@@ -70,6 +70,14 @@ class SpaceHome:
     my_request: JoinRequest | None = None
 
 
+def space_by_slug(slug: str) -> Space | None:
+    """A space by its address: who coordinates, and whether its content shows, the rule book says;
+    the space itself (name, summary, parent) is the same for everyone, and a shared read."""
+    return readcache.shared_read(
+        "space_by_slug", slug, build=lambda: Space.objects.select_related("parent").filter(slug=slug).first()
+    )
+
+
 def space_home(*, user, space: Space) -> SpaceHome:
     """A space's home. What everyone of the reader's standing sees alike is a shared read
     (portal/readcache.py); their membership and their own join request are read for them."""
@@ -77,7 +85,8 @@ def space_home(*, user, space: Space) -> SpaceHome:
         "space_home", space.pk, user=user, build=lambda: _space_home_shared(user=user, space=space)
     )
     home = replace(home, space=space, is_member=access.is_member(user, space))
-    if user.is_authenticated:
+    if user.is_authenticated and not home.is_inside:
+        # Shown only to those outside, with the way in.
         home.my_request = JoinRequest.objects.filter(space=space, user=user).order_by("-created_at").first()
     return home
 

@@ -104,7 +104,9 @@ def space_list(request):
 
 
 def space_detail(request, slug: str):
-    space = get_object_or_404(Space.objects.select_related("parent"), slug=slug)
+    space = selectors.space_by_slug(slug)
+    if space is None:
+        raise Http404
     home = selectors.space_home(user=request.user, space=space)
     meetings = upcoming_meetings(user=request.user, space=space) if home.is_inside else []
     return render(request, "groups/space_detail.html", {"home": home, "space": space, "meetings": meetings})

@@ -9,11 +9,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from groups import access
-from groups.models import Membership, Organisation, Question, Space, User
+from groups.models import Organisation, Question, Space, User
 from meetings.models import ActionItem, AgendaItem, Meeting, Minutes, Participant, Registration
 from portal import readcache
 from portal.pagination import PAGE_SIZE, Page, capped_count
 from projects.models import Project
+
+_LINKS = (("linked_question", "question_id"), ("linked_project", "project_id"))
+_LINKED_MODELS = {"linked_question": Question, "linked_project": Project}
 
 
 def _visible(user) -> QuerySet[Meeting]:
@@ -180,6 +183,22 @@ class MeetingPage:
     my_participation: Participant | None = None
     counts: dict[str, int] = field(default_factory=dict)
     agenda_frozen: bool = False
+    # What of the page depends on the reader's own rights (agenda links to their own question or
+    # project): part of the key of the page's shared fragment.
+    own_links_key: str = ""
+
+
+@dataclass
+class _SharedMeetingPage:
+    """What everyone of one standing sees alike on a meeting's page (meeting visibility is the
+    ring's alone); the agenda's links resolved through the standing, with the ids it left open."""
+
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    participants: list[Participant]
+    carried_action_items: list[ActionItem]
+    counts: dict[str, int]
+    unresolved_links: dict[str, set[int]]
 
 
 def agenda_frozen(*, meeting: Meeting) -> bool:
@@ -188,33 +207,81 @@ def agenda_frozen(*, meeting: Meeting) -> bool:
 
 
 def meeting_detail(*, user, pk: int) -> MeetingPage:
+    """A meeting's page: a shared read (portal/readcache.py) of what everyone of the reader's
+    standing sees, plus their own answer, the video link and agenda links to what is theirs."""
+    shared = readcache.shared_read(
+        "meeting_page", pk, user=user, build=lambda: _shared_meeting_page(user=user, pk=pk)
+    )
+    meeting, agenda = shared.meeting, shared.agenda
+    own_links = _resolve_own_links(agenda, shared.unresolved_links, user=user)
+    my_participation = next(
+        (p for p in shared.participants if user.is_authenticated and p.user_id == user.pk), None
+    )
+    can_coordinate = access.can_coordinate(user, meeting.space)
+    return MeetingPage(
+        meeting=meeting,
+        agenda=agenda,
+        participants=shared.participants,
+        carried_action_items=shared.carried_action_items,
+        can_coordinate=can_coordinate,
+        can_see_link=bool(meeting.video_url)
+        and access.can_see_meeting_link(user, meeting, takes_part=my_participation is not None),
+        my_participation=my_participation,
+        counts=shared.counts,
+        agenda_frozen=can_coordinate and agenda_frozen(meeting=meeting),
+        own_links_key=own_links,
+    )
+
+
+def _shared_meeting_page(*, user, pk: int) -> _SharedMeetingPage:
     meeting = access.get_visible_or_404(_visible(user).select_related("created_by"), user, pk=pk)
     participants = list(
         Participant.objects.filter(meeting=meeting).select_related("user").order_by("name", "pk")
     )
-    my_participation = next((p for p in participants if user.is_authenticated and p.user_id == user.pk), None)
-    can_coordinate = access.can_coordinate(user, meeting.space)
     counts = {}
     for participant in participants:
         counts[participant.response] = counts.get(participant.response, 0) + 1
-    return MeetingPage(
+    agenda = list(
+        AgendaItem.objects.filter(meeting=meeting).select_related("presenter").order_by("position", "pk")
+    )
+    with_linked_items(agenda, visible=lambda rows: access.visible_through_standing(rows, user))
+    unresolved = {}
+    for attribute, key in _LINKS:
+        ids = {
+            getattr(item, key)
+            for item in agenda
+            if getattr(item, key) is not None and not getattr(item, attribute)
+        }
+        if ids:
+            unresolved[attribute] = ids
+    return _SharedMeetingPage(
         meeting=meeting,
-        agenda=with_linked_items(
-            list(
-                AgendaItem.objects.filter(meeting=meeting)
-                .select_related("presenter")
-                .order_by("position", "pk")
-            ),
-            user=user,
-        ),
+        agenda=agenda,
         participants=participants,
         carried_action_items=carried_action_items(user=user, meeting=meeting),
-        can_coordinate=can_coordinate,
-        can_see_link=bool(meeting.video_url) and access.can_see_meeting_link(user, meeting),
-        my_participation=my_participation,
         counts=counts,
-        agenda_frozen=can_coordinate and agenda_frozen(meeting=meeting),
+        unresolved_links=unresolved,
     )
+
+
+def _resolve_own_links(agenda: list[AgendaItem], unresolved: dict[str, set[int]], *, user) -> str:
+    """Links the standing left open that the person sees by their own right (a question they asked,
+    a project they submitted); one query per such kind, none on most pages. Answers a key of them."""
+    if not unresolved or not user.is_authenticated:
+        return ""
+    found = []
+    for attribute, key in _LINKS:
+        ids = unresolved.get(attribute)
+        if not ids:
+            continue
+        model = _LINKED_MODELS[attribute]
+        rows = {row.pk: row for row in access.visible_items(model.objects.filter(pk__in=ids), user)}
+        for item in agenda:
+            row = rows.get(getattr(item, key))
+            if row is not None:
+                setattr(item, attribute, row)
+                found.append(f"{attribute}={row.pk}")
+    return "-".join(sorted(set(found)))
 
 
 def carried_action_items(*, user, meeting: Meeting) -> list[ActionItem]:
@@ -240,10 +307,8 @@ def with_linked_items(items: list[AgendaItem], *, user=None, visible=None) -> li
     One query per kind for all items (none when no item links one); a hidden
     question or project is not loaded at all, so nothing of it can reach the page.
     """
-    for attribute, model, key in (
-        ("linked_question", Question, "question_id"),
-        ("linked_project", Project, "project_id"),
-    ):
+    for attribute, key in _LINKS:
+        model = _LINKED_MODELS[attribute]
         ids = {getattr(item, key) for item in items if getattr(item, key) is not None}
         found = {}
         if ids:
@@ -298,9 +363,7 @@ def agenda_item_of(*, meeting: Meeting, pk: int) -> AgendaItem:
 
 def coordinated_spaces(*, user) -> QuerySet[Space]:
     """The spaces in which the person may plan meetings."""
-    if user.is_authenticated and user.is_staff:
-        return Space.objects.all()
-    return Space.objects.filter(memberships__user=user, memberships__role=Membership.Role.COORDINATOR)
+    return Space.objects.filter(pk__in=access.coordinated_space_ids(user))
 
 
 def invitable_rings(*, meeting: Meeting) -> list[Space]:

@@ -25,6 +25,7 @@ from groups.models import Document, InformationPage, JoinRequest, Post, Question
 from meetings import minutes as meeting_minutes
 from meetings import selectors as meetings
 from meetings.models import ActionItem, Meeting, Minutes
+from portal import readcache
 from portal.models import OverviewVisit
 from projects import selectors as projects
 
@@ -132,9 +133,24 @@ def overview_visit_record(*, user, now: datetime.datetime) -> tuple[OverviewVisi
 
 
 def overview(*, user) -> Overview:
+    """The person's overview. It is read for them alone (their id is part of the key) and kept in
+    the cache like a shared read (portal/readcache.py) until any content changes, so coming back
+    to it, which people do all day, costs the visit's bookkeeping and nothing else."""
     now = timezone.now()
     visit, first_visit = overview_visit_record(user=user, now=now)
-    since = max(visit.since, now - HORIZON)
+    # To the minute, so that a visit counted from the horizon is one read, not one per request.
+    since = max(visit.since, (now - HORIZON).replace(second=0, microsecond=0))
+    return readcache.shared_read(
+        "overview",
+        user.pk,
+        since.isoformat(),
+        first_visit,
+        user=user,
+        build=lambda: _overview(user=user, now=now, visit=visit, first_visit=first_visit, since=since),
+    )
+
+
+def _overview(*, user, now, visit: OverviewVisit, first_visit: bool, since: datetime.datetime) -> Overview:
     ring = access.ring_space_ids(user)
     spaces = list(access.visible_spaces(user).order_by(F("parent_id").asc(nulls_first=True), "name"))
     coordinated = access.coordinated_space_ids(user)

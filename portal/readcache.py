@@ -19,7 +19,9 @@ the ORM's back (`QuerySet.update()`) or one made while the cache was down can be
 stale. When the cache does not answer (Redis down), reads are made directly.
 """
 
+import hashlib
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -75,8 +77,30 @@ def forget(keys: list[str]) -> None:
         _call(cache.delete_many, keys)
 
 
+# Within one request the generation is read from the cache once (a page makes several shared
+# reads); a change made by the request itself replaces it here too. Outside requests (Celery
+# tasks, commands) every read asks the cache.
+_this_request = threading.local()
+
+
+def begin_request(**_signal_arguments) -> None:
+    _this_request.active, _this_request.generation = True, None
+
+
+def end_request(**_signal_arguments) -> None:
+    _this_request.active, _this_request.generation = False, None
+
+
 def generation() -> str | None:
     """The current content generation; None when the cache does not answer."""
+    if getattr(_this_request, "active", False):
+        if _this_request.generation is None:
+            _this_request.generation = _current_generation()
+        return _this_request.generation
+    return _current_generation()
+
+
+def _current_generation() -> str | None:
     current = _call(cache.get, GENERATION_KEY)
     if current is None:
         current = uuid.uuid4().hex
@@ -90,7 +114,10 @@ def generation() -> str | None:
 
 
 def _replace_generation() -> None:
-    _call(cache.set, GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    current = uuid.uuid4().hex
+    _call(cache.set, GENERATION_KEY, current, timeout=None)
+    if getattr(_this_request, "active", False):
+        _this_request.generation = current
 
 
 def content_changed(*, sender=None, update_fields=None, **_signal_arguments) -> None:
@@ -116,6 +143,12 @@ def key_for(name: str, parts, user) -> str | None:
         return None
     standing = access.standing_key(user) if user is not None else "all"
     return ":".join(["readcache", name, current, standing, *map(str, parts)])
+
+
+def digest(*parts: str) -> str:
+    """A fixed-length key part for what a visitor typed (an address, a search): cache keys must
+    not carry spaces or grow without bound."""
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def shared_read[T](name: str, *parts, build: Callable[[], T], user=None) -> T:

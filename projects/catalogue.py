@@ -114,7 +114,11 @@ def catalogue(user, filters: CatalogueFilter | None = None) -> QuerySet[Project]
     of one slice at a time; otherwise a lazy queryset.
     """
     filters = filters or CatalogueFilter()
-    projects = access.visible_items(Project.objects.all(), user).filter(status=Project.Status.ACCEPTED)
+    # Through the standing alone: the results are shared by everyone of it (projects/views/catalogue.py),
+    # so an accepted project its submitter sees only by their own right stays on its own page.
+    projects = access.visible_through_standing(Project.objects.all(), user).filter(
+        status=Project.Status.ACCEPTED
+    )
     projects = _narrowed(projects, filters, search=False)
     if filters.search_terms:
         return fulltext.RankedHits(_for_cards(projects), _hit_ids(projects, filters))

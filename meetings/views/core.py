@@ -8,8 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from groups import access
@@ -28,7 +30,7 @@ from meetings.forms import (
     RespondForm,
 )
 from meetings.models import Meeting, Participant
-from portal import dates, pagination
+from portal import dates, pagination, readcache
 
 
 def _meeting_or_404(request, pk: int) -> Meeting:
@@ -48,15 +50,29 @@ def _form_error(form, error: ValidationError) -> None:
 
 
 def meeting_list(request):
+    number = pagination.page_number(request)
+    query = pagination.query_without_page(request)
+    # The list reads alike for everyone of the reader's standing (portal/readcache.py); the
+    # address says everything else it depends on.
+    body = readcache.shared_read(
+        "meeting_list",
+        get_language(),
+        number,
+        readcache.digest(query),
+        user=request.user,
+        build=lambda: _meeting_list_body(request, number=number, query=query),
+    )
+    context = {"body": mark_safe(body), "can_plan": bool(access.coordinated_space_ids(request.user))}  # noqa: S308
+    return render(request, "meetings/list.html", context)
+
+
+def _meeting_list_body(request, *, number: int, query: str) -> str:
     space = None
     if slug := request.GET.get("space"):
-        space = Space.objects.filter(slug=slug, pk__in=access.ring_space_ids(request.user)).first()
-    listing = selectors.meeting_list(user=request.user, space=space, number=pagination.page_number(request))
-    listing.page.query = pagination.query_without_page(request)
-    can_plan = request.user.is_authenticated and selectors.coordinated_spaces(user=request.user).exists()
-    return render(
-        request, "meetings/list.html", {"listing": listing, "page": listing.page, "can_plan": can_plan}
-    )
+        space = access.visible_spaces(request.user).filter(slug=slug).first()
+    listing = selectors.meeting_list(user=request.user, space=space, number=number)
+    listing.page.query = query
+    return render_to_string("meetings/_list_body.html", {"listing": listing, "page": listing.page}, request)
 
 
 @anonymous_to_login

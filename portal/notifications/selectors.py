@@ -1,12 +1,13 @@
 """Named reads of the notification centre, filtered by the ring rules as they are now."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from groups import access
 from portal import readcache
@@ -47,9 +48,28 @@ def unread_cache_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
+def centre_cache_key(user_id: int) -> str:
+    return f"notifications:centre:{user_id}"
+
+
+def first_page_of_centre[T](*, user, build: Callable[[], T]) -> T:
+    """The centre's first page (where people open it), kept for the person as the unread count is:
+    valid while their standing, the content generation and the language are those it was read
+    under, and forgotten whenever their notifications are written."""
+    key = centre_cache_key(user.pk)
+    read_under = (access.standing_key(user), readcache.generation(), get_language())
+    cached = readcache.cached(key)
+    if cached is not None and read_under[1] is not None and cached[0] == read_under:
+        return cached[1]
+    value = build()
+    readcache.keep(key, (read_under, value), seconds=UNREAD_SECONDS)
+    return value
+
+
 def forget_unread_counts(user_ids) -> None:
-    """After notifications of these people were created, read or deleted: now and after the commit."""
-    keys = [unread_cache_key(pk) for pk in user_ids]
+    """After notifications of these people were created, read or deleted: now and after the commit
+    (their unread count and their centre's first page)."""
+    keys = [key for pk in user_ids for key in (unread_cache_key(pk), centre_cache_key(pk))]
     if not keys:
         return
 

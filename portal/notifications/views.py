@@ -19,8 +19,14 @@ from portal.secret_links import mask_email, secret_link_page
 
 @login_required
 def notification_list(request):
-    page = pagination.paginate(request, selectors.notifications_of(user=request.user), parameter="page")
-    entries = selectors.centre_entries(page.object_list)
+    def read() -> tuple[pagination.Page, list[selectors.Entry]]:
+        page = pagination.paginate(request, selectors.notifications_of(user=request.user), parameter="page")
+        return page, selectors.centre_entries(page.object_list)
+
+    if set(request.GET) <= {"page"} and request.GET.get("page", "1") == "1":
+        page, entries = selectors.first_page_of_centre(user=request.user, build=read)
+    else:
+        page, entries = read()
     return render(request, "notifications/list.html", {"page": page, "entries": entries})
 
 

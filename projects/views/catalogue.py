@@ -10,11 +10,15 @@ from contextlib import nullcontext
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from groups import access
 from groups.views import anonymous_to_login
 from groups.views_questions import query_without_page
+from portal import readcache
 from portal.db import statement_timeout
 from portal.paging import CappedPaginator
 from projects import catalogue
@@ -25,6 +29,46 @@ PAGE_SIZE = 12
 
 def project_list(request):
     filter_form, filters = catalogue_filters(request.GET)
+    filter_query = query_without_page(request)
+    invalid_filters = filter_form.invalid_fields() if filter_form.is_bound else []
+    # htmx swaps just the results when a filter changes; without JavaScript the whole page reloads.
+    # Going back to a page htmx no longer has in its history cache asks for the whole page.
+    partial = bool(request.htmx and not request.htmx.history_restore_request)
+    context = {
+        "filters": filters,
+        "filter_form": filter_form,
+        "invalid_filters": invalid_filters,
+        "filter_query": filter_query,
+        "feed_query": _feed_query(request, invalid=filter_form.errors if filter_form.is_bound else {}),
+        "is_coordinator": bool(access.coordinated_space_ids(request.user)),
+        "can_export": catalogue.can_export(request.user),
+        "partial": partial,
+    }
+    # The results read alike for everyone of the reader's standing (portal/readcache.py): the
+    # address says everything else they depend on.
+    results = readcache.shared_read(
+        "catalogue_results",
+        get_language(),
+        partial,
+        readcache.digest(filter_query, request.GET.get("seite", "")),
+        user=request.user,
+        build=lambda: _render_results(request, filters, context),
+    )
+    if partial:
+        response = HttpResponse(results)
+    else:
+        # Our own rendered template output, kept as text in the cache.
+        results = mark_safe(results)  # noqa: S308
+        response = render(
+            request,
+            "projects/list.html",
+            {**context, "results": results, "filter_key": readcache.digest(filter_query)},
+        )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _render_results(request, filters, context) -> str:
     searching = bool(filters.search_terms)
     cap = catalogue.SEARCH_CAP if searching else catalogue.LIST_CAP
     # A search's rows are read here, within its shorter statement timeout (the web's limit guards the rest).
@@ -32,25 +76,7 @@ def project_list(request):
         projects = catalogue.catalogue(request.user, filters)
         page = CappedPaginator(projects, PAGE_SIZE, cap=cap).get_page(request.GET.get("seite"))
         page.object_list = list(page.object_list)
-    filter_query = query_without_page(request)
-    feed_query = _feed_query(request, invalid=filter_form.errors if filter_form.is_bound else {})
-    context = {
-        "page": page,
-        "filters": filters,
-        "filter_form": filter_form,
-        "invalid_filters": filter_form.invalid_fields() if filter_form.is_bound else [],
-        "filter_query": filter_query,
-        "feed_query": feed_query,
-        "is_coordinator": bool(access.coordinated_space_ids(request.user)),
-        "can_export": catalogue.can_export(request.user),
-    }
-    # htmx swaps just the results when a filter changes; without JavaScript the whole page reloads.
-    # Going back to a page htmx no longer has in its history cache asks for the whole page.
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "projects/list.html#results" if partial else "projects/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return render_to_string("projects/_results.html", {**context, "page": page}, request)
 
 
 def _feed_query(request, *, invalid) -> str:

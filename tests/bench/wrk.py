@@ -28,6 +28,22 @@ done = function(summary, latency, requests)
 end
 """
 
+# Appended for pages measured past the cache: every request another address (and so another
+# cache key), numbered per wrk thread.
+FRESH_ADDRESSES = """\
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+local counter = 0
+request = function()
+  counter = counter + 1
+  local separator = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. separator .. "neu=" .. thread_number .. "-" .. counter)
+end
+"""
+
 
 @dataclass(frozen=True)
 class Result:
@@ -77,10 +93,11 @@ def run(
     connections: int,
     headers: dict[str, str] | None = None,
     timeout: int = 5,
+    fresh_addresses: bool = False,
 ) -> Result:
     with tempfile.TemporaryDirectory(prefix="portal-wrk-") as folder:
         script = Path(folder) / "percentiles.lua"
-        script.write_text(LUA)
+        script.write_text(LUA + (FRESH_ADDRESSES if fresh_addresses else ""))
         command = [
             "wrk",
             f"--threads={threads}",

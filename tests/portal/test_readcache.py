@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from groups import access
 from groups.models import Membership, Thread
@@ -153,3 +154,91 @@ def test_an_accepted_project_its_submitter_sees_only_by_their_own_right_is_not_s
     assert _client_of(submitter).get(project.get_absolute_url()).status_code == 200
 
     assert _client_of(partner).get(project.get_absolute_url()).status_code == 404
+
+
+def test_the_catalogue_is_shared_but_never_shows_what_a_submitter_sees_by_their_own_right(
+    fachgruppe, inner, partner
+):
+    submitter = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=submitter)
+    ProjectFactory(
+        status=Project.Status.ACCEPTED,
+        audience=None,
+        accepted_at=timezone.now(),
+        title="Für alle: Ausbildungsverbund Nord",
+    )
+    own = ProjectFactory(submitted_by=submitter, title="Eigenes Recht: Werkstattverbund")
+    Project.objects.filter(pk=own.pk).update(status=Project.Status.ACCEPTED, audience=inner)
+    assert access.standing_key(submitter) == access.standing_key(partner)
+
+    first, submitters_list = _queries(_client_of(submitter), "/projects/")
+    second, partners_list = _queries(_client_of(partner), "/projects/")
+
+    assert "Für alle: Ausbildungsverbund Nord" in submitters_list
+    assert "Für alle: Ausbildungsverbund Nord" in partners_list
+    assert "Eigenes Recht: Werkstattverbund" not in partners_list
+    assert "Eigenes Recht: Werkstattverbund" not in submitters_list
+    assert second < first, "the partner's results should come from the shared read"
+
+
+def test_a_newly_accepted_project_is_in_the_catalogue_at_once(partner):
+    client = _client_of(partner)
+    client.get("/projects/")
+
+    ProjectFactory(
+        status=Project.Status.ACCEPTED,
+        audience=None,
+        accepted_at=timezone.now(),
+        title="Neu aufgenommen: Dachdeckerlehre digital",
+    )
+
+    assert "Neu aufgenommen: Dachdeckerlehre digital" in client.get("/projects/").content.decode()
+
+
+def test_the_meeting_list_is_shared_by_standing_and_a_new_meeting_is_listed_at_once(
+    fachgruppe, inner, partner, inner_member
+):
+    from tests.factories.meetings import MeetingFactory
+
+    MeetingFactory(space=inner, audience=inner, title="Innenkreis: Budgetrunde")
+    inner_list = _client_of(inner_member).get("/meetings/").content.decode()
+    partner_list = _client_of(partner).get("/meetings/").content.decode()
+    assert "Innenkreis: Budgetrunde" in inner_list
+    assert "Innenkreis: Budgetrunde" not in partner_list
+
+    MeetingFactory(space=fachgruppe, audience=fachgruppe, title="Fachgruppe: Frühjahrstreffen")
+    assert "Fachgruppe: Frühjahrstreffen" in _client_of(partner).get("/meetings/").content.decode()
+
+
+def test_an_agenda_link_to_ones_own_project_under_review_is_never_shared(fachgruppe, partner, coordinator):
+    from meetings.models import AgendaItem
+    from tests.factories.meetings import MeetingFactory
+
+    submitter = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=submitter)
+    project = ProjectFactory(
+        submitted_by=submitter, space=fachgruppe, title="In Prüfung: Lehrwerkstatt mobil"
+    )
+    meeting = MeetingFactory(space=fachgruppe, audience=fachgruppe)
+    AgendaItem.objects.create(
+        meeting=meeting, position=1, title="Vorstellung eines Projekts", project=project
+    )
+    assert access.standing_key(submitter) == access.standing_key(partner)
+    url = meeting.get_absolute_url()
+
+    submitters_page = _client_of(submitter).get(url).content.decode()
+    partners_page = _client_of(partner).get(url).content.decode()
+    submitters_again = _client_of(submitter).get(url).content.decode()
+
+    assert "In Prüfung: Lehrwerkstatt mobil" in submitters_page
+    assert "Vorstellung eines Projekts" in partners_page
+    assert "In Prüfung: Lehrwerkstatt mobil" not in partners_page
+    assert "In Prüfung: Lehrwerkstatt mobil" in submitters_again
+
+
+def test_the_cache_keeps_one_redis_client_per_connection_pool():
+    if not hasattr(cache, "_cache") or not hasattr(cache._cache, "get_client"):
+        pytest.skip("the cache of this run is not Redis")
+    assert cache._cache.get_client("a") is cache._cache.get_client("b")
+    cache.set("readcache-test-client", "ok", 5)
+    assert cache.get("readcache-test-client") == "ok"

@@ -121,7 +121,8 @@ def test_production_keeps_health_checked_database_connections(production_setting
 
 def test_production_uses_redis_for_broker_and_cache_and_smtp_for_mail(production_settings):
     assert production_settings["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/13"
-    assert production_settings["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, keeping one client per connection pool (portal/cache.py).
+    assert production_settings["CACHE_BACKEND"] == "portal.cache.RedisCache"
     assert production_settings["MAILER"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert production_settings["MAILER"]["OPTIONS"]["host"] == "mail.example.org"
     assert production_settings["MAILER"]["OPTIONS"]["port"] == 587
