@@ -21,8 +21,8 @@ from meetings import minutes as service
 from meetings import minutes_document as document
 from meetings import pdf
 from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
-from meetings.models import ActionItem, Meeting, Minutes
-from portal import pagination
+from meetings.models import ActionItem, Meeting, Minutes, MinutesPdf
+from portal import pagination, readcache
 
 PDF_RETRY_SECONDS = 3
 
@@ -184,6 +184,22 @@ def minutes_history(request, pk: int):
 @anonymous_to_login
 def minutes_download(request, pk: int):
     """Published minutes: the stored PDF of their current version; drafts: rendered for their coordinators."""
+    language = get_language()
+    # Where the stored PDF of published minutes lies is the same for everyone of the reader's
+    # standing (portal/readcache.py): serving it then reads no row at all.
+    published = readcache.shared_read(
+        "published_minutes_pdf",
+        pk,
+        language,
+        user=request.user,
+        build=lambda: _stored_published_pdf(request.user, pk=pk, language=language),
+    )
+    if published is not None:
+        name, inner = published
+        response = FileResponse(
+            MinutesPdf.file.field.storage.open(name, "rb"), content_type="application/pdf"
+        )
+        return _as_minutes_pdf(response, pk=pk, private=inner)
     meeting = service.visible_meeting_or_404(user=request.user, pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
     if minutes.status == Minutes.Status.DRAFT:
@@ -200,8 +216,27 @@ def minutes_download(request, pk: int):
         if stored is None:
             return _pdf_pending(request, meeting)
         response = FileResponse(stored.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="protokoll-{meeting.pk}.pdf"'
-    if meeting.audience_id is not None or minutes.status == Minutes.Status.DRAFT:
+    return _as_minutes_pdf(
+        response,
+        pk=meeting.pk,
+        private=meeting.audience_id is not None or minutes.status == Minutes.Status.DRAFT,
+    )
+
+
+def _stored_published_pdf(user, *, pk: int, language: str) -> tuple[str, bool] | None:
+    """The stored file of the published minutes' current version and whether they are the inner
+    ring's; None when the minutes are not published or not yet stored in `language`."""
+    meeting = service.visible_meeting_or_404(user=user, pk=pk)
+    minutes = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).first()
+    stored = pdf.stored_pdf(minutes=minutes, language=language) if minutes is not None else None
+    if stored is None:
+        return None
+    return stored.file.name, meeting.audience_id is not None
+
+
+def _as_minutes_pdf(response: HttpResponse, *, pk: int, private: bool) -> HttpResponse:
+    response["Content-Disposition"] = f'inline; filename="protokoll-{pk}.pdf"'
+    if private:
         response["Cache-Control"] = "no-store, private, max-age=0"
     return response
 
