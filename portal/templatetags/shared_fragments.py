@@ -3,17 +3,23 @@ everyone who stands where the reader stands, until any content changes (portal/r
 
 The key is the fragment's name and parts, the content generation, the reader's standing in the
 rule book and the active language; the rendered HTML is kept for READ_SECONDS. Only for markup
-that depends on nothing but those: never around a form (its CSRF token is the reader's own) or
-anything personal. When the cache does not answer, the fragment is simply rendered.
+that depends on nothing but those, never around anything personal. Forms may be inside: the
+reader's CSRF token is kept as a placeholder and put back for each reader. When the cache does
+not answer, the fragment is simply rendered.
 """
 
 from django import template
+from django.utils.functional import empty
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from portal import readcache
 
 register = template.Library()
+
+# Stands for the reader's CSRF token in a kept fragment (a token is 64 letters and digits, so
+# this never occurs in one).
+TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
 
 
 class SharedFragmentNode(template.Node):
@@ -29,10 +35,17 @@ class SharedFragmentNode(template.Node):
             return self.nodelist.render(context)
         cached = readcache.cached(key)
         if cached is not None:
+            if TOKEN_PLACEHOLDER in cached:
+                cached = cached.replace(TOKEN_PLACEHOLDER, str(context.get("csrf_token")))
             return mark_safe(cached)  # noqa: S308 - our own rendered template output
-        rendered = self.nodelist.render(context)
-        readcache.keep(key, str(rendered))
-        return rendered
+        rendered = str(self.nodelist.render(context))
+        token = context.get("csrf_token")
+        # Asked for only when a form inside used it: a page without forms sets no CSRF cookie.
+        if token is not None and getattr(token, "_wrapped", None) is not empty and str(token):
+            readcache.keep(key, rendered.replace(str(token), TOKEN_PLACEHOLDER))
+        else:
+            readcache.keep(key, rendered)
+        return mark_safe(rendered)  # noqa: S308 - our own rendered template output
 
 
 @register.tag("sharedfragment")

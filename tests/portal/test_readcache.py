@@ -242,3 +242,40 @@ def test_the_cache_keeps_one_redis_client_per_connection_pool():
     assert cache._cache.get_client("a") is cache._cache.get_client("b")
     cache.set("readcache-test-client", "ok", 5)
     assert cache.get("readcache-test-client") == "ok"
+
+
+def test_a_shared_fragment_with_forms_carries_each_readers_own_working_csrf_token(
+    fachgruppe, inner, coordinator
+):
+    import re
+
+    from meetings.models import AgendaItem
+    from tests.factories.meetings import MeetingFactory
+    from tests.roles import with_totp
+
+    meeting = MeetingFactory(space=fachgruppe, audience=fachgruppe)
+    first = AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung")
+    AgendaItem.objects.create(meeting=meeting, position=2, title="Berichte aus den Betrieben")
+    colleague = with_totp(UserFactory())
+    for space in (fachgruppe, inner):
+        Membership.objects.create(space=space, user=colleague, role=Membership.Role.COORDINATOR)
+    assert access.standing_key(colleague) == access.standing_key(coordinator)
+    url = meeting.get_absolute_url()
+    _client_of(coordinator).get(url)
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(colleague)
+    page = client.get(url).content.decode()
+    move = re.search(
+        rf'action="(/meetings/{meeting.pk}/agenda/{first.pk}/move/down/)">'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        page,
+    )
+
+    assert "\x00" not in page
+    assert move is not None, "the agenda's forms come with the colleague's token"
+    assert client.post(move.group(1), {"csrfmiddlewaretoken": move.group(2)}).status_code == 302
+    assert list(meeting.agenda_items.order_by("position").values_list("title", flat=True)) == [
+        "Berichte aus den Betrieben",
+        "Begrüßung",
+    ]
