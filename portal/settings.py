@@ -141,6 +141,9 @@ STATUS_ALLOWED_NETWORKS = [
 STATUS_MAX_OUTBOX_AGE = env.int("STATUS_MAX_OUTBOX_AGE", default=10 * 60)
 STATUS_MAX_BEAT_AGE = env.int("STATUS_MAX_BEAT_AGE", default=3 * 60)
 STATUS_MIN_WORKERS = env.int("STATUS_MIN_WORKERS", default=1)
+# Seconds after which a mail claimed by a worker that never marked it sent counts as a dead worker's
+# and is sent again unless the journal shows it left (make rehearsal shortens it to see that happen).
+OUTBOX_CLAIM_TIMEOUT = env.int("OUTBOX_CLAIM_TIMEOUT", default=10 * 60)
 
 # Error reports to Sentry (or a compatible service) only when a DSN is given; no personal data is sent.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
