@@ -111,7 +111,10 @@ if not env.str("DATABASE_URL", default=""):
     # The embedded database lives in var/, which a fresh clone does not have yet; Django's system
     # checks open it before any command could create the folder.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Seconds a new PostgreSQL connection is tried again while the server restarts (portal/postgres).
+DATABASE_CONNECT_RETRY = env.float("DATABASE_CONNECT_RETRY", default=10.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "portal.postgres"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)

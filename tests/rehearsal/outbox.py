@@ -29,6 +29,7 @@ def main() -> int:
     state = {
         "events": Event.objects.count(),
         "events_pending": Event.objects.filter(state=Event.State.PENDING).count(),
+        "events_by_kind": dict(Event.objects.values_list("kind").annotate(n=Count("pk")).order_by("kind")),
         "deliveries": deliveries,
         "immediate_open": Delivery.objects.filter(
             channel=Channel.IMMEDIATE, status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]

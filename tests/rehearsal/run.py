@@ -498,9 +498,8 @@ def main() -> int:
         for name in ("node-a", "node-b"):
             wait_until(lambda name=name: answers(f"http://{HOST}:{stack.ports[name]}/healthz"), 120, name)
         wait_until(lambda: answers(f"{site}/healthz"), 30, "nginx")
-        events_before = json.loads(stack.manage(module="tests.rehearsal.outbox").strip().splitlines()[-1])[
-            "events"
-        ]
+        before = json.loads(stack.manage(module="tests.rehearsal.outbox").strip().splitlines()[-1])
+        events_before, kinds_before = before["events"], before["events_by_kind"]
 
         log(f"locust: {USERS} users for {SECONDS} s")
         locust = subprocess.Popen(
@@ -555,6 +554,11 @@ def main() -> int:
                 stack.processes[name].stop()
         if stack.pg_data.exists():
             stack.postgres_stop()
+    state["events_by_kind"] = {
+        kind: n - kinds_before.get(kind, 0)
+        for kind, n in state["events_by_kind"].items()
+        if n > kinds_before.get(kind, 0)
+    }
     report = summary(json.loads(results_path.read_text()), faults, state, events_before, drain_seconds, root)
     if os.environ.get("REHEARSAL_KEEP") != "1":
         shutil.rmtree(root, ignore_errors=True)
@@ -611,6 +615,7 @@ def summary(
         f"\nOutbox after {drain:.0f} s of draining: {state['events'] - events_before} events during the run, "
         f"{state['events_pending']} not dispatched; deliveries {state['deliveries']}"
     )
+    print(f"  events of the run by kind: {state['events_by_kind']}")
     print(
         f"  notifications {state['notifications']}, "
         f"twice for one event and person: {state['notifications_twice']}"
