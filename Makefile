@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $${PYENV_ROOT:-$$HOME/.pyenv}/v
 DEMO_PASSWORD ?= demo-Handwerk-2026
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: pdf-deps help install run test test-fast lint format messages bench bench-fanout services browser-deps clean
+.PHONY: pdf-deps help install run test test-fast lint format messages bench bench-fanout rehearsal services browser-deps clean
 
 help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
@@ -22,6 +22,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL (VOLUME=1: at volume)"
 	@echo "make bench-fanout - one event to 10,000 members on one worker (also part of make bench)"
+	@echo "make rehearsal - production rehearsal: nginx, 2 web nodes, 2 workers, beat, 200 users, faults (~10 min)"
 	@echo "make messages - update and compile the translation catalogues"
 
 $(UV):
@@ -99,6 +100,18 @@ bench-fanout: install
 	@uptime
 	$(PY) -m tests.bench.fanout
 	@uptime
+
+# The production rehearsal (tests/rehearsal/run.py; not part of make test). nginx from Debian, locust from
+# the lock file's "rehearsal" group; PostgreSQL's server binaries and redis-server as for the tests.
+# REHEARSAL_USERS=20 REHEARSAL_SECONDS=60 make rehearsal: a shorter run.
+rehearsal: install pdf-deps
+	@if ! command -v nginx >/dev/null || ! command -v redis-server >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "Installing Debian packages for the rehearsal (nginx, postgresql, redis-server)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			nginx postgresql redis-server >/dev/null; \
+	fi
+	$(UV) sync --frozen --quiet --python "$(PYTHON)" --group rehearsal
+	$(PY) -m tests.rehearsal.run
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var/test var/static

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from groups.models import InformationPage, Subscriber, SubscriberDelivery, Topic, Trade
 from portal.email import PortalEmail
 from portal.notifications import journal
+from portal.notifications.mail import list_id
 from portal.salutation import salutation
 
 logger = logging.getLogger(__name__)
@@ -253,6 +254,8 @@ def _message(subscriber: Subscriber, subject: str, template: str, context: dict,
         headers |= {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The information mailing is a list of its own, apart from the members' notifications.
+            "List-Id": list_id("informationen", "Informationen der Fachgruppe Handwerk"),
         }
     message = PortalEmail(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",

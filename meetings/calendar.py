@@ -43,6 +43,17 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{urlsplit(settings.SITE_URL).hostname}"
 
 
+def meeting_calendar_uid(meeting: Meeting) -> str:
+    """RFC 7986's UID of the calendar file of one meeting (download and invitation alike): the same
+    in every copy, so a client recognises the calendar it already imported."""
+    return f"calendar-meeting-{meeting.pk}@{urlsplit(settings.SITE_URL).hostname}"
+
+
+def feed_calendar_uid(user) -> str:
+    """RFC 7986's UID of a person's feed: it stays when the secret address is renewed."""
+    return f"calendar-feed-{user.pk}@{urlsplit(settings.SITE_URL).hostname}"
+
+
 def calendar_meetings(queryset: QuerySet) -> QuerySet:
     """Meetings a calendar can show (those with a date), with what their events print."""
     return (
@@ -52,7 +63,7 @@ def calendar_meetings(queryset: QuerySet) -> QuerySet:
     )
 
 
-def ics_for(meetings, *, user, name: str, with_link: set[int] | None = None) -> bytes:
+def ics_for(meetings, *, user, name: str, uid: str, with_link: set[int] | None = None) -> bytes:
     """An iCalendar file with one VEVENT per meeting and the VTIMEZONE they need.
 
     `with_link` (the ids whose video link the person sees) when the caller already asked.
@@ -60,7 +71,9 @@ def ics_for(meetings, *, user, name: str, with_link: set[int] | None = None) -> 
     meetings = list(meetings)
     if with_link is None:
         with_link = access.meetings_with_visible_link(user, meetings)
-    return _ics([_event(meeting, with_link=meeting.pk in with_link) for meeting in meetings], name=name)
+    return _ics(
+        [_event(meeting, with_link=meeting.pk in with_link) for meeting in meetings], name=name, uid=uid
+    )
 
 
 def ics_for_guest(participant, *, method: str = "REQUEST") -> bytes:
@@ -87,11 +100,12 @@ def ics_invitation(participant, *, with_link: bool, method: str = "REQUEST") -> 
         attendee.params["role"] = "REQ-PARTICIPANT"
         attendee.params["rsvp"] = "FALSE"
         event.add("attendee", attendee)
-    return _ics([event], name=meeting.title, method=method)
+    return _ics([event], name=meeting.title, uid=meeting_calendar_uid(meeting), method=method)
 
 
-def _ics(events: list[Event], *, name: str, method: str | None = None) -> bytes:
-    cal = Calendar.new(name=name, prodid="-//Offensive Mittelstand//Fachgruppe Handwerk//DE")
+def _ics(events: list[Event], *, name: str, uid: str, method: str | None = None) -> bytes:
+    # Without a uid icalendar makes up a random one on every call.
+    cal = Calendar.new(name=name, uid=uid, prodid="-//Offensive Mittelstand//Fachgruppe Handwerk//DE")
     if method is not None:
         cal.add("method", method)
     for event in events:
@@ -187,7 +201,7 @@ def feed_ics(*, user, validators: "Validators", name: str) -> bytes:
     key = f"calendar:feed:{validators.etag}"
     body = readcache.cached(key)
     if body is None:
-        body = ics_for(feed_meetings(user=user), user=user, name=name)
+        body = ics_for(feed_meetings(user=user), user=user, name=name, uid=feed_calendar_uid(user))
         readcache.keep(key, body, seconds=FEED_CACHE_SECONDS)
     return body
 

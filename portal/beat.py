@@ -100,6 +100,19 @@ def leader_lock():
     return FileLeaderLock(Path(settings.VAR_DIR) / "celerybeat.lock")
 
 
+def _shared(operation, *args, **kwargs):
+    """A cache call that an unreachable Redis cannot turn into a dead beat process (None then):
+    the rehearsal (make rehearsal) found beat exiting on the heartbeat of its first tick after
+    a Redis restart, which left the outbox without its replay."""
+    from portal.readcache import CACHE_ERRORS
+
+    try:
+        return operation(*args, **kwargs)
+    except CACHE_ERRORS:
+        logger.warning("beat cannot reach the cache", exc_info=True)
+        return None
+
+
 def last_heartbeat() -> datetime | None:
     """When a beat process last ticked (leader or standby), for the status view."""
     return cache.get(HEARTBEAT_KEY)
@@ -115,7 +128,7 @@ class SingleBeatScheduler(PersistentScheduler):
         super().__init__(*args, **kwargs)
 
     def tick(self, *args, **kwargs):
-        cache.set(HEARTBEAT_KEY, timezone.now(), timeout=None)
+        _shared(cache.set, HEARTBEAT_KEY, timezone.now(), timeout=None)
         holds = self.leader.hold()
         if holds and not self.is_leader:
             logger.info("beat %s leads and sends the schedule", self.node)
@@ -133,11 +146,11 @@ class SingleBeatScheduler(PersistentScheduler):
             self.is_leader = False
             return
         super().apply_entry(entry, producer=producer)
-        cache.set(LAST_RUN_KEY.format(name=entry.name), timezone.now(), timeout=None)
+        _shared(cache.set, LAST_RUN_KEY.format(name=entry.name), timezone.now(), timeout=None)
 
     def _resume_from_shared_last_runs(self) -> None:
         for name, entry in self.schedule.items():
-            shared = cache.get(LAST_RUN_KEY.format(name=name))
+            shared = _shared(cache.get, LAST_RUN_KEY.format(name=name))
             if shared is not None and (entry.last_run_at is None or shared > entry.last_run_at):
                 entry.last_run_at = shared
         self._heap = None  # rebuilt from the updated entries at the next tick

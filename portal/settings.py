@@ -111,7 +111,10 @@ if not env.str("DATABASE_URL", default=""):
     # The embedded database lives in var/, which a fresh clone does not have yet; Django's system
     # checks open it before any command could create the folder.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Seconds a new PostgreSQL connection is tried again while the server restarts (portal/postgres).
+DATABASE_CONNECT_RETRY = env.float("DATABASE_CONNECT_RETRY", default=10.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "portal.postgres"
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
@@ -141,6 +144,9 @@ STATUS_ALLOWED_NETWORKS = [
 STATUS_MAX_OUTBOX_AGE = env.int("STATUS_MAX_OUTBOX_AGE", default=10 * 60)
 STATUS_MAX_BEAT_AGE = env.int("STATUS_MAX_BEAT_AGE", default=3 * 60)
 STATUS_MIN_WORKERS = env.int("STATUS_MIN_WORKERS", default=1)
+# Seconds after which a mail claimed by a worker that never marked it sent counts as a dead worker's
+# and is sent again unless the journal shows it left (make rehearsal shortens it to see that happen).
+OUTBOX_CLAIM_TIMEOUT = env.int("OUTBOX_CLAIM_TIMEOUT", default=10 * 60)
 
 # Error reports to Sentry (or a compatible service) only when a DSN is given; no personal data is sent.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

@@ -24,7 +24,6 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import (
@@ -45,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import access, spaces
 from groups.models import Topic, Trade
-from portal import fulltext
+from portal import fulltext, readcache
 from projects.models import FundingProgramme, Project, ProjectImage, Review, Submission
 
 SHOWCASE_LENGTH = 3
@@ -145,18 +144,19 @@ def showcased_projects(*, limit: int = SHOWCASE_LENGTH) -> list[Project]:
     or one of its pictures changes."""
     if limit > SHOWCASE_LENGTH:
         return list(public_catalogue()[:limit])
-    cached = cache.get(SHOWCASE_CACHE_KEY)
+    # Through readcache: with Redis down the start page reads directly (it answered 500 in make rehearsal).
+    cached = readcache.cached(SHOWCASE_CACHE_KEY)
     if cached is None:
         cached = list(public_catalogue()[:SHOWCASE_LENGTH])
-        cache.set(SHOWCASE_CACHE_KEY, cached, SHOWCASE_CACHE_SECONDS)
+        readcache.keep(SHOWCASE_CACHE_KEY, cached, seconds=SHOWCASE_CACHE_SECONDS)
     return cached[:limit]
 
 
 def forget_showcase(**_signal_arguments) -> None:
     """Drops the cached start-page cards now and again after the commit (a request in between
     may have cached what it read before the change)."""
-    cache.delete(SHOWCASE_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(SHOWCASE_CACHE_KEY))
+    readcache.forget([SHOWCASE_CACHE_KEY])
+    transaction.on_commit(lambda: readcache.forget([SHOWCASE_CACHE_KEY]))
 
 
 def _narrowed(

@@ -70,7 +70,13 @@ def meeting_ics(request, pk: int):
     if (response := _not_modified(request, validators)) is not None:
         return response
     meetings = list(calendar.calendar_meetings(Meeting.objects.filter(pk=meeting.pk)))
-    body = calendar.ics_for(meetings, user=request.user, name=meeting.title, with_link=with_link)
+    body = calendar.ics_for(
+        meetings,
+        user=request.user,
+        name=meeting.title,
+        uid=calendar.meeting_calendar_uid(meeting),
+        with_link=with_link,
+    )
     return _ics_response(body, filename=f"sitzung-{meeting.pk}.ics", validators=validators)
 
 

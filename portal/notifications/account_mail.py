@@ -11,6 +11,7 @@ lost, claims of dead workers sorted by the journal, and old rows removed.
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 JOURNAL_NAMESPACE = "account_mail"
 # A claimed mail not marked sent after this long belongs to a dead worker.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+CLAIM_TIMEOUT = timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
 # A pending mail older than this was not (or no longer) in the broker's queue.
 REPLAY_AFTER = timedelta(seconds=60)
 # Sent rows (without their bodies) are kept as long as the journal remembers them.

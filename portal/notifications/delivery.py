@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 # A claimed delivery that has not been marked sent after this long belongs to a dead worker.
-CLAIM_TIMEOUT = timedelta(minutes=10)
+CLAIM_TIMEOUT = timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
 # Pending work older than this was not (or no longer) in the broker's queue: hand it out again.
 REPLAY_AFTER = timedelta(seconds=60)
 # A mail that fails is tried again after these pauses; the failure after the last one is final.

@@ -75,9 +75,10 @@ def mail_domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
 
 
-def list_id() -> str:
-    """RFC 2919: mail programs file and filter the portal's notifications by it."""
-    return f"Fachgruppe Handwerk <benachrichtigungen.{mail_domain()}>"
+def list_id(name: str = "benachrichtigungen", description: str = "Fachgruppe Handwerk") -> str:
+    """RFC 2919: mail programs file and filter the portal's mails by it; one list per kind of mailing
+    (`name` is the list's label on the portal's domain)."""
+    return f"{description} <{name}.{mail_domain()}>"
 
 
 def _assemble(*, user, subject: str, text: str, html: str, url: str, message_id: str) -> PortalEmail:

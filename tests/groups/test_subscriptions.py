@@ -183,6 +183,22 @@ def test_every_mail_carries_a_one_click_unsubscribe_of_its_subscriber(fachgruppe
     assert url in message.body
 
 
+def test_the_mailing_is_a_list_of_its_own_on_the_portals_domain(subscribe, fachgruppe, coordinator):
+    subscribe()
+    [confirmation] = mail.outbox
+    subscriber = Subscriber.objects.get()
+    subscriber.confirmed_at = timezone.now()
+    subscriber.save()
+
+    mail_the_subscribers(published(fachgruppe, coordinator))
+
+    mailing = mail.outbox[-1]
+    header = "List-Id: Informationen der Fachgruppe Handwerk <informationen.testserver>"
+    assert header in mailing.message().as_string()
+    # The confirmation asks one person once; it belongs to no list.
+    assert "List-Id" not in confirmation.message().as_string()
+
+
 def test_one_click_unsubscribe_without_cookies_answers_200_and_repeats_harmlessly(fachgruppe, coordinator):
     subscriber = confirmed()
     mail_client = Client(enforce_csrf_checks=True)

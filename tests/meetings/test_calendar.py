@@ -72,6 +72,35 @@ def test_a_changed_meeting_keeps_its_uid_with_a_higher_sequence(client, fachgrup
     assert str(after["LOCATION"]).startswith("Handwerkskammer")
 
 
+def test_every_calendar_file_names_its_calendar_with_a_persistent_uid(
+    client, fachgruppe, partner, inner_member
+):
+    """RFC 7986: the VCALENDAR's own UID is the same in every copy, so a client that imported or
+    subscribed to it recognises the calendar instead of adding another."""
+    meeting = MeetingFactory(space=fachgruppe)
+    client.force_login(partner)
+    downloads = [_parse(client.get(f"/meetings/{meeting.pk}/ics/")) for _ in range(2)]
+    invitation = Calendar.from_ical(
+        calendar.ics_invitation(ParticipantFactory(meeting=meeting), with_link=False)
+    )
+    client.logout()
+    first_feed = _parse(client.get(_feed_url(partner)))
+    MeetingFactory(space=fachgruppe, title="Noch eine")
+    client.force_login(partner)
+    client.post("/meetings/calendar/subscribe/")  # a new secret address
+    client.logout()
+    later_feed = _parse(client.get(_feed_url(partner)))
+
+    meeting_uid = f"calendar-meeting-{meeting.pk}@testserver"
+    assert [str(cal["UID"]) for cal in [*downloads, invitation]] == [meeting_uid] * 3
+    assert str(first_feed["UID"]) == str(later_feed["UID"]) == f"calendar-feed-{partner.pk}@testserver"
+    assert len(later_feed.events) == len(first_feed.events) + 1
+    assert (
+        str(_parse(client.get(_feed_url(inner_member)))["UID"])
+        == f"calendar-feed-{inner_member.pk}@testserver"
+    )
+
+
 def test_a_cancelled_meeting_is_cancelled_in_the_calendar(client, fachgruppe, partner):
     meeting = MeetingFactory(space=fachgruppe, status=Meeting.Status.CANCELLED)
     client.force_login(partner)

@@ -101,6 +101,26 @@ def test_a_stopped_leader_hands_over_at_once_without_repeating_its_last_run(tmp_
     assert sent == [("portal.tick", "first")]
 
 
+@pytest.mark.redis
+def test_beat_keeps_ticking_while_the_cache_does_not_answer(tmp_path, clean_lock, monkeypatch):
+    """make rehearsal found beat exiting on its heartbeat after a Redis restart, which stopped
+    the outbox replay for good; now it sends what falls due and records it once the cache is back."""
+    sent: list[tuple[str, str]] = []
+    scheduler = _scheduler(tmp_path, "only", sent, lock_seconds=30)
+
+    def refuse(*_args, **_kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "set", refuse)
+    monkeypatch.setattr(cache, "get", refuse)
+    _run([scheduler], seconds=1.2)
+    monkeypatch.undo()
+
+    assert sent, "beat sent nothing"
+    scheduler.tick()
+    assert beat.last_heartbeat() is not None
+
+
 def test_without_redis_a_second_beat_on_the_machine_stands_by(tmp_path):
     first = beat.FileLeaderLock(tmp_path / "celerybeat.lock")
     second = beat.FileLeaderLock(tmp_path / "celerybeat.lock")

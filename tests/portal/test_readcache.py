@@ -14,7 +14,7 @@ from portal import readcache
 from projects.models import Project
 from tests.factories import UserFactory
 from tests.factories.groups import ThreadFactory
-from tests.factories.projects import ProjectFactory
+from tests.factories.projects import ProjectFactory, accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,26 @@ def test_a_cache_that_does_not_answer_means_reading_directly(fachgruppe, partner
 
     assert page.status_code == 200
     assert "Auch ohne Cache sichtbar" in page.content.decode()
+
+
+def test_the_start_page_shows_the_showcase_while_the_cache_does_not_answer(
+    client, fachgruppe, coordinator, monkeypatch
+):
+    """make rehearsal found the start page answering 500 while Redis restarted: its showcase
+    read the cache directly instead of through readcache."""
+    accepted(ProjectFactory(space=fachgruppe, title="Ausbildung im Verbund"), by=coordinator)
+
+    def refuse(*_args, **_kwargs):
+        raise readcache.redis.ConnectionError("Redis is down")
+
+    monkeypatch.setattr(readcache, "_resting_until", 0.0)
+    for operation in ("get", "set", "add", "delete_many"):
+        monkeypatch.setattr(cache, operation, refuse)
+
+    page = client.get("/")
+
+    assert page.status_code == 200
+    assert "Ausbildung im Verbund" in page.content.decode()
 
 
 def test_only_rows_of_the_content_apps_change_the_generation(fachgruppe, partner):

@@ -1,0 +1,62 @@
+"""The outbox's state as JSON, for `make rehearsal`; run in the portal's environment.
+
+`python -m tests.rehearsal.outbox` prints what is still to do (events not
+dispatched, mails pending, claimed or failed, account mails, subscriber mails)
+and the ids of every notification mail marked sent, whose Message-ID
+(`<notification-ID@domain>`, portal.notifications.delivery) the orchestrator then
+looks for in the mail sink: a sent mail missing there was lost, one there twice
+was sent twice.
+"""
+
+import json
+import sys
+
+import django
+
+
+def main() -> int:
+    django.setup()
+    from django.db.models import Count
+
+    from groups.models import SubscriberDelivery
+    from portal.notifications.kinds import Channel
+    from portal.notifications.models import AccountMail, Delivery, Event, Notification
+
+    deliveries = {
+        f"{row['channel']}:{row['status']}": row["n"]
+        for row in Delivery.objects.values("channel", "status").annotate(n=Count("pk"))
+    }
+    state = {
+        "events": Event.objects.count(),
+        "events_pending": Event.objects.filter(state=Event.State.PENDING).count(),
+        "events_by_kind": dict(Event.objects.values_list("kind").annotate(n=Count("pk")).order_by("kind")),
+        "deliveries": deliveries,
+        "immediate_open": Delivery.objects.filter(
+            channel=Channel.IMMEDIATE, status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]
+        ).count(),
+        "immediate_failed": Delivery.objects.filter(
+            channel=Channel.IMMEDIATE, status=Delivery.Status.FAILED
+        ).count(),
+        "sent_mail_ids": list(
+            Delivery.objects.filter(channel=Channel.IMMEDIATE, status=Delivery.Status.SENT).values_list(
+                "pk", flat=True
+            )
+        ),
+        "notifications": Notification.objects.count(),
+        "notifications_twice": Notification.objects.values("event", "user")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count(),
+        "account_mail_open": AccountMail.objects.filter(
+            status__in=[AccountMail.Status.PENDING, AccountMail.Status.SENDING]
+        ).count(),
+        "subscriber_mail_open": SubscriberDelivery.objects.filter(
+            sent_at__isnull=True, skipped=False
+        ).count(),
+    }
+    print(json.dumps(state))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

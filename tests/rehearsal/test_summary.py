@@ -1,0 +1,49 @@
+"""The rehearsal's verdict (tests/rehearsal/run.py) without running it: what counts as a fault's
+failure, and a mail sent twice or lost fails the run. The run itself takes ten minutes: make rehearsal."""
+
+from tests.rehearsal import run
+
+RESULTS = {"requests": 1000, "failures": 2, "p50": 40, "p95": 90, "kinds": {}, "failed": []}
+
+
+def _state(sent_ids):
+    return {
+        "events": 10,
+        "events_pending": 0,
+        "events_by_kind": {},
+        "deliveries": {},
+        "immediate_open": 0,
+        "immediate_failed": 0,
+        "sent_mail_ids": sent_ids,
+        "notifications": 5,
+        "notifications_twice": 0,
+        "account_mail_open": 0,
+        "subscriber_mail_open": 0,
+    }
+
+
+def _sink(tmp_path, *message_ids):
+    (tmp_path / "mail").mkdir()
+    text = "\n-------\n".join(f"Subject: x\nMessage-ID: {mid}\n\nText" for mid in message_ids)
+    (tmp_path / "mail" / "1.log").write_text(text)
+
+
+def test_a_5xx_counts_against_the_run_only_outside_a_faults_window(tmp_path, capsys):
+    _sink(tmp_path, "<notification-1@127.0.0.1>")
+    fault = run.Fault("PostgreSQL restarted", started=100.0, ended=104.0)
+    inside = {"t": 104.0 + run.GRACE - 1, "name": "anonymous: catalogue", "status": 500, "error": ""}
+    outside = {**inside, "t": 104.0 + run.GRACE + 1}
+
+    assert run.summary({**RESULTS, "failed": [inside]}, [fault], _state([1]), 0, 1.0, tmp_path) == 0
+    assert run.summary({**RESULTS, "failed": [outside]}, [fault], _state([1]), 0, 1.0, tmp_path) == 1
+    assert "FAIL  no 5xx outside the fault windows" in capsys.readouterr().out
+
+
+def test_a_mail_twice_or_a_sent_mail_missing_from_the_sink_fails_the_run(tmp_path, capsys):
+    _sink(tmp_path, "<notification-1@127.0.0.1>", "<notification-1@127.0.0.1>")
+
+    assert run.summary(RESULTS, [], _state([1, 2]), 0, 1.0, tmp_path) == 1
+
+    out = capsys.readouterr().out
+    assert "FAIL  no mail twice (by Message-ID)" in out
+    assert "FAIL  no mail lost (every sent one in the sink)" in out
