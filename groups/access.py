@@ -192,6 +192,22 @@ def can_coordinate(user, space: Space) -> bool:
     return space.pk in coordinated_space_ids(user)
 
 
+def can_erase_account(by, person) -> bool:
+    """Who may erase `person`'s account on their request: staff, and a coordinator of every space
+    the person is a member of (as with a removal, nobody acts on a space beyond their coordination).
+
+    Nobody erases a staff account but staff, nor their own account this way (they have their own page).
+    """
+    if not _active(by) or by.pk == person.pk or person.erased_at is not None:
+        return False
+    if by.is_staff:
+        return True
+    if person.is_staff:
+        return False
+    spaces = set(Membership.objects.filter(user=person).values_list("space_id", flat=True))
+    return bool(spaces) and spaces <= coordinated_space_ids(by)
+
+
 def memberships_ended_by_leaving(user, space: Space) -> QuerySet[Membership]:
     """The person's memberships that leaving `space` ends: in it and in every space inside it
     (their rings lie within; a member of an inner space stays inside every ring around it)."""
