@@ -20,8 +20,8 @@ from privacy.export import SECTION_COUNT
 from privacy.forms import EraseForm
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 @reauthentication_required(allow_get=True)
 def export_page(request):
     """The state of the person's exports; its POST (after a fresh sign-in) starts a new one."""
@@ -53,6 +53,7 @@ def export_page(request):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD"])
 @secret_link_page
 def export_download(request, token):
     """The ZIP behind a mailed link: for its owner only, signed in, within the week."""
@@ -67,13 +68,13 @@ def export_download(request, token):
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 @reauthentication_required
 def erase(request):
     """The confirmation of what erasing one's account does, and the erasure itself."""
     blockers = erasure.erasure_blockers(request.user)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not blockers and form.is_valid():
         try:
             erasure.account_erase(person=request.user, actor=request.user, request=request)
@@ -85,8 +86,8 @@ def erase(request):
     return render(request, "privacy/erase.html", {"form": form, "blockers": blockers, "person": None})
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def erase_on_request(request, user_id: int):
     """A coordinator (of every space the person is in) or staff erases an account on its owner's request."""
     person = User.objects.filter(pk=user_id, erased_at__isnull=True).first()
@@ -98,7 +99,7 @@ def erase_on_request(request, user_id: int):
 @reauthentication_required(allow_get=True)
 def _erase_on_request(request, *, person: User):
     blockers = erasure.erasure_blockers(person)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not blockers and form.is_valid():
         name = str(person)
         try:
