@@ -31,6 +31,7 @@ from groups.models import (
     Post,
     Profile,
     Question,
+    RingItem,
     Subscriber,
     Thread,
     User,
@@ -273,15 +274,18 @@ def _reviews(user: User, out: Collected) -> list:
 
 
 def _notifications(user: User, out: Collected) -> dict:
-    # What a notification said was checked against the rule book when it was delivered to this person.
-    notifications = Notification.objects.filter(user=user).select_related("event").order_by("-created_at")
+    notifications = list(
+        Notification.objects.filter(user=user).select_related("event__subject_type").order_by("-created_at")
+    )
+    hidden = _hidden_subjects([n.event for n in notifications], user)
     return {
+        # What a notification said, unless it is about an item the person may no longer see.
         "notifications": [
             {
                 "kind": n.event.kind,
                 "created_at": _value(n.created_at),
                 "read_at": _value(n.read_at),
-                "data": n.event.data,
+                "data": None if (n.event.subject_type_id, n.event.subject_id) in hidden else n.event.data,
             }
             for n in notifications
         ],
@@ -291,6 +295,22 @@ def _notifications(user: User, out: Collected) -> dict:
         ],
         "unfollowed": [row(u) for u in Unfollow.objects.filter(user=user)],
     }
+
+
+def _hidden_subjects(events, user) -> set[tuple[int, int]]:
+    """(content type, id) of the ring items among the events' subjects that `user` may not see now."""
+    by_type: dict = {}
+    for event in events:
+        if event.subject_type_id is not None:
+            by_type.setdefault(event.subject_type, set()).add(event.subject_id)
+    hidden = set()
+    for content_type, ids in by_type.items():
+        model = content_type.model_class()
+        if model is None or not issubclass(model, RingItem):
+            continue
+        visible = _visible_ids(model, user, ids)
+        hidden |= {(content_type.pk, pk) for pk in ids - visible}
+    return hidden
 
 
 def _subscriptions(user: User, out: Collected) -> dict:

@@ -189,6 +189,14 @@ def test_the_zip_holds_everything_about_the_person(partner, fachgruppe, coordina
 @pytest.mark.django_db
 def test_the_zip_names_no_item_the_person_may_no_longer_see(inner_member, inner):
     thread = ThreadFactory(space=inner, author=inner_member, title="Vertrauliche Runde")
+    event = Event.objects.create(
+        kind=Kind.THREAD_CREATED,
+        audience=Event.Audience.RING,
+        ring=inner,
+        subject=thread,
+        data={"title": "Vertrauliche Runde"},
+    )
+    Notification.objects.create(user=inner_member, event=event)
     Membership.objects.filter(user=inner_member, space=inner).delete()
 
     data = json.loads(_zip(_built(inner_member)).read("daten.json"))
@@ -196,6 +204,7 @@ def test_the_zip_names_no_item_the_person_may_no_longer_see(inner_member, inner)
     [post] = data["discussions"]["posts"]
     assert post["thread_title"] is None
     assert post["thread_id"] == thread.pk
+    assert data["notifications"]["notifications"][0]["data"] is None
     assert "Vertrauliche Runde" not in json.dumps(data)
 
 
