@@ -229,3 +229,31 @@ def test_nobody_but_staff_erases_a_person_outside_their_spaces(outsider, coordin
     assert access.can_erase_account(staff, outsider)
     assert not access.can_erase_account(coordinator, staff)
     assert not access.can_erase_account(coordinator, coordinator)
+
+
+@pytest.mark.django_db
+def test_the_member_list_offers_the_erasure_only_where_the_coordinator_may(
+    fachgruppe, partner, inner_member, fachgruppe_coordinator, coordinator
+):
+    client = Client()
+    client.force_login(fachgruppe_coordinator)
+
+    page = client.get(f"/spaces/{fachgruppe.slug}/members/").content.decode()
+
+    assert f"/konto/loeschen/person/{partner.pk}/" in page
+    # The inner member is also in the inner circle, which this coordinator does not coordinate.
+    assert f"/konto/loeschen/person/{inner_member.pk}/" not in page
+    assert f"/konto/loeschen/person/{fachgruppe_coordinator.pk}/" not in page
+
+
+@pytest.mark.django_db
+def test_the_list_and_the_page_give_the_same_answer(
+    partner, inner_member, outsider, staff, coordinator, fachgruppe_coordinator, inner_coordinator
+):
+    from groups import access
+
+    people = [partner, inner_member, outsider, staff, coordinator, fachgruppe_coordinator, inner_coordinator]
+    for by in people:
+        erasable = access.erasable_account_ids(by, [p.pk for p in people])
+        assert erasable == {p.pk for p in people if access.can_erase_account(by, p)}
+    assert access.erasable_account_ids(fachgruppe_coordinator, [p.pk for p in people]) == {partner.pk}
