@@ -22,6 +22,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,7 +158,8 @@ def _anonymise_kept_rows(person: User) -> None:
     )
     # Events keep what their messages said; the person's name, where it was written in, goes.
     if person.name:
-        for event in Event.objects.filter(actor=person).only("pk", "data"):
+        written_in = Q(actor=person) | Q(data__actor=person.name) | Q(data__title=person.name)
+        for event in Event.objects.filter(written_in).only("pk", "data"):
             cleaned = {key: ("" if value == person.name else value) for key, value in event.data.items()}
             if cleaned != event.data:
                 Event.objects.filter(pk=event.pk).update(data=cleaned)

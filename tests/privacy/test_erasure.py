@@ -11,7 +11,7 @@ from django.test import Client
 from groups.models import Membership, Profile, Subscriber, User
 from meetings.models import CalendarToken, Participant
 from portal.notifications.kinds import Channel, Kind
-from portal.notifications.models import Preference, UnsubscribeToken
+from portal.notifications.models import Event, Preference, UnsubscribeToken
 from privacy import erasure, signals
 from projects.models import Project, Review
 from tests.factories import TEST_PASSWORD, UserFactory, with_totp
@@ -85,6 +85,12 @@ def test_erasing_deletes_the_account_and_keeps_posts_as_former_member(
     meeting = HeldMeetingFactory(space=fachgruppe)
     ParticipantFactory(meeting=meeting, user=partner, attended=True, note="Komme später")
     draft = ProjectFactory(submitted_by=partner)
+    told = Event.objects.create(
+        kind=Kind.JOIN_REQUESTED,
+        audience=Event.Audience.COORDINATORS,
+        space=fachgruppe,
+        data={"actor": name, "space": "Fachgruppe Handwerk"},
+    )
     client = _reauthenticated(partner)
     session_keys = list(UserSession.objects.filter(user=partner).values_list("session_key", flat=True))
 
@@ -107,6 +113,8 @@ def test_erasing_deletes_the_account_and_keeps_posts_as_former_member(
     assert not Subscriber.objects.filter(email=email).exists()
     assert not Session.objects.filter(session_key__in=session_keys).exists()
     assert not Project.objects.filter(pk=draft.pk).exists()
+    told.refresh_from_db()
+    assert told.data == {"actor": "", "space": "Fachgruppe Handwerk"}
     # Signed out: the account pages ask for a sign-in again.
     assert client.get("/konto/daten/")["Location"].startswith("/accounts/login/")
     # What others rely on stays, attributed to a former member.
