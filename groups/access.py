@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db.models import FilteredRelation, Model, Q, QuerySet
 from django.http import Http404
 
-from groups.models import Membership, Question, Space
+from groups.models import Membership, Question, Space, User
 
 _CACHE_ATTRIBUTE = "_ring_standing"
 _PROJECT_LABEL = "projects.project"
@@ -202,6 +202,30 @@ def is_member(user, space: Space) -> bool:
 def can_coordinate(user, space: Space) -> bool:
     """Coordinators of a space (and staff) run it: members, meetings, minutes, widening."""
     return space.pk in coordinated_space_ids(user)
+
+
+def erasable_account_ids(by, user_ids) -> set[int]:
+    """Which of `user_ids` `by` may erase on the person's request, in one query: staff any account
+    but their own; a coordinator a non-staff account whose every membership lies in a space they
+    coordinate (as with a removal, nobody acts on a space beyond their coordination).
+
+    Nobody erases their own account this way (they have their own page), nor an erased one.
+    """
+    if not _active(by):
+        return set()
+    candidates = User.objects.filter(pk__in=list(user_ids), erased_at__isnull=True).exclude(pk=by.pk)
+    if not by.is_staff:
+        coordinated = coordinated_space_ids(by)
+        beyond = Membership.objects.exclude(space_id__in=coordinated).values("user_id")
+        candidates = candidates.filter(is_staff=False, memberships__space_id__in=coordinated).exclude(
+            pk__in=beyond
+        )
+    return set(candidates.values_list("pk", flat=True).distinct())
+
+
+def can_erase_account(by, person) -> bool:
+    """Defined through `erasable_account_ids`, so that the member list and the page cannot disagree."""
+    return person.pk in erasable_account_ids(by, [person.pk])
 
 
 def memberships_ended_by_leaving(user, space: Space) -> QuerySet[Membership]:

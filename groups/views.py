@@ -220,6 +220,7 @@ def invitation_accept(request, token: str):
 def member_list(request, slug: str):
     space = _space_inside_or_404(request, slug)
     page = pagination.paginate(request, selectors.member_memberships(space=space))
+    can_coordinate = access.can_coordinate(request.user, space)
     return render(
         request,
         "groups/member_list.html",
@@ -227,8 +228,11 @@ def member_list(request, slug: str):
             "space": space,
             "page": page,
             "entries": selectors.member_directory(user=request.user, memberships=page.rows),
-            "can_coordinate": access.can_coordinate(request.user, space),
+            "can_coordinate": can_coordinate,
             "role_choices": Membership.Role.choices,
+            "erasable": access.erasable_account_ids(request.user, [m.user_id for m in page.rows])
+            if can_coordinate
+            else set(),
         },
     )
 

@@ -37,6 +37,19 @@ app.conf.beat_schedule = {
         "task": "groups.forget_unconfirmed_subscribers",
         "schedule": crontab(hour=3, minute=41),
     },
+    # Retention (privacy/retention.py); the privacy page lists the same schedules.
+    "privacy.delete_expired_exports": {
+        "task": "privacy.delete_expired_exports",
+        "schedule": crontab(minute=23),
+    },
+    "privacy.forget_old_sessions": {
+        "task": "privacy.forget_old_sessions",
+        "schedule": crontab(hour=3, minute=19),
+    },
+    "privacy.forget_delivered_mail": {
+        "task": "privacy.forget_delivered_mail",
+        "schedule": crontab(hour=3, minute=29),
+    },
     "meetings.remind_action_items": {
         "task": "meetings.remind_action_items",
         "schedule": crontab(hour=6, minute=30),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "groups",
     "meetings",
     "projects",
+    "privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -271,6 +272,8 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/5m/ip,5/5m/key",
     # The public subscription form mails the address it is given: per client and per address.
     "information_subscribe": "10/h/ip,3/d/key",
+    # "Meine Daten herunterladen" builds a ZIP of everything: three a day per account.
+    "data_export": "3/d/user",
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

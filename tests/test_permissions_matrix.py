@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -25,6 +26,8 @@ from meetings import minutes, rsvp
 from meetings.models import CalendarToken, DatePoll, PollOption
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
+from privacy import services as privacy_services
+from privacy.models import DataExport
 from projects.models import ProjectAttachment, ProjectImage
 from tests import once
 from tests.factories.groups import ThreadFactory
@@ -300,6 +303,18 @@ def _cases(world) -> dict[str, Case]:
         "notifications:unsubscribe": Case(
             f"/notifications/unsubscribe/{world['unsubscribe_token']}/", EVERYONE
         ),
+        # The account's data: one's own page; the mailed link opens the ZIP for its owner only.
+        "privacy:export": Case("/konto/daten/", SIGNED_IN),
+        "privacy:export_download": Case(
+            f"/konto/daten/herunterladen/{world['export_token']}/", _only("inner_member")
+        ),
+        # Erasing one's account asks for the password again before even the confirmation shows.
+        "privacy:erase": Case("/konto/loeschen/", dict.fromkeys(ROLES, REDIRECT)),
+        # On request, by a coordinator of every space the person is in (the inner member: both), or staff.
+        "privacy:erase_on_request": Case(
+            f"/konto/loeschen/person/{world['inner_member_id']}/", _only("coordinator", "staff")
+        ),
+        "privacy:erased": Case("/konto/geloescht/", EVERYONE),
         "questions:list": Case("/fragen/", SIGNED_IN),
         "questions:create": Case("/fragen/neu/", SIGNED_IN),
         # Asked by the requester, who is outside the Fachgruppe: the asker sees it, other outsiders do not.
@@ -499,6 +514,7 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         "join_request": JoinRequest.objects.get(user=requester),
         "inner_request": join_request_to_inner,
         "inner_member_id": inner_member.pk,
+        "export_token": _ready_export(inner_member),
         "notification": Notification.objects.create(
             user=inner_member,
             event=Event.objects.create(kind=Kind.THREAD_CREATED, audience=Event.Audience.RING, ring=inner),
@@ -517,6 +533,17 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
             email="abo@example.org", confirmation_token="matrix-confirm", confirmation_sent_at=timezone.now()
         ),
     }
+
+
+def _ready_export(person) -> str:
+    data_export = DataExport.objects.create(
+        user=person,
+        status=DataExport.Status.READY,
+        expires_at=timezone.now() + DataExport.VALID_FOR,
+        finished_at=timezone.now(),
+    )
+    data_export.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    return privacy_services.download_token(data_export)
 
 
 def _project_files(project) -> dict:

@@ -47,6 +47,9 @@ class User(AbstractUser):
         default="de",
         help_text=_("Sprache der Oberfläche und der E-Mails."),
     )
+    # Set when the account was erased (privacy.erasure): the row stays without any personal data,
+    # so that what others rely on (posts, reviews, minutes) keeps its author, "ehemaliges Mitglied".
+    erased_at = models.DateTimeField(_("Gelöscht am"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -60,6 +63,8 @@ class User(AbstractUser):
         ordering = ["name", "email"]
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Ehemaliges Mitglied"))
         return self.name or self.email
 
     def get_full_name(self) -> str:

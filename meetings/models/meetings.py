@@ -150,7 +150,7 @@ class Participant(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or (self.user.name if self.user_id else self.email)
+        return self.name or ((self.user.name or str(self.user)) if self.user_id else self.email)
 
 
 class Registration(models.Model):
