@@ -88,7 +88,15 @@ def guarded(view):
         refusal = read_only(request) or rate_limited(request)
         if refusal is not None:
             return refusal
-        return conditional(request, view(request, *args, **kwargs))
+        head = request.method == "HEAD"
+        if head:
+            # ninja routes GET only; HEAD is the same answer without its body.
+            request.method = "GET"
+        response = conditional(request, view(request, *args, **kwargs))
+        if head:
+            request.method = "HEAD"
+            response.content = b""
+        return response
 
     # Nothing here takes a POST (read_only answers 405); the CSRF check would answer 403 before it.
     api_endpoint.csrf_exempt = True

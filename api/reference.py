@@ -1,6 +1,7 @@
 """The API's reference page, rendered on the server from the OpenAPI document itself: nothing to
 load from elsewhere, no script, and it cannot drift from what the API answers."""
 
+import functools
 from dataclasses import dataclass, field
 
 from api.endpoints import api
@@ -45,7 +46,9 @@ def _type(schema: dict) -> str:
     return f"{kind} ({schema['format']})" if "format" in schema else kind
 
 
+@functools.cache
 def document() -> dict:
+    """Built once per process (a few seconds the first time: pydantic compiles every schema)."""
     return api.get_openapi_schema(path_prefix="/api/v1")
 
 

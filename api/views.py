@@ -52,14 +52,15 @@ def token_list(request):
             form.add_error("name", error)
         else:
             form = TokenForm()
-    response = render(
+    # The secret is in the body only, never in an address; the page is no-store like every signed-in
+    # one (portal.middleware.PrivatePagesNoStoreMiddleware). No "no-referrer" here: browsers then send
+    # "Origin: null" with the page's own forms, which the CSRF check refuses.
+    return render(
         request,
         "api/tokens.html",
         {"form": form, "secret": secret, "tokens": tokens.my_tokens(user=request.user)},
         status=400 if form.errors else 200,
     )
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @login_required
