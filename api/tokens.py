@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.models import ApiToken
+from portal.middleware import must_set_up_totp
 
 # "fhp_" tells a leaked token apart in logs and secret scanners; 32 random bytes follow.
 SECRET_PREFIX = "fhp_"  # noqa: S105 - a marker, not a secret
@@ -61,7 +62,8 @@ def token_revoke(*, user, pk: int) -> ApiToken:
 
 
 def user_for_secret(secret: str):
-    """The active account a presented secret stands for, or None (unknown, revoked, deactivated)."""
+    """The active account a presented secret stands for, or None (unknown, revoked, deactivated,
+    or a coordinator or staff member who has no TOTP (any more): the two-factor rule holds here too)."""
     if not secret.startswith(SECRET_PREFIX) or len(secret) != SECRET_LENGTH:
         return None
     token = (
@@ -69,7 +71,7 @@ def user_for_secret(secret: str):
         .filter(digest=digest_of(secret), revoked_at__isnull=True, scope=ApiToken.Scope.READ)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or must_set_up_totp(token.user):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > USE_RECORDED_EVERY:

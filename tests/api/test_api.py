@@ -94,6 +94,17 @@ def test_the_token_of_a_deactivated_account_reads_nothing(client, inner_member):
     assert client.get("/api/v1/spaces", **_bearer(secret)).status_code == 401
 
 
+def test_a_coordinators_token_stops_reading_when_their_totp_is_gone(client, coordinator):
+    from allauth.mfa.models import Authenticator
+
+    _token, secret = tokens.token_create(user=coordinator, name="Skript")
+    before = client.get("/api/v1/spaces", **_bearer(secret)).status_code
+    Authenticator.objects.filter(user=coordinator).delete()
+
+    assert before == 200
+    assert client.get("/api/v1/spaces", **_bearer(secret)).status_code == 401
+
+
 def test_an_invalid_token_is_refused_even_where_the_public_may_read(client):
     response = client.get("/api/v1/projects", **_bearer("fhp_" + "x" * 43))
 
@@ -222,6 +233,14 @@ def test_each_token_is_limited_on_its_own(client, settings, partner, inner_membe
 
     assert of_the_first == [200, 200, 429]
     assert of_the_second == 200
+
+
+def test_head_answers_like_get_without_a_body(client):
+    got, head = client.get("/api/v1/information"), client.head("/api/v1/information")
+
+    assert head.status_code == 200
+    assert head["ETag"] == got["ETag"]
+    assert head.content == b""
 
 
 def test_the_api_only_reads(client, partner):
