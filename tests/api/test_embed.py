@@ -13,7 +13,13 @@ def test_only_the_listed_origins_may_frame_the_showcase(client, settings):
     embedded = client.get("/einbetten/projekte/")
     elsewhere = client.get("/projects/")
 
-    assert "frame-ancestors https://www.hwk-beispiel.de" in embedded["Content-Security-Policy"]
+    policy = dict(
+        (directive.split()[0], directive.split()[1:])
+        for directive in embedded["Content-Security-Policy"].split(";")
+    )
+    assert policy["frame-ancestors"] == ["https://www.hwk-beispiel.de"]
+    assert policy["object-src"] == ["'none'"]
+    assert "unsafe-inline" not in embedded["Content-Security-Policy"]
     assert "X-Frame-Options" not in embedded
     assert "frame-ancestors 'none'" in elsewhere["Content-Security-Policy"]
     assert elsewhere["X-Frame-Options"] == "DENY"
@@ -39,3 +45,9 @@ def test_the_showcase_of_one_trade_shows_its_newest_projects(client, coordinator
     assert "Anderes Gewerk" not in page
     assert "Noch in Arbeit" not in page
     assert client.get("/einbetten/projekte/", {"gewerk": "gibt-es-nicht"}).status_code == 404
+
+
+def test_the_partner_chooses_the_language(client):
+    page = client.get("/einbetten/informationen/", {"sprache": "en"})
+
+    assert page["Content-Language"] == "en" or '<html lang="en">' in page.content.decode()
