@@ -67,6 +67,7 @@ class Reader(HttpBearer):
         return None if self.personal else AnonymousUser()
 
     def authenticate(self, request: HttpRequest, token: str):
+        # Required by HttpBearer; __call__ above decides, and reaches the same lookup.
         return tokens.user_for_secret(token)
 
 

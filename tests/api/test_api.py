@@ -260,3 +260,23 @@ def test_the_reference_page_is_rendered_from_the_openapi_document(client):
     for path in document.json()["paths"]:
         assert path in page
     assert "<script" not in page.split("</head>")[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/projects?limit=viele", 400),
+        ("/api/v1/projects?limit=0", 200),
+        ("/api/v1/meetings?cursor=kaputt", 400),
+        ("/api/v1/meetings/99999999999999999999999", 404),
+        ("/api/v1/projects/gibt-es-nicht", 404),
+        ("/api/v1/information?gewerk=gibt-es-nicht", 400),
+        ("/api/v1/action-items?status=erfunden", 401),
+    ],
+)
+def test_bad_input_gets_a_clear_answer_never_a_server_error(client, path, status):
+    response = client.get(path)
+
+    assert response.status_code == status
+    if status != 200:
+        assert response.json()["detail"]

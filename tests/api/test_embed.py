@@ -13,10 +13,10 @@ def test_only_the_listed_origins_may_frame_the_showcase(client, settings):
     embedded = client.get("/einbetten/projekte/")
     elsewhere = client.get("/projects/")
 
-    policy = dict(
-        (directive.split()[0], directive.split()[1:])
+    policy = {
+        directive.split()[0]: directive.split()[1:]
         for directive in embedded["Content-Security-Policy"].split(";")
-    )
+    }
     assert policy["frame-ancestors"] == ["https://www.hwk-beispiel.de"]
     assert policy["object-src"] == ["'none'"]
     assert "unsafe-inline" not in embedded["Content-Security-Policy"]
