@@ -56,7 +56,10 @@ def operations(schema: dict) -> list[Operation]:
     found = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
-            content = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+            # ninja keys the responses by number; the JSON document by text.
+            responses = operation["responses"]
+            ok = responses.get(200) or responses.get("200") or {}
+            content = ok.get("content", {}).get("application/json", {})
             found.append(
                 Operation(
                     method=method.upper(),

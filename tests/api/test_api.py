@@ -260,6 +260,8 @@ def test_the_reference_page_is_rendered_from_the_openapi_document(client):
     for path in document.json()["paths"]:
         assert path in page
     assert "<script" not in page.split("</head>")[1]
+    assert 'href="#schema-ProjectPage"' in page
+    assert 'id="schema-ProjectPage"' in page
 
 
 @pytest.mark.parametrize(
