@@ -95,11 +95,16 @@ class TwoFactorMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(self.exempt_prefixes)
-            and (user.is_staff or access.coordinated_space_ids(user))
-            and not _has_totp(user)
+            and must_set_up_totp(user)
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+def must_set_up_totp(user) -> bool:
+    """Staff and coordinators without TOTP: they reach nothing but their account (and no API token
+    of theirs reads anything) until they set it up."""
+    return bool(user.is_staff or access.coordinated_space_ids(user)) and not _has_totp(user)
 
 
 def _has_totp(user) -> bool:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "meetings",
     "projects",
     "privacy",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -291,6 +292,16 @@ SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=5 * 60)
 CALENDAR_FEED_MONTHS_BACK = env.int("CALENDAR_FEED_MONTHS_BACK", default=12)
 # Reviews a model project needs before it is decided (a space may set its own number in the admin).
 PROJECT_MIN_REVIEWS = env.int("PROJECT_MIN_REVIEWS", default=2)
+
+# --- API and embedding ------------------------------------------------------
+
+# Requests to /api/v1/ per minute: every request counts for its client address, and one with a
+# token also for the token (api.http).
+API_REQUESTS_PER_MINUTE_PER_ADDRESS = env.int("API_REQUESTS_PER_MINUTE_PER_ADDRESS", default=300)
+API_REQUESTS_PER_MINUTE_PER_TOKEN = env.int("API_REQUESTS_PER_MINUTE_PER_TOKEN", default=120)
+# Origins whose pages may show the embeddable showcase (/einbetten/...) in a frame, e.g.
+# "https://www.hwk-beispiel.de". Empty: no site may (frame-ancestors 'none', like every other page).
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=[])
 
 # --- Security -------------------------------------------------------------
 

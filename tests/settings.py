@@ -40,3 +40,6 @@ WHITENOISE_AUTOREFRESH = True
 # The live server wraps every request in Django's media handler, which breaks on
 # MEDIA_URL = None; MEDIA_ROOT stays empty in tests, so this path serves nothing.
 MEDIA_URL = "/_media/"
+# The suite sends hundreds of API requests a minute from one address; tests/api sets its own limits.
+API_REQUESTS_PER_MINUTE_PER_ADDRESS = 1_000_000
+API_REQUESTS_PER_MINUTE_PER_TOKEN = 1_000_000

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from api import tokens as api_tokens
 from groups import information, questions, services
 from groups.models import Invitation, JoinRequest, Subscriber
 from meetings import minutes, rsvp
@@ -68,6 +69,10 @@ FACHGRUPPE_RING = {**INNER_RING, "partner": OK, "fachgruppe_coordinator": OK}
 # home space, the Fachgruppe: its coordinators see it though they are outside the inner circle.
 PROJECT_COORDINATION = _only("fachgruppe_coordinator", "coordinator", "staff")
 PROJECT_OWNER = {**PROJECT_COORDINATION, "inner_member": OK}
+# The API answers a reader it does not know 401 (no login page); what is hidden is a 404 for all.
+UNAUTHORIZED = 401
+API_PERSONAL = {**EVERYONE, "anonymous": UNAUTHORIZED}
+API_HIDDEN = dict.fromkeys(ROLES, HIDDEN)
 
 
 @dataclass(frozen=True)
@@ -416,9 +421,45 @@ def _cases(world) -> dict[str, Case]:
         "projects:feed_atom": Case("/projects/atom/", EVERYONE),
         "projects:export_csv": Case("/projects/export/csv/", PROJECT_COORDINATION),
         "projects:export_json": Case("/projects/export/json/", PROJECT_COORDINATION),
+        **_api(world),
         # Inner items shared with the Fachgruppe: its coordinators see them, and still only the inner
         # circle's coordination runs them (a Fachgruppe coordinator must not publish inner content).
         **_shared_with_the_fachgruppe(world),
+    }
+
+
+def _api(world) -> dict[str, Case]:
+    """The read-only API (with the session here; test_the_api_answers_a_token_as_the_session below
+    sends each person's token instead), its reference, the token page and the embeddable showcase."""
+    meeting, thread = world["meeting"], world["thread"]
+    return {
+        "api:reference": Case("/api/", EVERYONE),
+        "api:openapi-json": Case("/api/v1/openapi.json", EVERYONE),
+        "api:api-root": Case("/api/v1/", API_HIDDEN),
+        "api:projects": Case("/api/v1/projects", EVERYONE),
+        "api:project": Case(f"/api/v1/projects/{world['accepted_project'].slug}", EVERYONE),
+        # A project under review is its submitter's and the coordinators' in the portal, never the API's.
+        "api:project (under review)": Case(
+            f"/api/v1/projects/{world['project'].slug}", API_HIDDEN, route="api:project"
+        ),
+        "api:information": Case("/api/v1/information", EVERYONE),
+        # Drafts are the portal's, never the API's, whoever may see them there.
+        "api:information_page": Case(f"/api/v1/information/{world['draft'].slug}", API_HIDDEN),
+        "api:meetings": Case("/api/v1/meetings", EVERYONE),
+        "api:meeting": Case(f"/api/v1/meetings/{meeting.pk}", {**INNER_RING, "anonymous": HIDDEN}),
+        "api:spaces": Case("/api/v1/spaces", API_PERSONAL),
+        "api:threads": Case("/api/v1/threads", API_PERSONAL),
+        "api:thread": Case(f"/api/v1/threads/{thread.pk}", {**INNER_RING, "anonymous": UNAUTHORIZED}),
+        "api:documents": Case("/api/v1/documents", API_PERSONAL),
+        "api:action_items": Case("/api/v1/action-items", API_PERSONAL),
+        "api_tokens:list": Case("/profile/api-zugaenge/", SIGNED_IN),
+        "api_tokens:revoke": Case(
+            f"/profile/api-zugaenge/{world['api_token'].pk}/widerrufen/",
+            _only("inner_member", status=REDIRECT),
+            "post",
+        ),
+        "embed:projects": Case("/einbetten/projekte/", EVERYONE),
+        "embed:information": Case("/einbetten/informationen/", EVERYONE),
     }
 
 
@@ -498,6 +539,7 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         "tentative_meeting": TentativeMeetingFactory(space=inner),
         "poll": poll,
         "calendar_token": CalendarToken.objects.create(user=inner_member).token,
+        "api_token": api_tokens.token_create(user=inner_member, name="Matrix")[0],
         "answer_token": rsvp.token_for(participation),
         "meeting": meeting,
         "minutes_meeting": minutes_meeting,
@@ -746,3 +788,24 @@ def test_the_review_queue_lists_only_the_projects_of_the_spaces_a_coordinator_co
 
     assert "Vertrauliches Vorhaben" not in of_the_inner_coordinator
     assert "Vertrauliches Vorhaben" in of_the_fachgruppe_coordinator
+
+
+@pytest.mark.parametrize("person", ROLES, indirect=True)
+def test_the_api_answers_a_token_as_the_session(person, world, client, request):
+    """Every endpoint of the API read with the person's own token instead of the session: the same
+    answers as in the matrix. A deactivated account's token is refused everywhere (401)."""
+    role = request.node.callspec.params["person"]
+    headers = {}
+    if role != "anonymous":
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {api_tokens.token_create(user=person, name='Probe')[1]}"
+    failures = []
+    for name, case in cases(world).items():
+        if not case.path.startswith("/api/v1/"):
+            continue
+        reads_token = (case.route or name) not in ("api:openapi-json", "api:api-root")
+        expected = UNAUTHORIZED if role == "deactivated" and reads_token else case.expected[role]
+        status = client.get(case.path, **headers).status_code
+        if status != expected:
+            failures.append(f"{name} {case.path}: {status}, expected {expected}")
+
+    assert not failures, f"{role}:\n" + "\n".join(failures)

@@ -91,6 +91,19 @@ def _channels(world, marker: str) -> list[str]:
         "/projects/atom/",
         world["showcase_project"].get_absolute_url(),
         "/projects/meine/",
+        # The API (read with the session, as a token reads the same: tests/test_permissions_matrix.py).
+        "/api/v1/projects",
+        f"/api/v1/projects?q={marker}",
+        "/api/v1/information",
+        "/api/v1/meetings",
+        "/api/v1/spaces",
+        "/api/v1/threads",
+        "/api/v1/documents",
+        "/api/v1/action-items",
+        f"/api/v1/meetings/{world['outer_meeting'].pk}",
+        f"/api/v1/projects/{world['showcase_project'].slug}",
+        "/einbetten/projekte/",
+        "/einbetten/informationen/",
         # The notification centre and its count.
         "/notifications/",
         "/notifications/count/",
@@ -222,6 +235,10 @@ def _create_inner_content(
     projects.submit(project=under_review, by=author)
     return [
         *made,
+        f"/api/v1/threads/{thread.pk}",
+        f"/api/v1/meetings/{meeting.pk}",
+        f"/api/v1/projects/{under_review.slug}",
+        f"/api/v1/information/{draft.slug}",
         thread.get_absolute_url(),
         meeting.get_absolute_url(),
         f"{meeting.get_absolute_url()}ics/",
@@ -269,5 +286,5 @@ def test_inner_content_changes_nothing_outside(person, world, client, title, bod
         # A search for the invented text echoes it; its results are compared above.
         assert marker not in text or marker in path, path
     assert sent == [], "a mail reached someone outside the inner ring"
-    refused = {"404"} if person.is_authenticated else {"404", "302 /accounts/login/"}
+    refused = {"404"} if person.is_authenticated else {"404", "401", "302 /accounts/login/"}
     assert {path: answer for path, answer in answers.items() if answer not in refused} == {}
