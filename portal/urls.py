@@ -25,6 +25,7 @@ urlpatterns = [
     path("invitations/<token:token>/", groups_views.invitation_accept, name="invitation_accept"),
     path("profile/", groups_views.profile_edit, name="profile_edit"),
     path("notifications/", include("portal.notifications.urls")),
+    path("aktivitaetsprotokoll/", include("portal.audit.urls")),
     path("accounts/sessions/", sessions.SessionListView.as_view(), name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
