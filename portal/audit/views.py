@@ -25,8 +25,8 @@ def _filters(request) -> tuple[AuditFilterForm, selectors.AuditFilter]:
     if slug and space is None:
         raise Http404
     form = AuditFilterForm(request.GET or None, spaces=spaces)
-    valid = form.is_valid()
-    data = form.cleaned_data if valid else {}
+    form.is_valid()  # the valid filters apply even beside an invalid one, whose error the form shows
+    data = getattr(form, "cleaned_data", {})
     return form, selectors.AuditFilter(
         space=space,
         person=data.get("person", "").strip(),
