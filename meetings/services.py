@@ -322,7 +322,7 @@ def agenda_publish(*, meeting: Meeting, by: User) -> Meeting:
         actor=by,
         target=meeting,
         space=meeting.space,
-        after={"items": [str(item) for item in items]},
+        after={"agenda": [str(item) for item in items]},
     )
     notify.agenda_published(
         meeting, by=by, agenda="\n".join(f"{item.position}. {item.title}" for item in items)

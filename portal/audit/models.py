@@ -53,3 +53,26 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.target_label or self.person_label}"
+
+    @property
+    def before_text(self) -> str:
+        return changes_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return changes_text(self.after)
+
+
+def changes_text(values) -> str:
+    """Values before or after, as one line: "role: member; audience: Fachgruppe Handwerk"."""
+    if not values:
+        return ""
+    if not isinstance(values, dict):
+        return str(values)
+    return "; ".join(f"{key}: {_text(value)}" for key, value in values.items())
+
+
+def _text(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return "–" if value is None else str(value)

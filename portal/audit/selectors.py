@@ -50,12 +50,6 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _changes(value) -> str:
-    if not value:
-        return ""
-    return "; ".join(f"{key}: {item}" for key, item in value.items())
-
-
 def csv_header() -> list[str]:
     return [
         _("Zeitpunkt"),
@@ -96,8 +90,8 @@ def csv_lines(entries: QuerySet[AuditEntry]) -> Iterator[str]:
                 entry.space_label,
                 entry.target_label,
                 entry.summary,
-                _changes(entry.before),
-                _changes(entry.after),
+                entry.before_text,
+                entry.after_text,
                 entry.ip or "",
             ]
         )

@@ -1,5 +1,7 @@
 """The audit log for coordinators (their spaces) and staff (everything): a list and its CSV."""
 
+from functools import wraps
+
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,10 +17,20 @@ from portal.audit.actions import Action
 from portal.audit.forms import AuditFilterForm
 
 
+def _readers_only(view):
+    """Whoever may not read the log gets the 404 of a missing page, whatever the method."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not access.can_read_audit_log(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _filters(request) -> tuple[AuditFilterForm, selectors.AuditFilter]:
     """The list's filters. A space the person does not coordinate answers 404, like a missing one."""
-    if not access.can_read_audit_log(request.user):
-        raise Http404
     spaces = selectors.readable_spaces(user=request.user)
     slug = request.GET.get("raum", "")
     space = next((space for space in spaces if space.slug == slug), None)
@@ -35,6 +47,7 @@ def _filters(request) -> tuple[AuditFilterForm, selectors.AuditFilter]:
 
 
 @anonymous_to_login
+@_readers_only
 @require_safe
 def entry_list(request):
     form, filters = _filters(request)
@@ -47,6 +60,7 @@ def entry_list(request):
 
 
 @anonymous_to_login
+@_readers_only
 @require_safe
 def entry_export(request):
     _form, filters = _filters(request)

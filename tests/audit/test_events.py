@@ -101,7 +101,7 @@ def test_publishing_an_agenda_and_the_minutes_and_approving_them_is_recorded(coo
     meeting_services.agenda_publish(meeting=upcoming, by=coordinator)
     agenda = only_entry(Action.AGENDA_PUBLISHED)
     assert agenda.target_label == "Nächstes Treffen"
-    assert agenda.after == {"items": ["1. Begrüßung"]}
+    assert agenda.after == {"agenda": ["1. Begrüßung"]}
 
     held = HeldMeetingFactory(space=fachgruppe, title="Fachgruppentreffen")
     minutes.minutes_edit(meeting=held, by=coordinator, introduction="Begrüßung")

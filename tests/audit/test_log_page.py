@@ -98,12 +98,17 @@ def test_an_unknown_kind_is_a_clear_error_and_the_typed_person_stays(client, coo
 
 
 def test_the_list_shows_before_and_after(client, coordinator, fachgruppe):
-    entry(fachgruppe, before={"role": "member"}, after={"role": "coordinator"})
+    entry(
+        fachgruppe,
+        before={"role": "member"},
+        after={"role": "coordinator", "items": ["1. Begrüßung", "2. Ende"]},
+    )
     client.force_login(coordinator)
 
     page = _page(client)
     assert "role: member" in page
-    assert "role: coordinator" in page
+    # A key named like a dict method ("items") is shown as a key, never looked up as the method.
+    assert "role: coordinator; items: 1. Begrüßung, 2. Ende" in page
 
 
 def test_the_csv_export_holds_the_filtered_entries_only_and_is_itself_recorded(
@@ -148,3 +153,17 @@ def test_the_list_runs_the_same_number_of_queries_with_one_entry_as_with_three(
 ):
     client.force_login(coordinator)
     assert_constant_queries(client, URL, grow=lambda: entry(fachgruppe))
+
+
+def test_coordinating_an_inner_space_shows_nothing_of_the_spaces_around_it(
+    client, inner_coordinator, fachgruppe, inner
+):
+    """Being inside the Fachgruppe's ring is not coordinating it: its entries stay hidden."""
+    entry(fachgruppe, person=UserFactory(name="Fritz Außen"))
+    entry(inner, person=UserFactory(name="Ingrid Innen"))
+    client.force_login(inner_coordinator)
+
+    page = _page(client)
+    assert "Ingrid Innen" in page
+    assert "Fritz Außen" not in page
+    assert client.get(f"{URL}?raum={fachgruppe.slug}").status_code == 404
