@@ -14,7 +14,7 @@ class Action(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", _("Einladung angenommen")
     ROLE_CHANGED = "role_changed", _("Rolle geändert")
     MEMBER_REMOVED = "member_removed", _("Mitglied entfernt")
-    MEMBER_LEFT = "member_left", _("Raum verlassen")
+    MEMBER_LEFT = "member_left", _("Hat den Raum verlassen")
     # Audiences and publications
     WIDENED = "widened", _("Für einen weiteren Kreis freigegeben")
     AGENDA_PUBLISHED = "agenda_published", _("Tagesordnung veröffentlicht")
