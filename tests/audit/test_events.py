@@ -262,3 +262,12 @@ def test_entries_are_ordered_newest_first(coordinator, fachgruppe, partner):
     afters = [entry.after for entry in AuditEntry.objects.all()]
     assert afters == [{"role": "member"}, {"role": "coordinator"}]
     assert AuditEntry.objects.first().at <= timezone.now() + datetime.timedelta(seconds=1)
+
+
+def test_the_kinds_live_in_code_so_a_new_kind_needs_no_migration():
+    from portal.audit import actions
+
+    _name, _path, _args, keywords = AuditEntry._meta.get_field("action").deconstruct()
+    # Migrations store the callable's name, not the list: adding a kind to Action changes no model state.
+    assert keywords["choices"] is actions.choices
+    assert dict(actions.choices())[Action.WIDENED] == "Für einen weiteren Kreis freigegeben"
