@@ -153,8 +153,8 @@ def test_the_list_runs_the_same_number_of_queries_with_one_entry_as_with_three(
 ):
     client.force_login(coordinator)
     queries = assert_constant_queries(client, URL, grow=lambda: entry(fachgruppe))
-    # Session, account, TOTP check, the rule book's standing, the spaces of the filter, one page of
-    # entries, the capped count, and the sign-in bookkeeping of allauth and the sessions list.
+    # Session, account, the rule book's standing, the TOTP check, the spaces of the filter, one page
+    # of entries, the capped count, and the header's two reads of unread notifications.
     assert queries == 9
 
 
