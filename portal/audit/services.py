@@ -52,8 +52,9 @@ def label_of(user) -> str:
     return name or email
 
 
-def _clip(text: str, length: int) -> str:
-    text = " ".join(str(text).split()) if length <= LABEL_LENGTH else str(text)
+def _clip(text: str, length: int, *, one_line: bool = True) -> str:
+    """Labels on one line (a title with line breaks stays readable in the list); both within their column."""
+    text = " ".join(str(text).split()) if one_line else str(text)
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -94,7 +95,7 @@ def record(
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None and target.pk is not None else "",
         target_label=_clip(target_label or (str(target) if target is not None else ""), LABEL_LENGTH),
-        summary=_clip(summary, SUMMARY_LENGTH),
+        summary=_clip(summary, SUMMARY_LENGTH, one_line=False),
         before=before,
         after=after,
         ip=client_ip(request) if request is not None else _current_ip.get(),
