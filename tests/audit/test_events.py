@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.dispatch import Signal
 from django.utils import timezone
@@ -93,6 +94,26 @@ def test_a_widening_records_the_audience_before_and_after(coordinator, fachgrupp
     assert (entry.target_label, entry.space) == ("Innere Runde", inner)
     assert (entry.before, entry.after) == ({"audience": inner.name}, {"audience": fachgruppe.name})
     assert (entry.target_type.model, entry.target_id) == ("thread", str(thread.pk))
+
+
+def test_moving_a_thread_outward_is_recorded_as_a_widening(coordinator, fachgruppe, inner):
+    thread = ThreadFactory(space=inner, title="Wandert nach außen")
+    services.thread_move(thread=thread, to_space=fachgruppe, by=coordinator)
+
+    entry = only_entry(Action.WIDENED)
+    assert (entry.space, entry.before, entry.after) == (
+        inner,
+        {"audience": inner.name},
+        {"audience": fachgruppe.name},
+    )
+
+
+def test_a_refused_decision_writes_no_entry(fachgruppe_coordinator, inner):
+    """The entry is written in the change's own transaction: what is refused leaves no trace."""
+    thread = ThreadFactory(space=inner)
+    with pytest.raises(PermissionDenied):
+        services.audience_widen(item=thread, by=fachgruppe_coordinator)
+    assert not AuditEntry.objects.exists()
 
 
 def test_publishing_an_agenda_and_the_minutes_and_approving_them_is_recorded(coordinator, fachgruppe):
