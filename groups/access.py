@@ -363,3 +363,21 @@ def can_edit_project(user, project) -> bool:
     if can_coordinate(user, project.space):
         return True
     return project.submitted_by_id == user.pk and project.is_editable_by_submitter
+
+
+# --- Audit log -----------------------------------------------------------
+
+
+def can_read_audit_log(user) -> bool:
+    """The audit log is for staff and for the coordinators of at least one space."""
+    return _active(user) and (user.is_staff or bool(coordinated_space_ids(user)))
+
+
+def visible_audit_entries(queryset: QuerySet, user) -> QuerySet:
+    """Entries of the spaces `user` coordinates; staff read every entry, those of no space too
+    (account erasures, the admin's changes to people). Nobody else reads any."""
+    if not _active(user):
+        return queryset.none()
+    if user.is_staff:
+        return queryset
+    return queryset.filter(space_id__in=coordinated_space_ids(user))

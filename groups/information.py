@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from groups import access, notify, notify_questions, questions, services
 from groups.models import InformationPage, Question, Space, Topic, Trade, User
 from portal import readcache
+from portal.audit import services as audit
+from portal.audit.actions import Action
 from portal.slugs import german_slugify
 
 # Paths below /informationen/ that are not pages; no page may take their name.
@@ -155,7 +157,15 @@ def information_publish(*, page: InformationPage, by: User) -> InformationPage:
     page.audience = None
     page.published_at = timezone.now()
     page.save(update_fields=["audience", "published_at", "updated_at"])
-    services.record_widening(page, previous=previous, new=None, by=by)
+    services.record_widening(page, previous=previous, new=None, by=by, audited=False)
+    audit.record(
+        Action.INFORMATION_PUBLISHED,
+        actor=by,
+        target=page,
+        space=page.space,
+        before={"audience": services.audience_label(previous)},
+        after={"audience": services.audience_label(None)},
+    )
     notify_questions.information_published(page, by=by)
     notify.author_told_of_widening(page, by=by)
     question = page.source_question

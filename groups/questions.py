@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from groups import access, notify_questions, services
 from groups.models import Question, Topic, Trade, User
 from groups.spaces import fachgruppe
+from portal.audit import services as audit
+from portal.audit.actions import Action
 
 Status = Question.Status
 
@@ -49,6 +51,18 @@ def _move(question: Question, to: str) -> Question:
 def _require_coordinator(user: User, question: Question) -> None:
     if not access.can_coordinate(user, question.space):
         raise PermissionDenied
+
+
+def _audit(action: Action, question: Question, *, by: User, **details) -> None:
+    """Triage is recorded with the asker as the person concerned."""
+    audit.record(
+        action,
+        actor=by,
+        target=question,
+        space=question.space,
+        person=question.asked_by,
+        **details,
+    )
 
 
 @transaction.atomic
@@ -107,6 +121,7 @@ def question_accept(*, question: Question, by: User, assignee: User) -> Question
     question.decided_by = by
     question.decided_at = timezone.now()
     question.save(update_fields=["status", "assignee", "thread", "decided_by", "decided_at"])
+    _audit(Action.QUESTION_ACCEPTED, question, by=by, after={"assignee": assignee.name})
     notify_questions.question_decided(question)
     return question
 
@@ -123,6 +138,7 @@ def question_decline(*, question: Question, by: User, reason: str) -> Question:
     question.decided_by = by
     question.decided_at = timezone.now()
     question.save(update_fields=["status", "decline_reason", "decided_by", "decided_at"])
+    _audit(Action.QUESTION_DECLINED, question, by=by, summary=question.decline_reason)
     notify_questions.question_decided(question)
     return question
 
@@ -141,6 +157,7 @@ def question_merge(*, question: Question, into: Question, by: User) -> Question:
     question.decided_by = by
     question.decided_at = timezone.now()
     question.save(update_fields=["status", "merged_into", "decided_by", "decided_at"])
+    _audit(Action.QUESTION_MERGED, question, by=by, after={"merged_into": into.title})
     notify_questions.question_decided(question)
     return question
 

@@ -32,6 +32,8 @@ from groups.models import (
     Thread,
     User,
 )
+from portal.audit import services as audit
+from portal.audit.actions import Action
 from portal.limits import UPLOAD_MAX_BYTES
 from portal.uploads import DOCUMENT_KINDS, validate_upload
 
@@ -71,6 +73,15 @@ def _decide(join_request: JoinRequest, *, by: User, status: str, reason: str) ->
     join_request.decided_at = timezone.now()
     join_request.reason = reason.strip()
     join_request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit.record(
+        Action.JOIN_APPROVED if status == JoinRequest.Status.APPROVED else Action.JOIN_DECLINED,
+        actor=by,
+        target=join_request,
+        space=join_request.space,
+        person=join_request.user,
+        target_label=_("Beitrittsanfrage"),
+        summary=join_request.reason,
+    )
     notify.join_decided(join_request)
     return join_request
 
@@ -119,9 +130,19 @@ def invitation_create(
         token=secrets.token_urlsafe(32),
         expires_at=timezone.now() + INVITATION_VALIDITY,
     )
+    existing = User.objects.filter(email__iexact=email, is_active=True).first()
+    audit.record(
+        Action.INVITATION_CREATED,
+        actor=by,
+        target=invitation,
+        space=space,
+        person=existing,
+        person_label=email,
+        target_label=_("Einladung"),
+        after={"role": role},
+    )
     # The invitation mail itself goes to the address (invitation_send); an existing
     # account also finds the invitation in its notification centre.
-    existing = User.objects.filter(email__iexact=email, is_active=True).first()
     if existing is not None:
         url = reverse("invitation_accept", kwargs={"token": invitation.token})
         notify.invited(space=space, user=existing, by=by, url=url)
@@ -150,6 +171,15 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit.record(
+        Action.INVITATION_ACCEPTED,
+        actor=user,
+        target=invitation,
+        space=invitation.space,
+        person=user,
+        target_label=_("Einladung"),
+        after={"role": membership.role},
+    )
     access.forget(user)
     return membership
 
@@ -201,6 +231,15 @@ def membership_set_role(*, membership: Membership, role: str, by: User) -> Membe
         role_before=before,
         role_after=role,
         changed_by=by,
+    )
+    audit.record(
+        Action.ROLE_CHANGED,
+        actor=by,
+        space=membership.space,
+        person=membership.user,
+        target_label=_("Rolle"),
+        before={"role": before},
+        after={"role": role},
     )
     notify.role_changed(membership, before=before, by=by)
     access.forget(membership.user)
@@ -285,6 +324,16 @@ def _end_memberships(
             for m in memberships
         ]
     )
+    for m in memberships:
+        audit.record(
+            Action.MEMBER_LEFT if action == MembershipChange.Action.LEFT else Action.MEMBER_REMOVED,
+            actor=by,
+            space=m.space,
+            person=person,
+            target_label=_("Mitgliedschaft"),
+            before={"role": m.role},
+            after={"via": via.name} if via.pk != m.space_id else None,
+        )
     Membership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
     access.forget(person)
 
@@ -307,8 +356,23 @@ def audience_widen(*, item, by: User):
     return item
 
 
-def record_widening(item, *, previous: Space, new: Space | None, by: User) -> AudienceChange:
-    """The record of a widening (who, when, from which ring to which); every app writes it through here."""
+def record_widening(
+    item, *, previous: Space, new: Space | None, by: User, audited: bool = True
+) -> AudienceChange:
+    """The record of a widening (who, when, from which ring to which); every app writes it through here.
+
+    It is also an entry of the audit log, unless the caller writes a more telling one itself
+    (`audited=False`: a publication, a project's acceptance).
+    """
+    if audited:
+        audit.record(
+            Action.WIDENED,
+            actor=by,
+            target=item,
+            space=item.space,
+            before={"audience": audience_label(previous)},
+            after={"audience": audience_label(new)},
+        )
     return AudienceChange.objects.create(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
@@ -316,6 +380,11 @@ def record_widening(item, *, previous: Space, new: Space | None, by: User) -> Au
         to_audience=new,
         changed_by=by,
     )
+
+
+def audience_label(space: Space | None) -> str:
+    """An audience as the audit log names it: the space, or the public."""
+    return space.name if space is not None else _("Öffentlichkeit")
 
 
 # --- Discussions ---------------------------------------------------------

@@ -27,6 +27,8 @@ from groups import access
 from groups.models import User
 from meetings import selectors
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision, Participant
+from portal.audit import services as audit
+from portal.audit.actions import Action
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
@@ -356,8 +358,22 @@ def decision_edit(*, decision: Decision, by: User, text: str, reason: str = "") 
 
 @transaction.atomic
 def decision_delete(*, decision: Decision, by: User, reason: str = "") -> None:
-    _editable_minutes(meeting=decision.agenda_item.meeting, by=by, reason=reason)
+    meeting = decision.agenda_item.meeting
+    _editable_minutes(meeting=meeting, by=by, reason=reason)
+    audit_decision_deleted(decision, meeting=meeting, by=by, reason=reason)
     decision.delete()
+
+
+def audit_decision_deleted(decision: Decision, *, meeting: Meeting, by: User, reason: str = "") -> None:
+    """A decision taken out of the minutes is recorded with its text: the minutes keep no trace of it."""
+    audit.record(
+        Action.DECISION_DELETED,
+        actor=by,
+        target=decision,
+        space=meeting.space,
+        summary=reason,
+        before={"text": decision.text, "meeting": meeting.title},
+    )
 
 
 def validated_assignment(
@@ -511,6 +527,7 @@ def minutes_publish(*, meeting: Meeting, by: User) -> Minutes:
     minutes.status, minutes.published_at, minutes.published_by = Minutes.Status.PUBLISHED, timezone.now(), by
     minutes.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     new_version(minutes)
+    audit.record(Action.MINUTES_PUBLISHED, actor=by, target=meeting, space=meeting.space)
     _published(meeting, by=by)
     for action_item in _action_items().filter(meeting=meeting):
         assigned(action_item, people=list(action_item.assignees.all()), by=by)
@@ -532,6 +549,13 @@ def minutes_approve(*, meeting: Meeting, by: User, approved_on: datetime.date) -
         raise ValidationError(_("Genehmigt werden kann das Protokoll erst nach der Sitzung."))
     minutes.approved_on, minutes.approved_by = approved_on, by
     minutes.save(update_fields=["approved_on", "approved_by", "updated_at"])
+    audit.record(
+        Action.MINUTES_APPROVED,
+        actor=by,
+        target=meeting,
+        space=meeting.space,
+        after={"approved_on": approved_on.isoformat()},
+    )
     new_version(minutes)  # the PDF says "genehmigt"
     return minutes
 

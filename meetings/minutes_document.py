@@ -271,7 +271,7 @@ def minutes_save(
         minutes.save(update_fields=["updated_at"])
     for pk, item_change in change.items.items():
         if item_section(pk) in changed:
-            _save_item(meeting, pk, item_change, change.delete_decisions)
+            _save_item(meeting, pk, item_change, change.delete_decisions, by=by, reason=reason)
     if ACTIONS in changed:
         _save_action_items(meeting, change, by=by, published=minutes.status == Minutes.Status.PUBLISHED)
     if NEXT in changed:
@@ -279,14 +279,18 @@ def minutes_save(
     return minutes
 
 
-def _save_item(meeting: Meeting, pk: int, change: ItemChange, deleted: set[int]) -> None:
+def _save_item(
+    meeting: Meeting, pk: int, change: ItemChange, deleted: set[int], *, by: User, reason: str
+) -> None:
     item = AgendaItem.objects.get(meeting=meeting, pk=pk)
     if _text(item.discussion) != _text(change.discussion):
         item.discussion = _text(change.discussion)
         item.save(update_fields=["discussion"])
     decisions = {decision.pk: decision for decision in item.decisions.all()}
     for decision_pk in deleted & set(decisions):
-        decisions.pop(decision_pk).delete()
+        decision = decisions.pop(decision_pk)
+        records.audit_decision_deleted(decision, meeting=meeting, by=by, reason=reason)
+        decision.delete()
     for decision_pk, text in change.decisions.items():
         decision = decisions.get(decision_pk)
         if decision is not None and _text(decision.text) != _text(text):

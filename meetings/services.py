@@ -18,6 +18,8 @@ from groups.models import Space, User
 from meetings import guests, notify, rsvp, selectors
 from meetings.minutes import published_record_changed
 from meetings.models import AgendaItem, Meeting, Participant
+from portal.audit import services as audit
+from portal.audit.actions import Action
 
 # The fields a coordinator edits, and those of them a calendar shows.
 EDITABLE_FIELDS = (
@@ -267,6 +269,13 @@ def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     meeting = item.meeting
     _agenda_open(meeting, by)
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    audit.record(
+        Action.AGENDA_ITEM_DELETED,
+        actor=by,
+        target=item,
+        space=meeting.space,
+        after={"meeting": meeting.title},
+    )
     item.delete()
     _renumber(meeting)
     _touch(meeting)
@@ -308,6 +317,13 @@ def agenda_publish(*, meeting: Meeting, by: User) -> Meeting:
         raise ValidationError(_("Die Tagesordnung ist noch leer."))
     meeting.agenda_published_at = timezone.now()
     meeting.save(update_fields=["agenda_published_at", "updated_at"])
+    audit.record(
+        Action.AGENDA_PUBLISHED,
+        actor=by,
+        target=meeting,
+        space=meeting.space,
+        after={"agenda": [str(item) for item in items]},
+    )
     notify.agenda_published(
         meeting, by=by, agenda="\n".join(f"{item.position}. {item.title}" for item in items)
     )

@@ -29,6 +29,7 @@ urlpatterns = [
     path("einbetten/", include("api.urls_embed")),
     path("notifications/", include("portal.notifications.urls")),
     path("konto/", include("privacy.urls")),
+    path("aktivitaetsprotokoll/", include("portal.audit.urls")),
     path("accounts/sessions/", sessions.SessionListView.as_view(), name="usersessions_list"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -21,11 +21,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from groups import access
 from groups.models import Space, User
-from groups.services import record_widening
+from groups.services import audience_label, record_widening
 from groups.spaces import fachgruppe
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, Meeting
+from portal.audit import services as audit
+from portal.audit.actions import Action
 from portal.limits import UPLOAD_MAX_BYTES
 from portal.slugs import german_slugify
 from portal.uploads import DOCX, ODT, PDF, PPTX, XLSX, validate_upload
@@ -118,6 +120,7 @@ def delete_draft(*, project: Project, by: User) -> None:
         raise PermissionDenied
     if project.status != Project.Status.DRAFT or project.submissions.exists():
         raise TransitionRefusedError(_("Nur ein nie eingereichter Entwurf kann gelöscht werden."))
+    audit.record(Action.PROJECT_DRAFT_DELETED, actor=by, target=project, space=project.space)
     for picture in project.images.all():
         _delete_image_files(picture)
     for attachment in project.attachments.all():
@@ -327,12 +330,24 @@ def decide(
         share_reviews=share_reviews,
         decided_by=by,
     )
+    before = {"status": project.status}
     project.status = outcome  # the outcomes are named like the states they lead to
     fields = ["status", "updated_at"]
     if outcome == Decision.Outcome.ACCEPTED:
         _publish(project, by=by)
         fields += ["audience", "accepted_at"]
     project.save(update_fields=fields)
+    audit.record(
+        Action.PROJECT_DECIDED,
+        actor=by,
+        target=project,
+        space=project.space,
+        person=project.submitted_by,
+        summary=decision.reason,
+        before=before,
+        after={"status": outcome, "round": project.round}
+        | ({"audience": audience_label(None)} if outcome == Decision.Outcome.ACCEPTED else {}),
+    )
     notify.decided(project, decision)
     if outcome == Decision.Outcome.ACCEPTED:
         notify.accepted(project, by=by)
@@ -343,7 +358,7 @@ def _publish(project: Project, *, by: User) -> None:
     previous = project.audience
     project.audience = None
     project.accepted_at = timezone.now()
-    record_widening(project, previous=previous, new=None, by=by)
+    record_widening(project, previous=previous, new=None, by=by, audited=False)
 
 
 # --- Presentation in a meeting ------------------------------------------

@@ -73,6 +73,7 @@ PROJECT_OWNER = {**PROJECT_COORDINATION, "inner_member": OK}
 UNAUTHORIZED = 401
 API_PERSONAL = {**EVERYONE, "anonymous": UNAUTHORIZED}
 API_HIDDEN = dict.fromkeys(ROLES, HIDDEN)
+ANY_COORDINATION = _only("fachgruppe_coordinator", "inner_coordinator", "coordinator", "staff")
 
 
 @dataclass(frozen=True)
@@ -422,6 +423,16 @@ def _cases(world) -> dict[str, Case]:
         "projects:export_csv": Case("/projects/export/csv/", PROJECT_COORDINATION),
         "projects:export_json": Case("/projects/export/json/", PROJECT_COORDINATION),
         **_api(world),
+        # The audit log: coordinators of any space (each reads their own spaces' entries) and staff.
+        "audit:list": Case("/aktivitaetsprotokoll/", ANY_COORDINATION),
+        "audit:export": Case("/aktivitaetsprotokoll/export/", ANY_COORDINATION),
+        # Narrowed to the inner circle: a space one does not coordinate does not exist.
+        "audit:list (the inner circle)": Case(
+            f"/aktivitaetsprotokoll/?raum={inner}", INNER_COORDINATION, route="audit:list"
+        ),
+        "audit:export (the inner circle)": Case(
+            f"/aktivitaetsprotokoll/export/?raum={inner}", INNER_COORDINATION, route="audit:export"
+        ),
         # Inner items shared with the Fachgruppe: its coordinators see them, and still only the inner
         # circle's coordination runs them (a Fachgruppe coordinator must not publish inner content).
         **_shared_with_the_fachgruppe(world),

@@ -14,11 +14,15 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from groups import access
+from groups.spaces import fachgruppe
 from groups.views import anonymous_to_login
 from groups.views_questions import query_without_page
 from portal import readcache
+from portal.audit import services as audit
+from portal.audit.actions import Action
 from portal.db import statement_timeout
 from portal.paging import CappedPaginator
 from projects import catalogue
@@ -94,6 +98,14 @@ def _export(request, *, extension: str, content_type: str, write) -> HttpRespons
     if not catalogue.can_export(request.user):
         raise Http404
     _form, filters = catalogue_filters(request.GET)
+    audit.record(
+        Action.DATA_EXPORTED,
+        actor=request.user,
+        space=fachgruppe(),
+        request=request,
+        target_label=_("Modellprojekte (%(format)s)") % {"format": extension.upper()},
+        after={"filters": request.GET.urlencode()} if request.GET else None,
+    )
     response = HttpResponse(write(catalogue.export_rows(request.user, filters)), content_type=content_type)
     # Holds people's contact details: portal.middleware marks it no-store, as every signed-in page.
     response["Content-Disposition"] = f'attachment; filename="{catalogue.export_filename(extension)}"'
