@@ -128,9 +128,12 @@ def subscription_cancel(*, subscriber: Subscriber) -> Subscriber:
 
 def forget_unconfirmed() -> int:
     """Deletes addresses whose owner never confirmed: nothing is kept about people who did not agree."""
-    deleted, _by_model = Subscriber.objects.filter(
+    forgotten = Subscriber.objects.filter(
         confirmed_at__isnull=True, created_at__lt=timezone.now() - CONFIRMATION_VALID_FOR
-    ).delete()
+    )
+    # Their confirmation mails in the outbox hold the address too.
+    Mail.objects.filter(template=CONFIRMATION_MAIL, recipient__in=forgotten.values("email")).delete()
+    deleted, _by_model = forgotten.delete()
     return deleted
 
 

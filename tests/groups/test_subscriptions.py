@@ -322,6 +322,7 @@ def test_addresses_never_confirmed_are_forgotten_after_a_week(subscribe, client,
 
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert subscriptions.forget_unconfirmed() == 1
+    assert list(Mail.objects.values_list("recipient", flat=True)) == []
 
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["bestaetigt@example.org"]
 

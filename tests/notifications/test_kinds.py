@@ -4,7 +4,7 @@ needs no migration, and a kind nobody registered is refused."""
 from io import StringIO
 
 import pytest
-from django.core import checks
+from django.core import checks, mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -59,6 +59,10 @@ def test_a_new_kind_needs_no_migration_and_reaches_people_with_its_label(
     )
     deliver_all()
     assert Notification.objects.get(user=partner).event.kind == new_kind
+    # Personal, so at once by mail; without a subject of its own, the label is the subject.
+    [message] = mail.outbox
+    assert message.to == [partner.email]
+    assert "Neue Plakette" in message.subject
 
     client.force_login(partner)
     assert "Neue Plakette" in client.get(reverse("notifications:list")).content.decode()
