@@ -7,4 +7,7 @@ class GroupsConfig(AppConfig):
     verbose_name = _("Personen und Gruppen")
 
     def ready(self):
-        from groups import checks  # noqa: F401 - registers the system checks
+        from groups import checks, kinds, services, subscriptions  # noqa: F401 - checks and kinds register themselves
+
+        subscriptions.register_mails()
+        services.register_mails()

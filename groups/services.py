@@ -519,8 +519,24 @@ def document_comment(*, document: Document, author: User, body: str) -> Document
     return DocumentComment.objects.create(document=document, author=author, body=body)
 
 
+SPACE_INVITATION_MAIL = "groups/space_invitation"
+
+
 def invitation_send(*, invitation: Invitation, request=None) -> None:
-    """Mails the invitation link once the transaction that created it has committed."""
+    """Posts the invitation link into the outbox, in the language of the person inviting; a worker
+    sends it after the commit (portal.notifications.outbox)."""
+    from portal.notifications import outbox
+
+    outbox.post(
+        template=SPACE_INVITATION_MAIL,
+        recipient=invitation.email,
+        params={"invitation": invitation.pk},
+        key=f"space-invitation:{invitation.pk}",
+    )
+
+
+def build_invitation_mail(mail):
+    """The outbox's builder: the invitation while it is still open."""
     from django.conf import settings
     from django.template.loader import render_to_string
     from django.urls import reverse
@@ -528,6 +544,9 @@ def invitation_send(*, invitation: Invitation, request=None) -> None:
     from portal.email import PortalEmail
     from portal.salutation import salutation
 
+    invitation = Invitation.objects.select_related("space").filter(pk=mail.params["invitation"]).first()
+    if invitation is None or not invitation_is_open(invitation):
+        return None
     # The link names the configured site, never the host the request came in on.
     url = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": invitation.token})
     context = {
@@ -543,4 +562,10 @@ def invitation_send(*, invitation: Invitation, request=None) -> None:
         to=[invitation.email],
     )
     message.attach_alternative(render_to_string("groups/email/invitation.html", context), "text/html")
-    transaction.on_commit(message.send)
+    return message
+
+
+def register_mails() -> None:
+    from portal.notifications import outbox
+
+    outbox.register_builder(SPACE_INVITATION_MAIL, build_invitation_mail)

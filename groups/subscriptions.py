@@ -8,18 +8,19 @@ The unsubscribe link is the same in every mail of one subscription, so the one-c
 changes nothing. It is replaced when the address subscribes again after an unsubscribe, so the
 old subscription's mails cannot end the new one. It needs no expiry: all it can ever do is end
 the subscription it was sent for.
-Each published page is mailed once per subscriber (one SubscriberDelivery
-row each, claimed under a row lock); the beat task resumes what a lost
-broker message or a dead worker left behind.
+Every mail goes through the portal's outbox (portal.notifications.outbox):
+each published page is posted once per subscriber (keyed by page and
+subscriber) and built by the worker when it is sent, so someone who
+unsubscribed in between gets nothing; the outbox's replay sends what a lost
+broker message or a dead worker left behind, and the beat task here fans out
+pages whose fan-out was lost.
 """
 
 import logging
 import secrets
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import mail as django_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
@@ -27,10 +28,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from groups.models import InformationPage, Subscriber, SubscriberDelivery, Topic, Trade
+from groups.models import InformationPage, Subscriber, Topic, Trade
 from portal.email import PortalEmail
-from portal.notifications import journal
+from portal.notifications import outbox
 from portal.notifications.mail import list_id
+from portal.notifications.models import Mail
 from portal.salutation import salutation
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,8 @@ logger = logging.getLogger(__name__)
 # The same address gets at most one confirmation mail in this time, however often the form is sent.
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
 CONFIRMATION_VALID_FOR = timedelta(days=7)
-BATCH_SIZE = 200
-JOURNAL_NAMESPACE = "subscriptions"
+CONFIRMATION_MAIL = "groups/subscription_confirm"
+PAGE_MAIL = "groups/information_published"
 # Work older than this was not (or no longer) in the broker's queue: hand it out again.
 RESUME_AFTER = timedelta(minutes=2)
 
@@ -84,7 +86,12 @@ def subscription_request(
     subscriber.save(update_fields=fields)
     subscriber.trades.set(trades)
     subscriber.topics.set(topics)
-    transaction.on_commit(lambda: _enqueue_confirmation(subscriber.pk))
+    outbox.post(
+        template=CONFIRMATION_MAIL,
+        recipient=subscriber.email,
+        params={"subscriber": subscriber.pk, "token": subscriber.confirmation_token},
+        key=f"subscription-confirm:{subscriber.pk}:{subscriber.confirmation_token}",
+    )
     return True
 
 
@@ -122,25 +129,31 @@ def subscription_cancel(*, subscriber: Subscriber) -> Subscriber:
 
 def forget_unconfirmed() -> int:
     """Deletes addresses whose owner never confirmed: nothing is kept about people who did not agree."""
-    deleted, _by_model = Subscriber.objects.filter(
+    forgotten = Subscriber.objects.filter(
         confirmed_at__isnull=True, created_at__lt=timezone.now() - CONFIRMATION_VALID_FOR
-    ).delete()
+    )
+    # Their confirmation mails in the outbox hold the address too.
+    Mail.objects.filter(template=CONFIRMATION_MAIL, recipient__in=forgotten.values("email")).delete()
+    deleted, _by_model = forgotten.delete()
     return deleted
 
 
-def send_confirmation(subscriber_id: int) -> bool:
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).exclude(confirmation_token="").first()
+def build_confirmation(mail: Mail) -> PortalEmail | None:
+    """The outbox's builder: the confirmation link, while this very link is still the open one."""
+    subscriber = (
+        Subscriber.objects.filter(pk=mail.params["subscriber"], confirmation_token=mail.params["token"])
+        .exclude(confirmation_token="")
+        .first()
+    )
     if subscriber is None:
-        return False
+        return None
     context = {
         "confirm_url": _url("information:confirm", subscriber.confirmation_token),
         "valid_days": CONFIRMATION_VALID_FOR.days,
     }
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
         subject = _("Bitte bestätigen Sie Ihr Abonnement")
-        message = _message(subscriber, subject, "subscription_confirm", context, one_click=False)
-    message.send()
-    return True
+        return _message(subscriber, subject, "subscription_confirm", context, one_click=False)
 
 
 # --- Mailing a published page --------------------------------------------
@@ -163,8 +176,12 @@ def matching_subscribers(page: InformationPage) -> QuerySet[Subscriber]:
     return subscribers
 
 
+def _page_key(page_id: int, subscriber_id: int) -> str:
+    return f"information:{page_id}:{subscriber_id}"
+
+
 def fan_out(page_id: int) -> list[list[int]]:
-    """Creates one delivery per matching subscriber, once; returns the pending ones in batches."""
+    """Posts one mail per matching subscriber, once; returns the pending ones in batches."""
     with transaction.atomic():
         page = (
             InformationPage.objects.select_for_update()
@@ -174,70 +191,44 @@ def fan_out(page_id: int) -> list[list[int]]:
         if page is None:
             return []
         if page.subscribers_fanned_out_at is None:
-            SubscriberDelivery.objects.bulk_create(
+            outbox.post_many(
                 [
-                    SubscriberDelivery(page=page, subscriber_id=pk)
-                    for pk in matching_subscribers(page).values_list("pk", flat=True)
-                ],
-                batch_size=1000,
-                ignore_conflicts=True,
+                    Mail(
+                        template=PAGE_MAIL,
+                        recipient=email,
+                        params={"page": page.pk, "subscriber": pk},
+                        key=_page_key(page.pk, pk),
+                    )
+                    for pk, email in matching_subscribers(page).values_list("pk", "email")
+                ]
             )
             page.subscribers_fanned_out_at = timezone.now()
             page.save(update_fields=["subscribers_fanned_out_at"])
     pending = list(
-        SubscriberDelivery.objects.filter(page_id=page_id, sent_at__isnull=True, skipped=False)
+        Mail.objects.filter(key__startswith=_page_key(page_id, 0)[:-1], status=Mail.Status.PENDING)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return [pending[i : i + BATCH_SIZE] for i in range(0, len(pending), BATCH_SIZE)]
+    return [pending[i : i + outbox.BATCH_SIZE] for i in range(0, len(pending), outbox.BATCH_SIZE)]
 
 
-def send_batch(delivery_ids: list[int]) -> int:
-    """Sends the still pending mails of a batch under a row lock, so two workers never send the same one.
-
-    What was sent before a failure is recorded before the error goes up to
-    Celery's retry; the rest stays pending.
-    """
-    failure = None
-    with transaction.atomic():
-        batch = list(
-            SubscriberDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=delivery_ids, sent_at__isnull=True, skipped=False)
-            .select_related("page", "subscriber")
-            .order_by("pk")
-        )
-        gone = [d.pk for d in batch if not d.subscriber.is_active]
-        # Mails a dead worker sent before its transaction was lost: noted in the journal.
-        sent = sorted(journal.which_were_sent([d.pk for d in batch], namespace=JOURNAL_NAMESPACE))
-        try:
-            with django_mail.mailers.default as connection:
-                for delivery in batch:
-                    if delivery.pk in gone or delivery.pk in sent:
-                        continue
-                    try:
-                        connection.send_messages([_page_message(delivery)])
-                    except smtplib.SMTPRecipientsRefused:
-                        # The server refuses this one address for good; the others still go out.
-                        gone.append(delivery.pk)
-                    else:
-                        sent.append(delivery.pk)
-                        journal.note_sent(delivery.pk, namespace=JOURNAL_NAMESPACE)
-        except Exception as exc:  # noqa: BLE001 - recorded below, then raised for the retry
-            failure = exc
-        SubscriberDelivery.objects.filter(pk__in=gone).update(skipped=True)
-        SubscriberDelivery.objects.filter(pk__in=sent).update(sent_at=timezone.now())
-    journal.forget(sent, namespace=JOURNAL_NAMESPACE)
-    if failure is not None:
-        raise failure
-    return len(sent)
-
-
-def _page_message(delivery: SubscriberDelivery) -> PortalEmail:
-    page, subscriber = delivery.page, delivery.subscriber
+def build_page_mail(mail: Mail) -> PortalEmail | None:
+    """The outbox's builder: the published page, to a subscriber still subscribed."""
+    subscriber = Subscriber.objects.filter(pk=mail.params["subscriber"]).first()
+    page = InformationPage.objects.filter(
+        pk=mail.params["page"], published_at__isnull=False, audience__isnull=True
+    ).first()
+    if subscriber is None or page is None or not subscriber.is_active:
+        return None
     context = {"page": page, "page_url": settings.SITE_URL + page.get_absolute_url()}
     with translation.override(subscriber.language or settings.LANGUAGE_CODE):
         subject = _("Neue Information für Betriebe: %(title)s") % {"title": page.title}
         return _message(subscriber, subject, "information_published", context, one_click=True)
+
+
+def register_mails() -> None:
+    outbox.register_builder(CONFIRMATION_MAIL, build_confirmation)
+    outbox.register_builder(PAGE_MAIL, build_page_mail)
 
 
 def _message(subscriber: Subscriber, subject: str, template: str, context: dict, *, one_click: bool):
@@ -276,15 +267,9 @@ def enqueue_fan_out(page_id: int) -> None:
     _enqueue(send_information_to_subscribers, page_id=page_id)
 
 
-def _enqueue_confirmation(subscriber_id: int) -> None:
-    from groups.tasks import send_subscription_confirmation
-
-    _enqueue(send_subscription_confirmation, subscriber_id=subscriber_id)
-
-
 def _enqueue(task, **kwargs) -> None:
-    """Hands work to Celery. When the broker is away, the beat task `groups.resume_information_mailings`
-    picks up pages and mails later; a lost confirmation mail its owner asks for again."""
+    """Hands the fan-out to Celery. When the broker is away, the beat task
+    `groups.resume_information_mailings` fans the page out later."""
     try:
         task.apply_async(kwargs=kwargs, retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker failure leaves the work for the resume task
@@ -292,19 +277,12 @@ def _enqueue(task, **kwargs) -> None:
 
 
 def resumable() -> dict[str, list]:
-    """What the beat task hands out again: pages never fanned out, and mails still pending."""
+    """What the beat task hands out again: pages never fanned out. Their mails, once posted, are
+    the outbox's: its replay sends what is pending."""
     before = timezone.now() - RESUME_AFTER
     pages = list(
         InformationPage.objects.filter(
             published_at__lt=before, audience__isnull=True, subscribers_fanned_out_at__isnull=True
         ).values_list("pk", flat=True)
     )
-    pending = list(
-        SubscriberDelivery.objects.filter(sent_at__isnull=True, skipped=False, created_at__lt=before)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return {
-        "pages": pages,
-        "mail_batches": [pending[i : i + BATCH_SIZE] for i in range(0, len(pending), BATCH_SIZE)],
-    }
+    return {"pages": pages}

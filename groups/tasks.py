@@ -1,52 +1,31 @@
 """Celery tasks of the groups app: thin, named, ids in, idempotent."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 
 from groups import subscriptions
+from portal.notifications import outbox
 
 logger = logging.getLogger(__name__)
-
-TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, OSError)
-MAIL_RETRY = {
-    "autoretry_for": TRANSIENT_MAIL_ERRORS,
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
-
-
-@shared_task(name="groups.send_subscription_confirmation", **MAIL_RETRY)
-def send_subscription_confirmation(*, subscriber_id: int) -> bool:
-    return subscriptions.send_confirmation(subscriber_id)
 
 
 @shared_task(name="groups.send_information_to_subscribers")
 def send_information_to_subscribers(*, page_id: int) -> int:
-    """Fans a published page out to its subscribers in batches of mails."""
+    """Posts a published page to its subscribers into the outbox and hands out the mails in batches."""
     batches = subscriptions.fan_out(page_id)
-    for batch in batches:
-        send_information_batch.apply_async(kwargs={"delivery_ids": batch})
+    outbox.enqueue([pk for batch in batches for pk in batch])
     return sum(len(batch) for batch in batches)
-
-
-@shared_task(name="groups.send_information_batch", **MAIL_RETRY)
-def send_information_batch(*, delivery_ids: list[int]) -> int:
-    return subscriptions.send_batch(delivery_ids)
 
 
 @shared_task(name="groups.resume_information_mailings")
 def resume_information_mailings() -> dict[str, int]:
-    """Beat: hands out again the fan-outs and mails that a lost message or a dead worker left behind."""
+    """Beat: fans out again the pages whose fan-out a lost message or a dead worker left behind
+    (their mails, once posted, are the outbox's replay's)."""
     work = subscriptions.resumable()
     for page_id in work["pages"]:
         send_information_to_subscribers.apply_async(kwargs={"page_id": page_id})
-    for batch in work["mail_batches"]:
-        send_information_batch.apply_async(kwargs={"delivery_ids": batch})
-    return {"pages": len(work["pages"]), "mail_batches": len(work["mail_batches"])}
+    return {"pages": len(work["pages"])}
 
 
 @shared_task(name="groups.forget_unconfirmed_subscribers")

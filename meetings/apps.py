@@ -9,6 +9,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Sitzungen und Protokolle")
 
     def ready(self):
-        from meetings import invitation_mail
+        from meetings import guests, invitation_mail, kinds  # noqa: F401 - kinds registers the notification kinds
 
         invitation_mail.register()
+        guests.register_mails()

@@ -1,22 +1,21 @@
 """Guests without an account: their invitation arrives by mail, with the meeting's calendar file.
 
-The outbox of portal.notifications reaches accounts only; a guest is an
-address on a Participant. The mail is handed to Celery after the invitation
-is committed (meetings.send_guest_invitation, retried on transient mail
-errors); when the broker cannot be reached it is sent at once instead, so
-an invitation is not lost to a Redis outage. It is written in the language
-the coordinator chose for the guest, else in the portal's (German).
+The outbox of notifications reaches accounts only; a guest is an address on a
+Participant. Their mails go through the portal's one mail path
+(portal.notifications.outbox): posted in the transaction that invites the guest
+or changes the meeting, built by the worker when it sends them, in the language
+the coordinator chose for the guest, else in the portal's (German). When the
+broker is away, the outbox's replay sends them a minute later; nothing is sent
+from the request.
 
 Later changes of date, time or place and a cancellation reach every guest
-with an address too (update_send, one mail per guest and change, with the
-calendar file: REQUEST with the new SEQUENCE, or CANCEL).
+with an address too (one mail per guest and change, keyed by the meeting's
+SEQUENCE, with the calendar file: REQUEST with the new SEQUENCE, or CANCEL);
+a mail that a newer change overtook before it left is skipped.
 """
-
-import logging
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -27,85 +26,72 @@ from meetings import calendar, rsvp
 from meetings.models import Meeting, Participant
 from portal import dates
 from portal.email import PortalEmail
+from portal.notifications import outbox
+from portal.notifications.models import Mail
 
-logger = logging.getLogger(__name__)
+INVITATION_MAIL = "meetings/guest_invitation"
+UPDATE_MAIL = "meetings/guest_update"
+
+
+def _guests():
+    return Participant.objects.filter(user__isnull=True).exclude(email="")
 
 
 def enqueue_invitation(*, participant_id: int, by_id: int | None) -> None:
-    from meetings.tasks import send_guest_invitation
+    """Posts the guest's invitation into the outbox; once per guest."""
+    email = _guests().filter(pk=participant_id).values_list("email", flat=True).first()
+    if email:
+        outbox.post(
+            template=INVITATION_MAIL,
+            recipient=email,
+            params={"participant": participant_id, "by": by_id},
+            key=f"guest-invitation:{participant_id}",
+        )
 
-    kwargs = {"participant_id": participant_id, "by_id": by_id}
-    try:
-        send_guest_invitation.apply_async(kwargs=kwargs, retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure: send it from here instead
-        logger.warning("guest invitation not enqueued, sending it now", extra={"error": repr(exc)})
-        invitation_send(**kwargs)
 
-
-def invitation_send(*, participant_id: int, by_id: int | None = None) -> bool:
-    """Mails the invitation; False when there is no one to write to (any more)."""
-    participant = (
-        Participant.objects.select_related("meeting__space")
-        .filter(pk=participant_id, user__isnull=True)
-        .exclude(email="")
-        .first()
-    )
+def build_invitation(mail: Mail) -> PortalEmail | None:
+    """The outbox's builder; None when there is no one to write to (any more)."""
+    participant = _guests().select_related("meeting__space").filter(pk=mail.params["participant"]).first()
     if participant is None or participant.meeting.status == Meeting.Status.CANCELLED:
-        return False
-    inviter = User.objects.filter(pk=by_id, is_active=True).first() if by_id else None
+        return None
+    inviter = _inviter(mail.params.get("by"))
     with translation.override(participant.language or settings.LANGUAGE_CODE):
-        message = _invitation_message(participant, inviter)
-    message.send()
-    return True
+        return _invitation_message(participant, inviter)
 
 
 def enqueue_updates(*, meeting: Meeting, by: User, fields: list[str] = ()) -> None:
-    """After the commit: one mail per guest with an address about this change (or the cancellation)."""
-    ids = list(
-        Participant.objects.filter(meeting=meeting, user__isnull=True)
-        .exclude(email="")
-        .values_list("pk", flat=True)
-    )
-    if not ids:
-        return
-    sequence, by_id, fields = meeting.sequence, by.pk, list(fields)
-
-    def enqueue() -> None:
-        from meetings.tasks import send_guest_update
-
-        for participant_id in ids:
-            kwargs = {
-                "participant_id": participant_id,
-                "sequence": sequence,
-                "by_id": by_id,
-                "fields": fields,
-            }
-            try:
-                send_guest_update.apply_async(kwargs=kwargs, retry=False)
-            except Exception as exc:  # noqa: BLE001 - any broker failure: send it from here instead
-                logger.warning("guest update not enqueued, sending it now", extra={"error": repr(exc)})
-                update_send(**kwargs)
-
-    transaction.on_commit(enqueue)
+    """One mail per guest with an address about this change (or the cancellation), sent after the commit."""
+    for participant_id, email in _guests().filter(meeting=meeting).values_list("pk", "email"):
+        outbox.post(
+            template=UPDATE_MAIL,
+            recipient=email,
+            params={
+                "participant": participant_id,
+                "sequence": meeting.sequence,
+                "by": by.pk,
+                "fields": list(fields),
+            },
+            key=f"guest-update:{participant_id}:{meeting.sequence}",
+        )
 
 
-def update_send(
-    *, participant_id: int, sequence: int, by_id: int | None = None, fields: list[str] = ()
-) -> bool:
-    """Mails one guest what changed; False when a newer change has its own mail, or no guest is left."""
-    participant = (
-        Participant.objects.select_related("meeting__space")
-        .filter(pk=participant_id, user__isnull=True)
-        .exclude(email="")
-        .first()
-    )
-    if participant is None or participant.meeting.sequence != sequence:
-        return False
-    inviter = User.objects.filter(pk=by_id, is_active=True).first() if by_id else None
+def build_update(mail: Mail) -> PortalEmail | None:
+    """The outbox's builder; None when a newer change has its own mail, or no guest is left."""
+    participant = _guests().select_related("meeting__space").filter(pk=mail.params["participant"]).first()
+    if participant is None or participant.meeting.sequence != mail.params["sequence"]:
+        return None
+    inviter = _inviter(mail.params.get("by"))
     with translation.override(participant.language or settings.LANGUAGE_CODE):
-        message = _update_message(participant, inviter, fields)
-    message.send()
-    return True
+        return _update_message(participant, inviter, mail.params.get("fields", []))
+
+
+def _inviter(by_id: int | None) -> User | None:
+    return User.objects.filter(pk=by_id, is_active=True).first() if by_id else None
+
+
+def register_mails() -> None:
+    outbox.register_builder(INVITATION_MAIL, build_invitation)
+    outbox.register_builder(UPDATE_MAIL, build_update)
 
 
 def _details(participant: Participant, inviter: User | None) -> dict:

@@ -428,7 +428,7 @@ def participant_invite_guest(
         meeting=meeting, name=name, organisation=organisation.strip(), email=email, language=language
     )
     if email:
-        transaction.on_commit(lambda: guests.enqueue_invitation(participant_id=participant.pk, by_id=by.pk))
+        guests.enqueue_invitation(participant_id=participant.pk, by_id=by.pk)
     published_record_changed(meeting=meeting)
     return participant
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.context_processors import SITE_NAME
-from portal.notifications import account_mail
+from portal.notifications import outbox
 from portal.salutation import salutation
 
 # allauth's mail to an address without an account. The portal mails only its members, so it is
@@ -38,7 +38,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix, email, context):
-        """Renders the mail here and leaves the sending to a worker (portal.notifications.account_mail).
+        """Renders the mail here and leaves the sending to a worker (portal.notifications.outbox).
 
         Account mails go out in the language of the account's owner, not of
         whoever caused them: allauth passes no user for security notifications
@@ -62,7 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
                     "salutation": salutation(user, name="" if user is None else None),
                 },
             )
-        account_mail.record(
+        outbox.record(
             message=message, template=template_prefix, deliver=template_prefix != UNKNOWN_ACCOUNT_TEMPLATE
         )
 

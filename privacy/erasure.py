@@ -31,9 +31,9 @@ from groups.models import JoinRequest, Membership, Profile, Space, Subscriber, U
 from meetings.models import CalendarToken, Participant, PollAnswer, Registration
 from portal.models import FormSubmission, OverviewVisit
 from portal.notifications.models import (
-    AccountMail,
     Delivery,
     Event,
+    Mail,
     Notification,
     Preference,
     Unfollow,
@@ -132,7 +132,7 @@ def _delete_personal_rows(person: User) -> None:
     FormSubmission.objects.filter(user=person).delete()
     OverviewVisit.objects.filter(user=person).delete()
     Subscriber.objects.filter(email__iexact=address).delete()
-    AccountMail.objects.filter(recipient__iexact=address).delete()
+    Mail.objects.filter(recipient__iexact=address).delete()
     for data_export in DataExport.objects.filter(user=person):
         if data_export.file:
             data_export.file.delete(save=False)

@@ -45,7 +45,7 @@ from meetings.models import (
     PollAnswer,
     Registration,
 )
-from portal.notifications.models import AccountMail, Notification, Preference, Unfollow, UnsubscribeToken
+from portal.notifications.models import Mail, Notification, Preference, Unfollow, UnsubscribeToken
 from projects.models import Project, Review
 
 # Columns that are never exported: secrets, and the HTML the portal renders from the person's Markdown.
@@ -358,7 +358,7 @@ def _security(user: User, out: Collected) -> dict:
                 "created_at": _value(m.created_at),
                 "status": m.status,
             }
-            for m in AccountMail.objects.filter(recipient__iexact=user.email).order_by("created_at")
+            for m in Mail.objects.filter(recipient__iexact=user.email).order_by("created_at")
         ],
     }
 

@@ -10,7 +10,6 @@ from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from groups.models import SubscriberDelivery
 from portal.notifications.models import Delivery
 
 # How long the record of a delivered notification or information mail is kept: long enough to
@@ -22,13 +21,9 @@ def forget_delivered_mail() -> int:
     """Deletes the journal rows of mails that were sent, skipped or gave up, KEEP_DELIVERY_JOURNAL ago."""
     cutoff = timezone.now() - KEEP_DELIVERY_JOURNAL
     done = [Delivery.Status.SENT, Delivery.Status.SKIPPED, Delivery.Status.FAILED]
+    # Mails to addresses (subscribers, guests, accounts) go sooner: the outbox's own cleanup.
     notifications, _ = Delivery.objects.filter(status__in=done, created_at__lt=cutoff).delete()
-    information, _ = (
-        SubscriberDelivery.objects.filter(created_at__lt=cutoff)
-        .exclude(sent_at__isnull=True, skipped=False)
-        .delete()
-    )
-    return notifications + information
+    return notifications
 
 
 def forget_old_sessions() -> int:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import User
 from portal.email import PortalEmail
-from portal.notifications import account_mail, events
+from portal.notifications import events, outbox
 from portal.salutation import salutation
 from privacy import export, signals
 from privacy.models import DataExport
@@ -162,7 +162,7 @@ def _mail_link(data_export: DataExport) -> None:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[person.email],
         )
-    account_mail.record(message=message, template=MAIL_TEMPLATE)
+    outbox.record(message=message, template=MAIL_TEMPLATE)
 
 
 def exports_of(person: User) -> list[DataExport]:

@@ -12,6 +12,7 @@ class ProjectsConfig(AppConfig):
         # Only to keep the start page's cached cards fresh; no flow of the app runs through signals.
         from django.db.models.signals import post_delete, post_save
 
+        from projects import kinds  # noqa: F401 - registers the notification kinds
         from projects.catalogue import forget_showcase
         from projects.models import Project, ProjectImage
 

@@ -167,18 +167,22 @@ def _empty_cache_at_start():
 def account_mails(mailoutbox):
     """Sends the account mails recorded so far the way the worker does, and returns the outbox.
 
-    Account mails never leave in the request (portal.notifications.account_mail); a
+    Account mails never leave in the request (portal.notifications.outbox); a
     test that reads one calls this where a worker would have run.
     """
-    from portal.notifications import account_mail
-    from portal.notifications.models import AccountMail
+    from tests.outbox import deliver_mails
 
     def deliver():
-        waiting = AccountMail.objects.filter(
-            status__in=[AccountMail.Status.PENDING, AccountMail.Status.SKIPPED]
-        )
-        for mail_id in waiting.order_by("pk").values_list("pk", flat=True):
-            account_mail.send(mail_id)
+        deliver_mails()
         return mailoutbox
 
     return deliver
+
+
+@pytest.fixture
+def outbox_at_once(monkeypatch):
+    """Mails posted to the outbox are sent the moment their transaction commits, as a worker that
+    takes them at once would (use with django_capture_on_commit_callbacks(execute=True))."""
+    from portal.notifications import outbox
+
+    monkeypatch.setattr(outbox, "_enqueue", lambda mail_ids: outbox.send_mails(mail_ids) >= 0)

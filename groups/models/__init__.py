@@ -3,7 +3,7 @@
 # _document_upload_path stays reachable here: migration 0002 names it as groups.models._document_upload_path.
 from groups.models.discussions import Post, PostRevision, Thread
 from groups.models.documents import Document, DocumentComment, DocumentVersion, _document_upload_path
-from groups.models.information import InformationPage, Subscriber, SubscriberDelivery
+from groups.models.information import InformationPage, Subscriber
 from groups.models.people import Organisation, Profile, Topic, Trade, User, UserManager
 from groups.models.questions import Question
 from groups.models.spaces import (
@@ -34,7 +34,6 @@ __all__ = [
     "RingItem",
     "Space",
     "Subscriber",
-    "SubscriberDelivery",
     "Thread",
     "Topic",
     "Trade",

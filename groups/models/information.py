@@ -95,24 +95,3 @@ class Subscriber(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
-
-
-class SubscriberDelivery(models.Model):
-    """One published page for one subscriber; the unique key keeps the mail from going out twice."""
-
-    page = models.ForeignKey(InformationPage, on_delete=models.CASCADE, related_name="subscriber_deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    skipped = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("Versand an Abonnement")
-        verbose_name_plural = _("Versand an Abonnements")
-        constraints = [
-            models.UniqueConstraint(fields=["page", "subscriber"], name="one_information_mail_per_subscriber")
-        ]
-        indexes = [models.Index(fields=["sent_at", "skipped"], name="subscriber_delivery_queue_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.page} → {self.subscriber}"

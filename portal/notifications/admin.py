@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.notifications import services
-from portal.notifications.models import AccountMail, Delivery, Event, Notification, Preference
+from portal.notifications.models import Delivery, Event, Mail, Notification, Preference
 
 
 class DeliveryInline(admin.TabularInline):
@@ -140,19 +140,21 @@ class PreferenceAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
 
 
-@admin.register(AccountMail)
-class AccountMailAdmin(admin.ModelAdmin):
-    """What became of the account mails; their bodies (codes, reset links) are not shown."""
+@admin.register(Mail)
+class MailAdmin(admin.ModelAdmin):
+    """What became of the mails to one address; their bodies (codes, reset links) are not shown."""
 
-    list_display = ["pk", "template", "recipient", "status", "attempts", "created_at", "sent_at"]
+    list_display = ["pk", "template", "recipient", "status", "attempts", "failures", "created_at", "sent_at"]
     list_filter = ["status", "template"]
     date_hierarchy = "created_at"
     fields = [
         "template",
         "recipient",
         "subject",
+        "key",
         "status",
         "attempts",
+        "failures",
         "last_error",
         "created_at",
         "claimed_at",

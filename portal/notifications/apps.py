@@ -14,6 +14,7 @@ class NotificationsConfig(AppConfig):
         # by one (the admin, a deletion); the services forget it themselves for their bulk writes.
         from django.db.models.signals import post_delete, post_save
 
+        from portal.notifications import checks  # noqa: F401 - registers the system checks
         from portal.notifications.models import Notification
         from portal.notifications.selectors import forget_unread_counts
 

@@ -7,8 +7,8 @@ from django.db.models import Q
 
 from groups import access
 from groups.models import Membership, RingItem, User
-from portal.notifications import personal
-from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
+from portal.notifications import kinds, personal
+from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Event, Preference, Unfollow
 
 _RING_AUDIENCES = [Event.Audience.RING, Event.Audience.NEWLY_REACHED]
@@ -84,7 +84,7 @@ def default_channel(kind: str, *, from_inner_circle: bool) -> Channel:
     if kind == Kind.INVITED:
         # The invitation itself is mailed to the address; the notification only points to it.
         return Channel.IN_APP
-    if kind in PERSONAL_KINDS:
+    if kinds.is_personal(kind):
         return Channel.IMMEDIATE
     if kind == Kind.INFORMATION_PUBLISHED:
         # What the Fachgruppe publishes for businesses is worth a weekly look, not a daily one.

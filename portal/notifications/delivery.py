@@ -12,12 +12,11 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import mail as django_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from portal.notifications import audience, journal, personal
+from portal.notifications import audience, journal, outbox, personal
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
 from portal.notifications.mail import (
     RenderedEvent,
@@ -110,7 +109,7 @@ def send_immediate(delivery_ids: list[int]) -> int:
     sent: list[int] = []
     failed: dict[int, Exception] = {}
     try:
-        with django_mail.mailers.default as connection, journal.Notebook() as notebook:
+        with outbox.connection() as connection, journal.Notebook() as notebook:
             for delivery in batch:
                 try:
                     token = tokens[delivery.event.kind][delivery.user_id]

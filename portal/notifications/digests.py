@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core import mail as django_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groups.models import Membership, Space
-from portal.notifications import audience, journal
+from portal.notifications import audience, journal, outbox
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
 from portal.notifications.mail import build_message, display_data, mail_domain, unsubscribe_tokens
 from portal.notifications.models import Delivery
@@ -73,7 +72,7 @@ def send_digest(*, channel: Channel, user_id: int) -> int:
         return 0
     try:
         message = _digest_message(channel=channel, user=user, deliveries=kept)
-        with django_mail.mailers.default as connection:
+        with outbox.connection() as connection:
             connection.send_messages([message])
     except Exception as exc:
         # Back into the queue: the task's retry, or else the next digest run, sends them.
@@ -130,7 +129,7 @@ def _sections(deliveries: list[Delivery], user) -> list[Section]:
         data = display_data(event)
         section.items.append(
             {
-                "kind": event.get_kind_display(),
+                "kind": event.kind_label,
                 "happened": data["happened"],
                 "title": data.get("title", ""),
                 "actor": data.get("actor") or (event.actor.name if event.actor else ""),

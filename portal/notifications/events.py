@@ -12,7 +12,7 @@ import time
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from portal.notifications.kinds import Kind
+from portal.notifications import kinds
 from portal.notifications.models import Event
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 def record(
     *,
-    kind: Kind,
+    kind: str,
     audience: Event.Audience,
     data: dict,
     actor=None,
@@ -31,7 +31,7 @@ def record(
     subject=None,
 ) -> Event:
     event = Event.objects.create(
-        kind=kind,
+        kind=kinds.ensure_registered(kind),
         audience=audience,
         actor=actor if actor is not None and actor.is_authenticated else None,
         space=space,

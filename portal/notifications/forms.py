@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from groups import access
 from portal.forms import PortalForm
-from portal.notifications import services
-from portal.notifications.kinds import Channel, Kind
+from portal.notifications import kinds, services
+from portal.notifications.kinds import Channel
 from portal.notifications.models import Preference
 
 AS_BY_DEFAULT = ""
@@ -23,67 +23,42 @@ CHOICES = [
     (Channel.OFF.value, _("aus")),
 ]
 
-# (name, label, kinds, for coordinators only). Every kind is in exactly one topic.
-TOPICS = [
+# (name, label, for coordinators only). The kinds of a topic are those registered with it
+# (kinds.register_kind(..., topic=name)); a kind registered with another topic is refused by the
+# system check notifications.E003.
+TOPIC_NAMES = [
     (
         "membership",
         _("Meine Mitgliedschaften: Entscheidungen über meine Anfragen, Einladungen, Rollen"),
-        [Kind.JOIN_DECIDED, Kind.INVITED, Kind.MEMBERSHIP_ENDED, Kind.ROLE_CHANGED],
         False,
     ),
     (
         "personal",
         _("Was mich persönlich betrifft: Erwähnungen, Antworten auf meine Fragen und Projekte"),
-        [
-            Kind.MENTIONED,
-            Kind.WIDENED_FOR_AUTHOR,
-            Kind.QUESTION_DECIDED,
-            Kind.QUESTION_ANSWERED,
-            Kind.PROJECT_DECIDED,
-        ],
         False,
     ),
-    (
-        "discussions",
-        _("Neue Diskussionen und Antworten in meinen Räumen"),
-        [Kind.THREAD_CREATED, Kind.POST_CREATED, Kind.WIDENED],
-        False,
-    ),
-    (
-        "meetings",
-        _("Sitzungen: Termine, Änderungen, Einladungen, Tagesordnungen, Protokolle"),
-        [
-            Kind.MEETING_SCHEDULED,
-            Kind.MEETING_CHANGED,
-            Kind.MEETING_CANCELLED,
-            Kind.MEETING_INVITED,
-            Kind.AGENDA_PUBLISHED,
-            Kind.MINUTES_PUBLISHED,
-            Kind.POLL_OPENED,
-            Kind.POLL_CLOSED,
-            Kind.REGISTRATION_MOVED_UP,
-        ],
-        False,
-    ),
-    (
-        "tasks",
-        _("Meine Aufgaben aus Sitzungen: neu, bald fällig, überfällig"),
-        [Kind.ACTION_ITEM_ASSIGNED, Kind.ACTION_ITEM_DUE, Kind.ACTION_ITEM_OVERDUE],
-        False,
-    ),
-    (
-        "published",
-        _("Neues für Betriebe: Informationen und Modellprojekte"),
-        [Kind.INFORMATION_PUBLISHED, Kind.PROJECT_ACCEPTED],
-        False,
-    ),
+    ("discussions", _("Neue Diskussionen und Antworten in meinen Räumen"), False),
+    ("meetings", _("Sitzungen: Termine, Änderungen, Einladungen, Tagesordnungen, Protokolle"), False),
+    ("tasks", _("Meine Aufgaben aus Sitzungen: neu, bald fällig, überfällig"), False),
+    ("published", _("Neues für Betriebe: Informationen und Modellprojekte"), False),
     (
         "coordination",
         _("Für Koordinierende: Beitrittsanfragen, Fragen und Projekte zur Prüfung, Austritte"),
-        [Kind.JOIN_REQUESTED, Kind.QUESTION_ASKED, Kind.PROJECT_SUBMITTED, Kind.MEMBER_LEFT],
         True,
     ),
 ]
+
+
+class _Topics:
+    """(name, label, kinds, for coordinators only) per topic, the kinds read from the registry
+    when asked, so that a kind registered by any app is on the page."""
+
+    def __iter__(self):
+        for name, label, coordinators_only in TOPIC_NAMES:
+            yield name, label, kinds.in_topic(name), coordinators_only
+
+
+TOPICS = _Topics()
 
 
 def topics_for(user) -> list[tuple]:
@@ -99,8 +74,8 @@ class PreferencesForm(PortalForm):
         self.topics = topics_for(user)
         stored = dict(Preference.objects.filter(user=user, space__isnull=True).values_list("kind", "channel"))
         self.rows = []
-        for name, label, kinds, _coordinators in self.topics:
-            chosen = {stored.get(kind.value, AS_BY_DEFAULT) for kind in kinds}
+        for name, label, topic_kinds, _coordinators in self.topics:
+            chosen = {stored.get(kind, AS_BY_DEFAULT) for kind in topic_kinds}
             choices = [(AS_BY_DEFAULT, _("wie voreingestellt")), *CHOICES]
             if len(chosen) > 1:
                 initial = AS_THEY_ARE
@@ -110,7 +85,7 @@ class PreferencesForm(PortalForm):
             self.fields[f"topic_{name}"] = forms.ChoiceField(
                 label=label, choices=choices, initial=initial, required=False
             )
-            self.rows.append({"name": name, "kinds": kinds, "field": self[f"topic_{name}"]})
+            self.rows.append({"name": name, "kinds": topic_kinds, "field": self[f"topic_{name}"]})
         self.has_space_choices = Preference.objects.filter(user=user, space__isnull=False).exists()
 
     def save(self) -> None:

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from groups.models import Membership
 from portal import dates
 from portal.email import PortalEmail
+from portal.notifications import kinds
 from portal.notifications.kinds import Kind
 from portal.notifications.models import UnsubscribeToken
 from portal.salutation import salutation
@@ -122,7 +123,7 @@ def render_event(event, *, language: str) -> RenderedEvent:
         context = {
             "event": event,
             "data": display_data(event),
-            "kind": event.get_kind_display(),
+            "kind": event.kind_label,
             "user": stand_in,
             "salutation": _SALUTATION,
             "unsubscribe_url": _UNSUBSCRIBE_URL,
@@ -182,7 +183,7 @@ def display_data(event) -> dict:
         )
     words = _Blank(data)
     happened = HAPPENED.get((event.kind, decision)) or HAPPENED.get(event.kind)
-    data["happened"] = str(happened) % words if happened else str(event.get_kind_display())
+    data["happened"] = str(happened) % words if happened else str(event.kind_label)
     next_step = NEXT_STEPS.get((event.kind, decision)) or NEXT_STEPS.get(event.kind)
     data["next"] = str(next_step) % words if next_step else ""
     return data
@@ -197,7 +198,16 @@ class _Blank(dict):
 
 def event_subject(event, *, language: str) -> str:
     with translation.override(language):
-        return str(SUBJECTS[event.kind]) % display_data(event)
+        return str(_subject(event.kind)) % display_data(event)
+
+
+def _subject(kind: str):
+    """The portal's own wording, else what the kind was registered with, else its label."""
+    if kind in SUBJECTS:
+        return SUBJECTS[kind]
+    registered = kinds.spec(kind)
+    subject = registered.subject if registered is not None else None
+    return subject or kinds.label(kind).replace("%", "%%")
 
 
 DECISIONS = {

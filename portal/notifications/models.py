@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.links import url_for
-from portal.notifications.kinds import Channel, Kind
+from portal.notifications import kinds
+from portal.notifications.kinds import Channel
 
 
 class Event(models.Model):
@@ -29,7 +30,7 @@ class Event(models.Model):
         PENDING = "pending", _("Wartet auf Zustellung")
         DISPATCHED = "dispatched", _("Verteilt")
 
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=kinds.MAX_LENGTH, validators=[kinds.KindValidator()])
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -56,7 +57,11 @@ class Event(models.Model):
         indexes = [models.Index(fields=["state", "created_at"], name="event_pending_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk}"
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return kinds.label(self.kind)
 
 
 class Delivery(models.Model):
@@ -130,7 +135,7 @@ class Preference(models.Model):
     """A person's choice of channel for one kind of event, in one space or (space empty) everywhere."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=40, choices=Kind.choices)
+    kind = models.CharField(max_length=kinds.MAX_LENGTH, validators=[kinds.KindValidator()])
     space = models.ForeignKey(
         "groups.Space", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -200,20 +205,26 @@ class UnsubscribeToken(models.Model):
         return timezone.now() - self.issued_at > self.VALID_FOR
 
 
-class AccountMail(models.Model):
-    """A mail of the account machinery (verification code, password reset, security notice, "account
-    already exists"), rendered in the request and sent by a worker.
+class Mail(models.Model):
+    """A mail to one address in the outbox (portal.notifications.outbox): account mails, invitations
+    into a space, guests' invitations and changes, subscribers' confirmations and mailings.
 
-    The request only writes this row, so its time says nothing about the mail server or about whether
-    the address belongs to an account. The worker claims, sends, notes the mail in the journal and
-    clears the body (it holds codes and reset links); the outbox replay hands out what was lost.
+    Either rendered by the caller (the account mails: subject, text, html, headers) or built by the
+    worker from `params` with the builder registered for `template`. The request only writes this
+    row; the worker claims, sends, notes the mail in the journal and clears the body (account mails
+    hold codes and reset links); the outbox replay hands out what was lost.
     """
 
-    # Delivery's states; SKIPPED: rendered and written like a real mail so that the request costs
-    # the same, never sent (allauth's mail to an unknown address).
+    # Delivery's states. SKIPPED without a recipient: an account mail rendered and written like a
+    # real one so that the request costs the same, never sent (allauth's mail to an unknown
+    # address); with one: a posted mail whose builder found nothing to send any more.
     Status = Delivery.Status
 
     template = models.CharField(max_length=100)
+    # Posting the same key again is the same mail (outbox.post): the idempotency key.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    # What the builder needs (ids, a sequence, the language); never codes or links.
+    params = models.JSONField(default=dict, blank=True)
     recipient = models.EmailField(max_length=254, blank=True)
     from_email = models.CharField(max_length=254)
     subject = models.CharField(max_length=300)
@@ -222,15 +233,17 @@ class AccountMail(models.Model):
     headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
+    # Failures of this very mail (not of the connection): bounded, see outbox.MAX_FAILURES.
+    failures = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Konto-E-Mail")
-        verbose_name_plural = _("Konto-E-Mails")
-        indexes = [models.Index(fields=["status", "created_at"], name="account_mail_queue_idx")]
+        verbose_name = _("E-Mail")
+        verbose_name_plural = _("E-Mails")
+        indexes = [models.Index(fields=["status", "created_at"], name="mail_queue_idx")]
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient or '-'} ({self.status})"

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from groups import access
 from groups.models import Membership, Space
-from portal.notifications.kinds import PERSONAL_KINDS, Channel, Kind
+from portal.notifications import kinds
+from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Notification, Preference, Unfollow, UnsubscribeToken
 from portal.notifications.selectors import forget_unread_counts
 
@@ -32,7 +33,7 @@ def notification_mark_read(*, user, pk: int | None = None, pks=None) -> int:
 @transaction.atomic
 def preference_set(*, user, kind: str, channel: str, space=None) -> Preference:
     preference, _created = Preference.objects.update_or_create(
-        user=user, kind=kind, space=space, defaults={"channel": channel}
+        user=user, kind=kinds.ensure_registered(kind), space=space, defaults={"channel": channel}
     )
     return preference
 
@@ -55,14 +56,16 @@ def unsubscribe(*, token: UnsubscribeToken) -> bool:
         from portal.notifications.audience import default_channel
 
         digest = DIGEST_TOPICS[token.topic]
-        for kind in Kind:
+        for kind in (spec.value for spec in kinds.registered()):
             current = Preference.objects.filter(user=user, kind=kind, space__isnull=True).first()
             would_be = current.channel if current else None
             defaults = {
                 default_channel(kind, from_inner_circle=False),
                 default_channel(kind, from_inner_circle=True),
             }
-            if would_be == digest or (would_be is None and kind not in PERSONAL_KINDS and digest in defaults):
+            if would_be == digest or (
+                would_be is None and not kinds.is_personal(kind) and digest in defaults
+            ):
                 preference_set(user=user, kind=kind, channel=Channel.IN_APP)
                 if would_be is None:
                     _keep_the_other_digest(user=user, kind=kind, digest=digest)

@@ -6,7 +6,7 @@ import smtplib
 from celery import shared_task
 from django.db import OperationalError
 
-from portal.notifications import account_mail, delivery, digests
+from portal.notifications import delivery, digests, outbox
 from portal.notifications.kinds import Channel
 
 logger = logging.getLogger(__name__)
@@ -42,24 +42,25 @@ def send_immediate(*, delivery_ids: list[int]) -> int:
 
 
 @shared_task(
-    name="notifications.send_account_mail",
+    name="notifications.send_mails",
     autoretry_for=TRANSIENT_MAIL_ERRORS,
     retry_backoff=10,
     retry_backoff_max=10 * 60,
     retry_jitter=True,
     max_retries=10,
 )
-def send_account_mail(*, mail_id: int) -> bool:
-    return account_mail.send(mail_id)
+def send_mails(*, mail_ids: list[int]) -> int:
+    """Mails to one address (portal.notifications.outbox): account mails, invitations, subscribers."""
+    return outbox.send_mails(mail_ids)
 
 
 @shared_task(name="notifications.replay_outbox")
 def replay_outbox() -> dict[str, int]:
     """Beat, every minute: hands out again what the broker lost or never got."""
     work = delivery.recover()
-    account_mails = account_mail.recover()
-    for mail_id in account_mails:
-        send_account_mail.apply_async(kwargs={"mail_id": mail_id})
+    mails = outbox.recover()
+    for start in range(0, len(mails), outbox.BATCH_SIZE):
+        send_mails.apply_async(kwargs={"mail_ids": mails[start : start + outbox.BATCH_SIZE]})
     for event_id in work["events"]:
         dispatch_event.apply_async(kwargs={"event_id": event_id})
     for batch in work["mail_batches"]:
@@ -70,7 +71,7 @@ def replay_outbox() -> dict[str, int]:
         "events": len(work["events"]),
         "mail_batches": len(work["mail_batches"]),
         "digests": len(work["digests"]),
-        "account_mails": len(account_mails),
+        "mails": len(mails),
     }
 
 

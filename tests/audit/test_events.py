@@ -292,3 +292,19 @@ def test_the_kinds_live_in_code_so_a_new_kind_needs_no_migration():
     # Migrations store the callable's name, not the list: adding a kind to Action changes no model state.
     assert keywords["choices"] is actions.choices
     assert dict(actions.choices())[Action.WIDENED] == "Für einen weiteren Kreis freigegeben"
+
+
+def test_the_portals_own_export_and_erasure_are_recorded(fachgruppe, partner, coordinator):
+    from privacy import erasure
+    from privacy import services as privacy
+
+    privacy.export_request(person=partner)
+    requested = only_entry(Action.DATA_EXPORT_REQUESTED)
+    assert (requested.actor, requested.person) == (partner, partner)
+
+    name = partner.name
+    erasure.account_erase(person=partner, actor=coordinator, on_request=True)
+    erased = only_entry(Action.ACCOUNT_ERASED)
+    assert erased.actor == coordinator
+    assert name in erased.person_label or name in erased.target_label or name in erased.summary
+    assert erased.after["on_request"] is True

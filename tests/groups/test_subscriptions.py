@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from groups import information, subscriptions
-from groups.models import InformationPage, Subscriber, SubscriberDelivery, Trade
-from portal.notifications import journal
+from groups.models import InformationPage, Subscriber, Trade
+from portal.notifications import journal, outbox
+from portal.notifications.models import Mail
 from tests.groups.test_information import published
 
 # The form's rate limits live in the shared cache; each test starts without.
@@ -21,9 +22,8 @@ TOO_MANY = "Zu viele Anfragen"
 
 
 @pytest.fixture
-def subscribe(client, monkeypatch, django_capture_on_commit_callbacks):
+def subscribe(client, outbox_at_once, django_capture_on_commit_callbacks):
     """Sends the form as a visitor would; the confirmation mail goes out as the worker would send it."""
-    monkeypatch.setattr(subscriptions, "_enqueue_confirmation", subscriptions.send_confirmation)
 
     def send(email="betrieb@example.org", **data):
         with django_capture_on_commit_callbacks(execute=True):
@@ -42,7 +42,7 @@ def confirm_link(message) -> str:
 def mail_the_subscribers(page: InformationPage) -> None:
     """What the worker does after publishing: fan out, then send every batch."""
     for batch in subscriptions.fan_out(page.pk):
-        subscriptions.send_batch(batch)
+        outbox.send_mails(batch)
 
 
 def confirmed(email="betrieb@example.org", trades=()) -> Subscriber:
@@ -84,7 +84,7 @@ def test_an_unconfirmed_address_gets_nothing_but_the_confirmation(subscribe, cli
     mail_the_subscribers(published(fachgruppe, coordinator))
 
     assert mail.outbox == []
-    assert not SubscriberDelivery.objects.exists()
+    assert not Mail.objects.filter(template=subscriptions.PAGE_MAIL).exists()
 
 
 def test_the_confirmation_link_works_once(subscribe, client, fachgruppe):
@@ -277,10 +277,10 @@ def test_someone_unsubscribed_before_the_batch_goes_out_gets_nothing(fachgruppe,
     [batch] = subscriptions.fan_out(page.pk)
 
     subscriptions.subscription_cancel(subscriber=subscriber)
-    subscriptions.send_batch(batch)
+    outbox.send_mails(batch)
 
     assert mail.outbox == []
-    assert SubscriberDelivery.objects.get().skipped
+    assert Mail.objects.get(template=subscriptions.PAGE_MAIL).status == Mail.Status.SKIPPED
 
 
 def test_fanning_out_and_sending_twice_mails_once(fachgruppe, coordinator):
@@ -288,9 +288,9 @@ def test_fanning_out_and_sending_twice_mails_once(fachgruppe, coordinator):
     page = published(fachgruppe, coordinator)
 
     [batch] = subscriptions.fan_out(page.pk)
-    subscriptions.send_batch(batch)
+    outbox.send_mails(batch)
     assert subscriptions.fan_out(page.pk) == []
-    subscriptions.send_batch(batch)
+    outbox.send_mails(batch)
 
     assert len(mail.outbox) == 1
 
@@ -298,15 +298,19 @@ def test_fanning_out_and_sending_twice_mails_once(fachgruppe, coordinator):
 def test_a_mail_a_dead_worker_sent_is_not_sent_again(fachgruppe, coordinator):
     confirmed()
     page = published(fachgruppe, coordinator)
-    [batch] = subscriptions.fan_out(page.pk)
-    # The worker sent the mail and noted it, then died before its transaction committed.
-    journal.note_sent(batch[0], namespace=subscriptions.JOURNAL_NAMESPACE)
+    [[mail_id]] = subscriptions.fan_out(page.pk)
+    # The worker claimed the mail, sent and noted it, then died before marking it sent.
+    Mail.objects.filter(pk=mail_id).update(
+        status=Mail.Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=11)
+    )
+    journal.note_sent(mail_id, namespace=outbox.JOURNAL_NAMESPACE)
 
-    subscriptions.send_batch(batch)
+    assert outbox.recover() == []
+    outbox.send_mails([mail_id])
 
     assert mail.outbox == []
-    assert SubscriberDelivery.objects.get().sent_at is not None
-    assert journal.which_were_sent(batch, namespace=subscriptions.JOURNAL_NAMESPACE) == set()
+    assert Mail.objects.get(pk=mail_id).sent_at is not None
+    assert journal.which_were_sent([mail_id], namespace=outbox.JOURNAL_NAMESPACE) == set()
 
 
 def test_drafts_are_never_mailed(fachgruppe, partner):
@@ -334,6 +338,7 @@ def test_addresses_never_confirmed_are_forgotten_after_a_week(subscribe, client,
 
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert subscriptions.forget_unconfirmed() == 1
+    assert list(Mail.objects.values_list("recipient", flat=True)) == []
 
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["bestaetigt@example.org"]
 

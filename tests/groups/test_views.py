@@ -133,7 +133,14 @@ def test_partner_cannot_reach_the_coordinators_pages(login, partner, fachgruppe)
 
 
 def test_invitation_by_email_and_acceptance(
-    login, coordinator, inner, fachgruppe, mailoutbox, outsider, django_capture_on_commit_callbacks
+    login,
+    coordinator,
+    inner,
+    fachgruppe,
+    mailoutbox,
+    outsider,
+    django_capture_on_commit_callbacks,
+    outbox_at_once,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = login(coordinator).post(

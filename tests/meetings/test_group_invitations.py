@@ -19,7 +19,7 @@ from meetings import calendar, guests, rsvp, services
 from meetings.calendar import BERLIN
 from meetings.models import Meeting, Participant
 from portal.notifications.kinds import Channel, Kind
-from portal.notifications.models import Delivery, Event, Preference
+from portal.notifications.models import Delivery, Event, Mail, Preference
 from tests import once
 from tests.factories import UserFactory
 from tests.factories.groups import OrganisationFactory
@@ -46,18 +46,8 @@ def _invited_ids(meeting) -> set[int]:
 
 
 @pytest.fixture
-def guest_mail_at_once(monkeypatch, django_capture_on_commit_callbacks):
+def guest_mail_at_once(outbox_at_once, django_capture_on_commit_callbacks):
     """Guests' mails go out after the commit as the worker would send them."""
-    monkeypatch.setattr(guests, "enqueue_invitation", lambda **kwargs: guests.invitation_send(**kwargs))
-
-    class Broken:
-        @staticmethod
-        def apply_async(**kwargs):
-            raise OSError("no broker")
-
-    import meetings.tasks
-
-    monkeypatch.setattr(meetings.tasks, "send_guest_update", Broken)
     return django_capture_on_commit_callbacks
 
 
@@ -339,7 +329,7 @@ def test_a_change_reaches_members_and_guests_once(coordinator, partner, fachgrup
     assert "Ort: Handwerkskammer Musterstadt, Saal 1" in to_partner.body
     assert str(Calendar.from_ical(to_partner.attachments[0][1])["METHOD"]) == "REQUEST"
     # The worker's task for an older change sends nothing: a newer mail replaced it.
-    assert guests.update_send(participant_id=guest.pk, sequence=0) is False
+    assert guests.build_update(Mail(params={"participant": guest.pk, "sequence": 0})) is None
 
 
 def test_a_cancellation_carries_cancel_with_the_same_uid(

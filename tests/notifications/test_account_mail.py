@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from portal.notifications import account_mail, journal, tasks
-from portal.notifications.models import AccountMail
+from portal.notifications import journal, outbox, tasks
+from portal.notifications.models import Mail
 from tests.factories import UserFactory
 from tests.portal.test_accounts import sign_up
 
@@ -21,7 +21,7 @@ def _wait_for_mail(seconds: float = 20) -> list:
     """The outbox once the worker has sent and marked every account mail (or the time is up)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and (
-        not mail.outbox or AccountMail.objects.exclude(status=AccountMail.Status.SENT).exists()
+        not mail.outbox or Mail.objects.exclude(status=Mail.Status.SENT).exists()
     ):
         time.sleep(0.05)
     return mail.outbox
@@ -39,9 +39,9 @@ def test_the_verification_code_is_mailed_by_the_worker_not_in_the_request(celery
     [message] = _wait_for_mail()
     assert message.to == ["worker@example.org"]
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", message.body, re.MULTILINE).group(1)
-    sent = AccountMail.objects.get()
+    sent = Mail.objects.get()
     assert (sent.status, sent.recipient, sent.text, sent.html) == (
-        AccountMail.Status.SENT,
+        Mail.Status.SENT,
         "worker@example.org",
         "",
         "",
@@ -62,13 +62,9 @@ def test_a_reset_for_an_unknown_address_is_written_and_dropped_by_the_worker_wit
     [message] = _wait_for_mail()
     assert message.to == [member.email]
     deadline = time.monotonic() + 10
-    while (
-        AccountMail.objects.filter(status=AccountMail.Status.SKIPPED).exists() and time.monotonic() < deadline
-    ):
+    while Mail.objects.filter(status=Mail.Status.SKIPPED).exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert list(AccountMail.objects.values_list("recipient", "status")) == [
-        (member.email, AccountMail.Status.SENT)
-    ]
+    assert list(Mail.objects.values_list("recipient", "status")) == [(member.email, Mail.Status.SENT)]
 
 
 def test_the_request_only_writes_the_mail(client, mailoutbox):
@@ -77,18 +73,18 @@ def test_the_request_only_writes_the_mail(client, mailoutbox):
     client.post("/accounts/password/reset/", {"email": member.email})
 
     assert mailoutbox == []
-    [waiting] = AccountMail.objects.all()
-    assert (waiting.status, waiting.recipient) == (AccountMail.Status.PENDING, member.email)
+    [waiting] = Mail.objects.all()
+    assert (waiting.status, waiting.recipient) == (Mail.Status.PENDING, member.email)
     assert "/accounts/password/reset/key/" in waiting.text
 
 
 def test_sending_twice_mails_once(client, mailoutbox):
     UserFactory(email="einmal@example.org")
     client.post("/accounts/password/reset/", {"email": "einmal@example.org"})
-    waiting = AccountMail.objects.get()
+    waiting = Mail.objects.get()
 
-    assert account_mail.send(waiting.pk) is True
-    assert account_mail.send(waiting.pk) is False
+    assert outbox.send(waiting.pk) is True
+    assert outbox.send(waiting.pk) is False
 
     assert [message.to for message in mailoutbox] == [["einmal@example.org"]]
     assert mailoutbox[0].extra_headers["Auto-Submitted"] == "auto-generated"
@@ -97,31 +93,31 @@ def test_sending_twice_mails_once(client, mailoutbox):
 def test_the_replay_hands_out_a_mail_the_broker_lost(client, mailoutbox, monkeypatch):
     member = UserFactory()
     client.post("/accounts/password/reset/", {"email": member.email})
-    AccountMail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    Mail.objects.update(created_at=timezone.now() - timedelta(minutes=2))
     handed_out = []
-    monkeypatch.setattr(tasks.send_account_mail, "apply_async", lambda kwargs: handed_out.append(kwargs))
+    monkeypatch.setattr(tasks.send_mails, "apply_async", lambda kwargs: handed_out.append(kwargs))
 
-    assert tasks.replay_outbox()["account_mails"] == 1
+    assert tasks.replay_outbox()["mails"] == 1
 
     [kwargs] = handed_out
-    tasks.send_account_mail(**kwargs)
+    tasks.send_mails(**kwargs)
     assert [message.to for message in mailoutbox] == [[member.email]]
 
 
 def test_the_replay_tells_a_dead_workers_sent_mail_from_its_unsent_one(client, mailoutbox):
     for member in (UserFactory(), UserFactory()):
         client.post("/accounts/password/reset/", {"email": member.email})
-    sent_before_dying, never_sent = AccountMail.objects.order_by("pk")
-    AccountMail.objects.update(
-        status=AccountMail.Status.SENDING,
+    sent_before_dying, never_sent = Mail.objects.order_by("pk")
+    Mail.objects.update(
+        status=Mail.Status.SENDING,
         claimed_at=timezone.now() - timedelta(minutes=11),
         created_at=timezone.now() - timedelta(minutes=11),
     )
-    journal.note_sent(sent_before_dying.pk, namespace=account_mail.JOURNAL_NAMESPACE)
+    journal.note_sent(sent_before_dying.pk, namespace=outbox.JOURNAL_NAMESPACE)
 
-    assert account_mail.recover() == [never_sent.pk]
+    assert outbox.recover() == [never_sent.pk]
 
     sent_before_dying.refresh_from_db()
-    assert (sent_before_dying.status, sent_before_dying.text) == (AccountMail.Status.SENT, "")
-    assert AccountMail.objects.get(pk=never_sent.pk).status == AccountMail.Status.PENDING
+    assert (sent_before_dying.status, sent_before_dying.text) == (Mail.Status.SENT, "")
+    assert Mail.objects.get(pk=never_sent.pk).status == Mail.Status.PENDING
     assert mailoutbox == []

@@ -276,7 +276,7 @@ def _wait_until(condition, *, seconds: float = 30) -> bool:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_builds_the_export_and_mails_the_link(celery_worker, settings, tmp_path):
-    from portal.notifications.models import AccountMail
+    from portal.notifications.models import Mail
 
     person = UserFactory()
 
@@ -286,8 +286,8 @@ def test_a_real_worker_builds_the_export_and_mails_the_link(celery_worker, setti
         DataExport.objects.get(pk=data_export.pk).error
     )
     assert _wait_until(
-        lambda: AccountMail.objects.filter(
-            recipient=person.email, template=services.MAIL_TEMPLATE, status=AccountMail.Status.SENT
+        lambda: Mail.objects.filter(
+            recipient=person.email, template=services.MAIL_TEMPLATE, status=Mail.Status.SENT
         ).exists()
     )
     data_export.refresh_from_db()

@@ -18,9 +18,9 @@ def main() -> int:
     django.setup()
     from django.db.models import Count
 
-    from groups.models import SubscriberDelivery
+    from groups.subscriptions import CONFIRMATION_MAIL, PAGE_MAIL
     from portal.notifications.kinds import Channel
-    from portal.notifications.models import AccountMail, Delivery, Event, Notification
+    from portal.notifications.models import Delivery, Event, Mail, Notification
 
     deliveries = {
         f"{row['channel']}:{row['status']}": row["n"]
@@ -47,11 +47,12 @@ def main() -> int:
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
         .count(),
-        "account_mail_open": AccountMail.objects.filter(
-            status__in=[AccountMail.Status.PENDING, AccountMail.Status.SENDING]
-        ).count(),
-        "subscriber_mail_open": SubscriberDelivery.objects.filter(
-            sent_at__isnull=True, skipped=False
+        # Every mail to an address (accounts, space invitations, guests, subscribers) is a Mail row.
+        "account_mail_open": Mail.objects.filter(status__in=[Mail.Status.PENDING, Mail.Status.SENDING])
+        .exclude(template__in=[CONFIRMATION_MAIL, PAGE_MAIL])
+        .count(),
+        "subscriber_mail_open": Mail.objects.filter(
+            status__in=[Mail.Status.PENDING, Mail.Status.SENDING], template__in=[CONFIRMATION_MAIL, PAGE_MAIL]
         ).count(),
     }
     print(json.dumps(state))
