@@ -18,6 +18,7 @@ from groups.models import Space, User
 from meetings import guests, notify, rsvp, selectors
 from meetings.minutes import published_record_changed
 from meetings.models import AgendaItem, Meeting, Participant
+from portal import readcache
 
 # The fields a coordinator edits, and those of them a calendar shows.
 EDITABLE_FIELDS = (
@@ -297,6 +298,8 @@ def _touch(meeting: Meeting) -> None:
     """The agenda is part of the meeting's calendar entry: its updated_at moves the feeds' validators."""
     meeting.updated_at = timezone.now()
     Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at)
+    # update() sends no signal: the shared reads of the meeting's page are forgotten here.
+    readcache.content_changed()
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "readcache:generation"
 READ_SECONDS = 60
+MAX_PART = 80
 # What a cache that does not answer raises: Redis in production, files for `make run`.
 CACHE_ERRORS = (redis.RedisError, OSError)
 # The apps whose rows pages show; a save or delete of any of their models is a change of content.
@@ -142,7 +143,9 @@ def key_for(name: str, parts, user) -> str | None:
     if current is None:
         return None
     standing = access.standing_key(user) if user is not None else "all"
-    return ":".join(["readcache", name, current, standing, *map(str, parts)])
+    # A long part (an address's slug as a visitor typed it) is kept by its digest.
+    parts = [part if len(part) <= MAX_PART else digest(part) for part in map(str, parts)]
+    return ":".join(["readcache", name, current, standing, *parts])
 
 
 def digest(*parts: str) -> str:
