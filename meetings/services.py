@@ -396,6 +396,7 @@ def participants_invite(
         ]
     )
     if users:
+        readcache.content_changed()  # bulk_create sends no signal
         notify.meeting_invited(meeting, by=by, users=users)
         published_record_changed(meeting=meeting)
     return participants
@@ -466,5 +467,6 @@ def attendance_record(*, meeting: Meeting, by: User, present_ids: set[int]) -> i
     participants = Participant.objects.filter(meeting=meeting)
     participants.filter(pk__in=present_ids).update(attended=True)
     participants.exclude(pk__in=present_ids).update(attended=False)
+    readcache.content_changed()  # update() sends no signal
     published_record_changed(meeting=meeting)
     return participants.filter(attended=True).count()

@@ -12,8 +12,10 @@ threads, a project's page. Those reads are cached under a key made of
   shared only by people who see exactly the same;
 - the read's own arguments.
 
-What depends on one person (their answer to an invitation, their own join
-request) is never part of a cached read. Entries also expire after a minute,
+A write that sends no signal (`QuerySet.update()`, `bulk_create()`) in a
+service calls `content_changed()` itself. What depends on one person (their
+answer to an invitation, their own join request) is never part of a cached
+read. Entries also expire after a minute,
 which bounds how long a time-dependent read ("upcoming"), a change made behind
 the ORM's back (`QuerySet.update()`) or one made while the cache was down can be
 stale. When the cache does not answer (Redis down), reads are made directly.
