@@ -24,6 +24,7 @@ from groups import access
 from groups.models import User
 from meetings import minutes as records
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+from portal import readcache
 
 INTRODUCTION = "introduction"
 ACTIONS = "actions"
@@ -370,6 +371,7 @@ def _save_next_meeting(meeting: Meeting, next_meeting: Meeting | None, *, by: Us
         raise ValidationError(_("Als nächster Termin lässt sich nur eine spätere Sitzung des Raums wählen."))
     meeting.next_meeting = next_meeting
     Meeting.objects.filter(pk=meeting.pk).update(next_meeting=next_meeting)
+    readcache.content_changed()  # update() sends no signal
 
 
 AUTOSAVED = frozenset({INTRODUCTION})

@@ -18,6 +18,7 @@ from groups.models import Space, User
 from meetings import guests, notify, rsvp, selectors
 from meetings.minutes import published_record_changed
 from meetings.models import AgendaItem, Meeting, Participant
+from portal import readcache
 from portal.audit import services as audit
 from portal.audit.actions import Action
 
@@ -306,6 +307,8 @@ def _touch(meeting: Meeting) -> None:
     """The agenda is part of the meeting's calendar entry: its updated_at moves the feeds' validators."""
     meeting.updated_at = timezone.now()
     Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at)
+    # update() sends no signal: the shared reads of the meeting's page are forgotten here.
+    readcache.content_changed()
 
 
 @transaction.atomic
@@ -409,6 +412,7 @@ def participants_invite(
         ]
     )
     if users:
+        readcache.content_changed()  # bulk_create sends no signal
         notify.meeting_invited(meeting, by=by, users=users)
         published_record_changed(meeting=meeting)
     return participants
@@ -479,5 +483,6 @@ def attendance_record(*, meeting: Meeting, by: User, present_ids: set[int]) -> i
     participants = Participant.objects.filter(meeting=meeting)
     participants.filter(pk__in=present_ids).update(attended=True)
     participants.exclude(pk__in=present_ids).update(attended=False)
+    readcache.content_changed()  # update() sends no signal
     published_record_changed(meeting=meeting)
     return participants.filter(attended=True).count()

@@ -12,8 +12,10 @@ threads, a project's page. Those reads are cached under a key made of
   shared only by people who see exactly the same;
 - the read's own arguments.
 
-What depends on one person (their answer to an invitation, their own join
-request) is never part of a cached read. Entries also expire after a minute,
+A write that sends no signal (`QuerySet.update()`, `bulk_create()`) in a
+service calls `content_changed()` itself. What depends on one person (their
+answer to an invitation, their own join request) is never part of a cached
+read. Entries also expire after a minute,
 which bounds how long a time-dependent read ("upcoming"), a change made behind
 the ORM's back (`QuerySet.update()`) or one made while the cache was down can be
 stale. When the cache does not answer (Redis down), reads are made directly.
@@ -36,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "readcache:generation"
 READ_SECONDS = 60
+MAX_PART = 80
 # What a cache that does not answer raises: Redis in production, files for `make run`.
 CACHE_ERRORS = (redis.RedisError, OSError)
 # The apps whose rows pages show; a save or delete of any of their models is a change of content.
@@ -142,7 +145,9 @@ def key_for(name: str, parts, user) -> str | None:
     if current is None:
         return None
     standing = access.standing_key(user) if user is not None else "all"
-    return ":".join(["readcache", name, current, standing, *map(str, parts)])
+    # A long part (an address's slug as a visitor typed it) is kept by its digest.
+    parts = [part if len(part) <= MAX_PART else digest(part) for part in map(str, parts)]
+    return ":".join(["readcache", name, current, standing, *parts])
 
 
 def digest(*parts: str) -> str:

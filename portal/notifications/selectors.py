@@ -62,7 +62,7 @@ def first_page_of_centre[T](*, user, build: Callable[[], T]) -> T:
     if cached is not None and read_under[1] is not None and cached[0] == read_under:
         return cached[1]
     value = build()
-    readcache.keep(key, (read_under, value), seconds=UNREAD_SECONDS)
+    readcache.keep(key, (read_under, value))
     return value
 
 

@@ -509,7 +509,8 @@ def test_a_project_waits_in_the_coordinators_centre_only_until_it_is_decided(par
         in client.get(reverse("notifications:list")).content.decode()
     )
 
-    Project.objects.filter(pk=project.pk).update(status=Project.Status.DECLINED)
+    project.status = Project.Status.DECLINED
+    project.save()
 
     assert "Praxistage" not in client.get(reverse("notifications:list")).content.decode()
 

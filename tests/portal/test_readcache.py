@@ -299,3 +299,6 @@ def test_a_shared_fragment_with_forms_carries_each_readers_own_working_csrf_toke
         "Berichte aus den Betrieben",
         "Begrüßung",
     ]
+    # The move writes with update(), which sends no signal: the page shows the new order at once.
+    page = client.get(url).content.decode()
+    assert page.index("Berichte aus den Betrieben") < page.index("Begrüßung")
