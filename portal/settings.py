@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "groups",
     "meetings",
     "projects",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

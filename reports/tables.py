@@ -1,0 +1,68 @@
+"""The tables of the dashboard and the report: one structure for the page, the chart's twin and CSV."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Kind:
+    TEXT = "text"
+    NUMBER = "number"
+    DECIMAL = "decimal"  # one decimal place, e.g. average days
+    PERCENT = "percent"
+    DATE = "date"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = Kind.NUMBER
+
+
+@dataclass
+class Table:
+    slug: str
+    caption: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    # Shown under the table, e.g. that the page lists only the latest rows (the CSV has all).
+    note: str = ""
+
+    @property
+    def body(self) -> list[list[tuple[object, str]]]:
+        """Each row as (value, kind) pairs, for the template."""
+        kinds = [column.kind for column in self.columns]
+        return [list(zip(row, kinds, strict=True)) for row in self.rows]
+
+
+def _cell(value, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == Kind.MONTH:
+        return value.strftime("%Y-%m")
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    # A leading apostrophe makes the spreadsheet show the text instead of running it.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def as_csv(table: Table) -> str:
+    """CSV for German spreadsheets, as the catalogue's export: BOM, `;`, decimal commas, a header row."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_cell(str(column.label), Kind.TEXT) for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_cell(value, column.kind) for value, column in zip(row, table.columns, strict=True)])
+    return buffer.getvalue()
