@@ -401,6 +401,23 @@ def _cases(world) -> dict[str, Case]:
         "projects:feed_atom": Case("/projects/atom/", EVERYONE),
         "projects:export_csv": Case("/projects/export/csv/", PROJECT_COORDINATION),
         "projects:export_json": Case("/projects/export/json/", PROJECT_COORDINATION),
+        # The coordinator dashboard and the activity report of the inner circle: its coordination only.
+        "reports:dashboard": Case(f"/auswertung/{inner}/", INNER_COORDINATION),
+        "reports:dashboard_csv": Case(f"/auswertung/{inner}/meetings.csv", INNER_COORDINATION),
+        "reports:activity_report": Case(
+            f"/auswertung/{inner}/taetigkeitsbericht/{world['report_year']}/", INNER_COORDINATION
+        ),
+        "reports:activity_report_pdf": Case(
+            f"/auswertung/{inner}/taetigkeitsbericht/{world['report_year']}.pdf", INNER_COORDINATION
+        ),
+        "reports:activity_report_render": Case(
+            f"/auswertung/{inner}/taetigkeitsbericht/{world['report_year']}/neu/",
+            _acting(INNER_COORDINATION),
+            "post",
+        ),
+        "reports:dashboard (the Fachgruppe's)": Case(
+            f"/auswertung/{fachgruppe}/", PROJECT_COORDINATION, route="reports:dashboard"
+        ),
         # Inner items shared with the Fachgruppe: its coordinators see them, and still only the inner
         # circle's coordination runs them (a Fachgruppe coordinator must not publish inner content).
         **_shared_with_the_fachgruppe(world),
@@ -499,6 +516,7 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         "join_request": JoinRequest.objects.get(user=requester),
         "inner_request": join_request_to_inner,
         "inner_member_id": inner_member.pk,
+        "report_year": timezone.localdate().year,
         "notification": Notification.objects.create(
             user=inner_member,
             event=Event.objects.create(kind=Kind.THREAD_CREATED, audience=Event.Audience.RING, ring=inner),
