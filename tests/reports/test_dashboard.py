@@ -227,10 +227,11 @@ def test_the_page_asks_a_constant_number_of_queries(client, fachgruppe, fachgrup
 def test_every_chart_is_an_image_with_title_and_description_beside_a_table(dashboard):
     page = dashboard().content.decode()
 
-    charts = re.findall(r'<svg class="chart"[^>]*role="img" aria-labelledby="([^"]+)"', page)
+    charts = re.findall(
+        r'<svg class="chart"[^>]*role="img" aria-labelledby="([^"]+)" aria-describedby="([^"]+)"', page
+    )
     assert len(charts) >= 7
-    for labelledby in charts:
-        title_id, desc_id = labelledby.split()
+    for title_id, desc_id in charts:
         assert f'<title id="{title_id}">' in page
         assert f'<desc id="{desc_id}">' in page
     assert page.count("<caption") == 8
