@@ -12,11 +12,12 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from groups import access
 from groups.models import (
@@ -36,7 +37,7 @@ from projects.models import Decision as ProjectDecision
 from projects.models import Project, Submission
 from reports import charts
 from reports.periods import Period
-from reports.tables import Column, Kind, Table
+from reports.tables import Column, Kind, Table, display
 
 # The page shows the latest meetings of the period; the CSV has every one.
 MEETINGS_ON_PAGE = 24
@@ -49,6 +50,10 @@ class Fact:
     label: str
     value: object
     kind: str = Kind.NUMBER
+
+    @property
+    def text(self) -> str:
+        return display(self.value, self.kind)
 
 
 @dataclass
@@ -253,14 +258,17 @@ def _rate(attended: int, invited: int) -> float | None:
 
 def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PAGE) -> Section:
     held = held_meetings(space=space, period=period)
-    listed = (
-        held.order_by("-starts_at", "-pk")
+    latest = held
+    if limit is not None:
+        # The page's meetings first (through the starts_at index), then only their participants counted.
+        latest = Meeting.objects.filter(
+            pk__in=Subquery(held.order_by("-starts_at", "-pk").values("pk")[:limit])
+        )
+    listed = list(
+        latest.order_by("-starts_at", "-pk")
         .values("pk", "starts_at", "title", "kind")
         .annotate(**_attendance())
     )
-    if limit is not None:
-        listed = listed[:limit]
-    listed = list(listed)
     totals = Participant.objects.filter(meeting__in=held).aggregate(
         meetings=Count("meeting", distinct=True), **_attendance(prefix="")
     )
@@ -300,7 +308,7 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
                 Column(_("Invited")),
                 Column(_("Accepted")),
                 Column(_("Excused")),
-                Column(_("Declined")),
+                Column(pgettext("answer to an invitation", "Declined")),
                 Column(_("Attended")),
                 Column(_("Attendance rate (%)"), Kind.PERCENT),
             ],
@@ -319,7 +327,7 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
             series=[
                 (_("Accepted"), [row[4] for row in charted]),
                 (_("Excused"), [row[5] for row in charted]),
-                (_("Declined"), [row[6] for row in charted]),
+                (pgettext("answer to an invitation", "Declined"), [row[6] for row in charted]),
                 (_("Attended"), [row[7] for row in charted]),
             ]
             if charted
@@ -553,9 +561,9 @@ def projects(*, space: Space, period: Period) -> Section:
                 Column(_("Submitted")),
                 Column(_("Waiting for review today")),
                 Column(_("In review today")),
-                Column(_("Accepted")),
+                Column(pgettext("project decision", "Accepted")),
                 Column(_("Returned for revision")),
-                Column(_("Declined")),
+                Column(pgettext("project decision", "Declined")),
             ],
             rows=rows,
         ),
@@ -569,14 +577,14 @@ def projects(*, space: Space, period: Period) -> Section:
             categories=labels,
             series=[
                 (_("Submitted"), [row[1] for row in rows]),
-                (_("Accepted"), [row[4] for row in rows]),
+                (pgettext("project decision", "Accepted"), [row[4] for row in rows]),
                 (_("Returned"), [row[5] for row in rows]),
-                (_("Declined"), [row[6] for row in rows]),
+                (pgettext("project decision", "Declined"), [row[6] for row in rows]),
             ],
         ),
         facts=[
             Fact(_("Submissions"), sum(row[1] for row in rows)),
-            Fact(_("Accepted"), sum(row[4] for row in rows)),
+            Fact(pgettext("project decision", "Accepted"), sum(row[4] for row in rows)),
             Fact(_("Waiting or in review today"), sum(row[2] + row[3] for row in rows)),
         ],
     )
@@ -631,9 +639,10 @@ def information(*, space: Space, period: Period) -> Section:
 def delivery(*, space: Space, period: Period) -> Section:
     mails = Delivery.objects.filter(event__space=space)
     status = Delivery.Status
+    # By the month of their event (indexed), whose mails are written when it is dispatched.
     by_month = _monthly(
         mails,
-        "created_at",
+        "event__created_at",
         since=period.start_at,
         until=period.end_at,
         total=Count("pk"),
@@ -670,7 +679,7 @@ def delivery(*, space: Space, period: Period) -> Section:
         title=_("Delivery of notifications"),
         table=Table(
             slug="delivery",
-            caption=_("Notification mails of the space per month, by what became of them"),
+            caption=_("Notification mails of the space per month of their event, by what became of them"),
             columns=[
                 Column(_("Month"), Kind.MONTH),
                 Column(_("Mails")),
