@@ -60,7 +60,7 @@ def display(value, kind: str) -> str:
     if kind == Kind.PERCENT:
         return number_format(value, 0)
     if kind == Kind.NUMBER:
-        return number_format(value)
+        return number_format(value, force_grouping=True)
     return str(value)
 
 
