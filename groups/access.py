@@ -228,6 +228,17 @@ def can_erase_account(by, person) -> bool:
     return person.pk in erasable_account_ids(by, [person.pk])
 
 
+def coordination_scope(queryset: QuerySet, *, space: Space) -> QuerySet:
+    """The items at home in `space`: what the space's dashboard and activity report count and list.
+
+    Every coordinator of the space may see all of them (content only ever widens outward from its
+    home, and a project under review belongs to its home space's coordinators), so the figures are
+    the same for each of them and a stored report may be shared among them. Items at home in a
+    space inside it never count here, even when shared outward. Callers check can_coordinate first.
+    """
+    return queryset.filter(space=space)
+
+
 def memberships_ended_by_leaving(user, space: Space) -> QuerySet[Membership]:
     """The person's memberships that leaving `space` ends: in it and in every space inside it
     (their rings lie within; a member of an inner space stays inside every ring around it)."""

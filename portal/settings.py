@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "projects",
     "privacy",
     "api",
+    "reports",
     "portal.audit.admin_config.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("fragen/", include("groups.urls_questions")),
     path("informationen/", include("groups.urls_information")),
+    path("auswertung/", include("reports.urls")),
     path("invitations/<token:token>/", groups_views.invitation_accept, name="invitation_accept"),
     path("profile/", groups_views.profile_edit, name="profile_edit"),
     path("profile/api-zugaenge/", include("api.urls_tokens")),

@@ -432,6 +432,22 @@ def _cases(world) -> dict[str, Case]:
         ),
         "audit:export (the inner circle)": Case(
             f"/aktivitaetsprotokoll/export/?raum={inner}", INNER_COORDINATION, route="audit:export"
+        # The coordinator dashboard and the activity report of the inner circle: its coordination only.
+        "reports:dashboard": Case(f"/auswertung/{inner}/", INNER_COORDINATION),
+        "reports:dashboard_csv": Case(f"/auswertung/{inner}/meetings.csv", INNER_COORDINATION),
+        "reports:activity_report": Case(
+            f"/auswertung/{inner}/taetigkeitsbericht/{world['report_year']}/", INNER_COORDINATION
+        ),
+        "reports:activity_report_pdf": Case(
+            f"/auswertung/{inner}/taetigkeitsbericht/{world['report_year']}.pdf", INNER_COORDINATION
+        ),
+        "reports:activity_report_render": Case(
+            f"/auswertung/{inner}/taetigkeitsbericht/{world['report_year']}/neu/",
+            _acting(INNER_COORDINATION),
+            "post",
+        ),
+        "reports:dashboard (the Fachgruppe's)": Case(
+            f"/auswertung/{fachgruppe}/", PROJECT_COORDINATION, route="reports:dashboard"
         ),
         # Inner items shared with the Fachgruppe: its coordinators see them, and still only the inner
         # circle's coordination runs them (a Fachgruppe coordinator must not publish inner content).
@@ -568,6 +584,7 @@ def world(fachgruppe, inner, inner_member, coordinator, requester):
         "inner_request": join_request_to_inner,
         "inner_member_id": inner_member.pk,
         "export_token": _ready_export(inner_member),
+        "report_year": timezone.localdate().year,
         "notification": Notification.objects.create(
             user=inner_member,
             event=Event.objects.create(kind=Kind.THREAD_CREATED, audience=Event.Audience.RING, ring=inner),

@@ -75,3 +75,64 @@ def test_email_verification_code_page_has_no_serious_accessibility_violations(
 
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/"))
     assert_accessible(axe, page)
+
+
+@pytest.fixture
+def coordinating_page(signed_in_page: Page, user):
+    """The signed-in browser of a coordinator of the Fachgruppe (with TOTP), with a year of figures."""
+    import datetime
+
+    from django.utils import timezone
+
+    from groups.models import Membership
+    from meetings.models import ActionItem, Decision, Participant
+    from tests.factories import with_totp
+    from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory, ParticipantFactory
+    from tests.roles import well_known_spaces
+
+    fachgruppe = well_known_spaces()[0]
+    with_totp(user)
+    Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.COORDINATOR)
+    for months in (2, 5, 8):
+        starts = timezone.now() - datetime.timedelta(days=30 * months)
+        meeting = HeldMeetingFactory(
+            space=fachgruppe, starts_at=starts, title=f"Sitzung vor {months} Monaten"
+        )
+        ParticipantFactory(meeting=meeting, response=Participant.Response.ACCEPTED, attended=True)
+        ParticipantFactory(meeting=meeting, response=Participant.Response.EXCUSED)
+        Decision.objects.create(agenda_item=AgendaItemFactory(meeting=meeting), text="Beschlossen.")
+        ActionItem.objects.create(
+            meeting=meeting, title="Aufgabe", status=ActionItem.Status.DONE, done_at=starts
+        )
+    signed_in_page.fachgruppe = fachgruppe
+    # The dashboard's thirty aggregates take longer than a plain page on a busy machine.
+    signed_in_page.set_default_timeout(30_000)
+    return signed_in_page
+
+
+def test_the_coordinator_dashboard_has_no_serious_accessibility_violations(
+    coordinating_page: Page, live_server, axe
+):
+    path = f"/auswertung/{coordinating_page.fachgruppe.slug}/"
+    response = coordinating_page.goto(live_server.url + path)
+
+    assert response.status == 200
+    expect(
+        coordinating_page.get_by_role(
+            "img",
+            name=re.compile("^(Antworten und Anwesenheit je Sitzung|Answers and attendance per meeting)$"),
+        )
+    ).to_be_visible()
+    assert_accessible(axe, coordinating_page)
+
+
+def test_the_activity_report_page_has_no_serious_accessibility_violations(
+    coordinating_page: Page, live_server, axe
+):
+    from django.utils import timezone
+
+    path = f"/auswertung/{coordinating_page.fachgruppe.slug}/taetigkeitsbericht/{timezone.localdate().year}/"
+    response = coordinating_page.goto(live_server.url + path)
+
+    assert response.status == 200
+    assert_accessible(axe, coordinating_page)

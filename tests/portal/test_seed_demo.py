@@ -9,6 +9,7 @@ from groups.models import User
 from meetings.demo import EXCHANGE, FOUNDING
 from meetings.models import Minutes
 from portal.demo import DEMO_TOTP_SECRET
+from portal.demo_history import PARTNERS
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
@@ -22,6 +23,8 @@ DEMO_EMAILS = {
     "pruefung@example.org",
 }
 DEMO_COORDINATORS = {"koordination@example.org", "pruefung@example.org"}
+# The partners of the demo's history (portal/demo_history.py): members without a password.
+HISTORY_EMAILS = {f"partnerin-{number:02d}@example.org" for number in range(1, len(PARTNERS) + 1)}
 
 
 def _seed(settings, **options) -> None:
@@ -39,7 +42,8 @@ def _snapshot() -> dict:
 def test_seed_creates_the_demo_accounts_with_verified_primary_addresses(settings):
     _seed(settings)
 
-    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
+    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS | HISTORY_EMAILS
+    assert not any(user.has_usable_password() for user in User.objects.filter(email__in=HISTORY_EMAILS))
     addresses = EmailAddress.objects.filter(email__in=DEMO_EMAILS)
     assert addresses.count() == len(DEMO_EMAILS)
     assert all(address.verified and address.primary for address in addresses)
@@ -65,7 +69,7 @@ def test_demo_accounts_have_names_and_organisations(settings):
     _seed(settings)
 
     for user in User.objects.all():
-        assert user.name
+        assert user.name, user.email
         assert user.organisation_name
 
 
@@ -82,7 +86,7 @@ def test_running_the_seed_with_a_new_password_changes_only_the_passwords(client,
     _seed(settings)
     call_command("seed_demo", password="ein-anderes-Passwort")
 
-    assert User.objects.count() == len(DEMO_EMAILS)
+    assert User.objects.count() == len(DEMO_EMAILS | HISTORY_EMAILS)
     assert EmailAddress.objects.count() == len(DEMO_EMAILS)
     assert client.login(email="partner@example.org", password="ein-anderes-Passwort")
     assert not client.login(email="partner@example.org", password=DEMO_PASSWORD)
@@ -102,14 +106,14 @@ def test_seed_runs_with_debug_off_when_forced(settings):
 
     call_command("seed_demo", password=DEMO_PASSWORD, force=True)
 
-    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS
+    assert set(User.objects.values_list("email", flat=True)) == DEMO_EMAILS | HISTORY_EMAILS
 
 
 def test_seed_keeps_accounts_that_are_not_demo_accounts(settings, outsider):
     _seed(settings)
 
     assert User.objects.filter(pk=outsider.pk).exists()
-    assert User.objects.count() == len(DEMO_EMAILS) + 1
+    assert User.objects.count() == len(DEMO_EMAILS | HISTORY_EMAILS) + 1
 
 
 def _demo_code(email: str) -> str:
@@ -144,3 +148,32 @@ def test_the_demo_has_minutes_in_draft_and_minutes_published_and_approved(settin
     approved = Minutes.objects.get(meeting__title=FOUNDING)
     assert approved.status == Minutes.Status.PUBLISHED
     assert approved.approved_on is not None
+
+
+def test_the_demo_fills_the_dashboard_and_the_activity_report_with_plausible_numbers(settings, client):
+    from django.utils import timezone
+
+    from groups.models import Space
+
+    _seed(settings)
+    coordinator = User.objects.get(email="koordination@example.org")  # with the demo's TOTP
+    fachgruppe = Space.objects.get(is_fachgruppe=True)
+    client.force_login(coordinator)
+
+    sections = {s.slug: s for s in client.get(f"/auswertung/{fachgruppe.slug}/").context["sections"]}
+    facts = {slug: {fact.label: fact.value for fact in section.facts} for slug, section in sections.items()}
+    assert 12 <= facts["members"]["Members today"] <= 20
+    assert sum(row[2] for row in sections["members"].table.rows) == 2  # two left
+    assert facts["meetings"]["Meetings held"] >= 5
+    assert 50 <= facts["meetings"]["Attendance rate over all meetings (%)"] <= 95
+    assert facts["decisions"]["Decisions"] >= 5
+    assert facts["decisions"]["Action items done"] >= 4
+    assert facts["decisions"]["Average days to done"] > 0
+    assert facts["questions"]["Average days to the answer"] > 0
+    assert facts["information"]["E-mail subscribers today (whole portal)"] >= 15
+    assert facts["delivery"]["Failed mails in the period"] == 2
+    assert sections["join-requests"].facts[2].value > 0
+    year = timezone.localdate().year
+    report = client.get(f"/auswertung/{fachgruppe.slug}/taetigkeitsbericht/{year}/").context["report"]
+    assert report.meetings.table.rows
+    assert report.decisions.rows

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from groups.demo import seed_groups
 from meetings.demo import seed_meetings
 from portal import demo
+from portal.demo_history import seed_history
 from projects.demo import seed_projects
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         seed_groups(users=by_email)
         seed_meetings(users=by_email)
         seed_projects(users=by_email)
+        seed_history(users=by_email)
         with_totp = {user.pk for user in demo.seed_totp(users=users)}
         for user in users:
             note = "  (TOTP: manage.py demo_totp " + user.email + ")" if user.pk in with_totp else ""

@@ -1,0 +1,734 @@
+"""The figures of a space's coordinator dashboard, section by section.
+
+Every figure is an aggregate the database computes (TruncMonth, Count, Sum,
+Avg): no section loads the rows it counts, and each asks a fixed number of
+queries whatever the volume, so the page's number of queries is constant
+(tests/reports/test_dashboard.py pins it). The content counted is the space's
+own (groups.access.coordination_scope); memberships, join requests and the
+outbox belong to the space directly.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Min, Q, Subquery, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from groups import access
+from groups.models import (
+    InformationPage,
+    JoinRequest,
+    Membership,
+    MembershipChange,
+    Question,
+    Space,
+    Subscriber,
+    SubscriberDelivery,
+)
+from meetings.models import ActionItem, Decision, Meeting, Participant
+from portal.notifications.kinds import Channel
+from portal.notifications.models import Delivery, Event
+from projects.models import Decision as ProjectDecision
+from projects.models import Project, Submission
+from reports import charts
+from reports.periods import Period
+from reports.tables import Column, Kind, Table, display
+
+# The page shows the latest meetings of the period; the CSV has every one.
+MEETINGS_ON_PAGE = 24
+MEETINGS_IN_CHART = 12
+DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: object
+    kind: str = Kind.NUMBER
+
+    @property
+    def text(self) -> str:
+        return display(self.value, self.kind)
+
+
+@dataclass
+class Section:
+    slug: str
+    title: str
+    table: Table
+    chart: charts.Chart | None = None
+    facts: list[Fact] = field(default_factory=list)
+
+
+def _month_label(month: datetime.date) -> str:
+    return date_format(month, "M Y")
+
+
+def _duration(start: str, end: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _days(value: datetime.timedelta | None) -> float | None:
+    return round(value / DAY, 1) if value is not None else None
+
+
+def _monthly(queryset, field_name: str, *, since: datetime.datetime, until=None, **aggregates) -> dict:
+    """The aggregates per month of `field_name` (in the portal's time zone) from `since` on."""
+    rows = queryset.filter(**{f"{field_name}__gte": since})
+    if until is not None:
+        rows = rows.filter(**{f"{field_name}__lt": until})
+    rows = (
+        rows.annotate(month=TruncMonth(field_name, tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .annotate(**aggregates)
+        .order_by("month")
+    )
+    return {row["month"].date(): row for row in rows}
+
+
+def _row(by_month: dict, month: datetime.date, name: str) -> int:
+    return (by_month.get(month) or {}).get(name) or 0
+
+
+def _series_description(title: str, period: Period) -> str:
+    return _(
+        "%(title)s, month by month from %(first)s to %(last)s. "
+        "The table beside the chart gives the same numbers."
+    ) % {
+        "title": title,
+        "first": date_format(period.months[0], "YEAR_MONTH_FORMAT"),
+        "last": date_format(period.months[-1], "YEAR_MONTH_FORMAT"),
+    }
+
+
+# --- Members ---------------------------------------------------------------------------
+
+
+def members(*, space: Space, period: Period) -> Section:
+    """Joins and leaves per month and the members at each month's end.
+
+    The number at a month's end is reckoned back from today's members (the joins since undone,
+    the leaves since added back). Memberships that ended no longer carry their start, so a
+    person who joined and left again counts as a leave only.
+    """
+    joined = _monthly(
+        Membership.objects.filter(space=space), "joined_at", since=period.start_at, n=Count("pk")
+    )
+    left = _monthly(
+        MembershipChange.objects.filter(
+            space=space, action__in=[MembershipChange.Action.REMOVED, MembershipChange.Action.LEFT]
+        ),
+        "changed_at",
+        since=period.start_at,
+        n=Count("pk"),
+    )
+    today = Membership.objects.filter(space=space).count()
+    later_months = sorted(set(joined) | set(left))
+    rows, chart_totals = [], []
+    for month in period.months:
+        after = [m for m in later_months if m > month]
+        at_end = today - sum(_row(joined, m, "n") for m in after) + sum(_row(left, m, "n") for m in after)
+        rows.append([month, _row(joined, month, "n"), _row(left, month, "n"), at_end])
+        chart_totals.append(at_end)
+    title = _("Members")
+    return Section(
+        slug="members",
+        title=title,
+        table=Table(
+            slug="members",
+            caption=_("Members: joins, leaves and members at the end of each month"),
+            columns=[
+                Column(_("Month"), Kind.MONTH),
+                Column(_("Joined")),
+                Column(_("Left or removed")),
+                Column(_("Members at the month's end")),
+            ],
+            rows=rows,
+        ),
+        chart=charts.bar_chart(
+            key="members",
+            title=_("Joins and leaves per month"),
+            description=_series_description(_("Joins and leaves of members"), period),
+            categories=[_month_label(month) for month in period.months],
+            series=[
+                (_("Joined"), [row[1] for row in rows]),
+                (_("Left or removed"), [row[2] for row in rows]),
+            ],
+        ),
+        facts=[
+            Fact(_("Members today"), today),
+            Fact(_("Members at the start of the period"), rows[0][3] - rows[0][1] + rows[0][2]),
+        ],
+    )
+
+
+# --- Join requests ---------------------------------------------------------------------
+
+
+def join_requests(*, space: Space, period: Period) -> Section:
+    requests = JoinRequest.objects.filter(space=space)
+    status = JoinRequest.Status
+    by_month = _monthly(
+        requests,
+        "created_at",
+        since=period.start_at,
+        until=period.end_at,
+        received=Count("pk"),
+        approved=Count("pk", filter=Q(status=status.APPROVED)),
+        declined=Count("pk", filter=Q(status=status.DECLINED)),
+        withdrawn=Count("pk", filter=Q(status=status.WITHDRAWN)),
+        pending=Count("pk", filter=Q(status=status.PENDING)),
+    )
+    decided = Q(status__in=[status.APPROVED, status.DECLINED], **period.range("decided_at"))
+    totals = requests.aggregate(
+        waiting=Count("pk", filter=Q(status=status.PENDING)),
+        oldest=Min("created_at", filter=Q(status=status.PENDING)),
+        turnaround=Avg(_duration("created_at", "decided_at"), filter=decided),
+    )
+    names = ["received", "approved", "declined", "withdrawn", "pending"]
+    rows = [[month, *(_row(by_month, month, name) for name in names)] for month in period.months]
+    waiting_days = (timezone.now() - totals["oldest"]) / DAY if totals["oldest"] else None
+    return Section(
+        slug="join-requests",
+        title=_("Join requests"),
+        table=Table(
+            slug="join-requests",
+            caption=_("Join requests per month they were made, by what became of them"),
+            columns=[
+                Column(_("Month"), Kind.MONTH),
+                Column(_("Received")),
+                Column(_("Approved")),
+                Column(_("Declined")),
+                Column(_("Withdrawn")),
+                Column(_("Still open")),
+            ],
+            rows=rows,
+        ),
+        chart=charts.bar_chart(
+            key="join-requests",
+            title=_("Join requests per month"),
+            description=_series_description(_("Join requests received and approved"), period),
+            categories=[_month_label(month) for month in period.months],
+            series=[(_("Received"), [row[1] for row in rows]), (_("Approved"), [row[2] for row in rows])],
+        ),
+        facts=[
+            Fact(_("Open requests today"), totals["waiting"]),
+            Fact(
+                _("Days the oldest open request has waited"),
+                waiting_days and round(waiting_days, 1),
+                Kind.DECIMAL,
+            ),
+            Fact(
+                _("Average days to a decision (decided in the period)"),
+                _days(totals["turnaround"]),
+                Kind.DECIMAL,
+            ),
+        ],
+    )
+
+
+# --- Meetings and attendance -----------------------------------------------------------
+
+
+def held_meetings(*, space: Space, period: Period):
+    return access.coordination_scope(Meeting.objects.all(), space=space).filter(
+        status=Meeting.Status.HELD, **period.range("starts_at")
+    )
+
+
+def _attendance(prefix: str = "participants__") -> dict:
+    response = Participant.Response
+    return {
+        "invited": Count(f"{prefix}pk"),
+        "accepted": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.ACCEPTED})),
+        "excused": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.EXCUSED})),
+        "declined": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.DECLINED})),
+        "attended": Count(f"{prefix}pk", filter=Q(**{f"{prefix}attended": True})),
+    }
+
+
+def _rate(attended: int, invited: int) -> float | None:
+    return round(100 * attended / invited, 1) if invited else None
+
+
+def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PAGE) -> Section:
+    held = held_meetings(space=space, period=period)
+    latest = held
+    if limit is not None:
+        # The page's meetings first (through the starts_at index), then only their participants counted.
+        latest = Meeting.objects.filter(
+            pk__in=Subquery(held.order_by("-starts_at", "-pk").values("pk")[:limit])
+        )
+    listed = list(
+        latest.order_by("-starts_at", "-pk")
+        .values("pk", "starts_at", "title", "kind")
+        .annotate(**_attendance())
+    )
+    totals = Participant.objects.filter(meeting__in=held).aggregate(
+        meetings=Count("meeting", distinct=True), **_attendance(prefix="")
+    )
+    count = held.count() if limit is not None and len(listed) == limit else len(listed)
+    kinds = dict(Meeting.Kind.choices)
+    rows = [
+        [
+            timezone.localdate(row["starts_at"]),
+            row["title"],
+            kinds.get(row["kind"], row["kind"]),
+            row["invited"],
+            row["accepted"],
+            row["excused"],
+            row["declined"],
+            row["attended"],
+            _rate(row["attended"], row["invited"]),
+        ]
+        for row in listed
+    ]
+    charted = list(reversed(rows[:MEETINGS_IN_CHART]))
+    note = ""
+    if limit is not None and count > len(rows):
+        note = _("The latest %(shown)s of %(count)s meetings; the CSV file lists all of them.") % {
+            "shown": len(rows),
+            "count": count,
+        }
+    return Section(
+        slug="meetings",
+        title=_("Meetings and attendance"),
+        table=Table(
+            slug="meetings",
+            caption=_("Meetings held in the period, with the answers of those invited and who attended"),
+            columns=[
+                Column(_("Date"), Kind.DATE),
+                Column(_("Meeting"), Kind.TEXT),
+                Column(_("Kind"), Kind.TEXT),
+                Column(_("Invited")),
+                Column(_("Accepted")),
+                Column(_("Excused")),
+                Column(pgettext("answer to an invitation", "Declined")),
+                Column(_("Attended")),
+                Column(_("Attendance rate (%)"), Kind.PERCENT),
+            ],
+            rows=rows,
+            note=note,
+        ),
+        chart=charts.bar_chart(
+            key="meetings",
+            title=_("Answers and attendance per meeting"),
+            description=_(
+                "Accepted, excused, declined and attended for each of the latest %(count)s meetings held, "
+                "oldest first. The table beside the chart gives the same numbers."
+            )
+            % {"count": len(charted)},
+            categories=[date_format(row[0], "SHORT_DATE_FORMAT") for row in charted],
+            series=[
+                (_("Accepted"), [row[4] for row in charted]),
+                (_("Excused"), [row[5] for row in charted]),
+                (pgettext("answer to an invitation", "Declined"), [row[6] for row in charted]),
+                (_("Attended"), [row[7] for row in charted]),
+            ]
+            if charted
+            else [],
+        )
+        if charted
+        else None,
+        facts=[
+            Fact(_("Meetings held"), count),
+            Fact(_("Attendances"), totals["attended"]),
+            Fact(
+                _("Attendance rate over all meetings (%)"),
+                _rate(totals["attended"], totals["invited"]),
+                Kind.PERCENT,
+            ),
+        ],
+    )
+
+
+# --- Decisions and action items --------------------------------------------------------
+
+
+def decisions_and_action_items(*, space: Space, period: Period) -> Section:
+    held = held_meetings(space=space, period=period)
+    since, until = period.start_at, period.end_at
+    decisions = _monthly(
+        Decision.objects.filter(agenda_item__meeting__in=held),
+        "agenda_item__meeting__starts_at",
+        since=since,
+        until=until,
+        n=Count("pk"),
+    )
+    today = timezone.localdate()
+    status = ActionItem.Status
+    done = Q(status=status.DONE)
+    items = _monthly(
+        ActionItem.objects.filter(meeting__in=held),
+        "meeting__starts_at",
+        since=since,
+        until=until,
+        total=Count("pk"),
+        open=Count("pk", filter=~done),
+        overdue=Count("pk", filter=~done & Q(due_date__lt=today)),
+        done=Count("pk", filter=done),
+        # Done items only: their time from the meeting that set them to being done.
+        to_done=Sum(_duration("meeting__starts_at", "done_at"), filter=done & Q(done_at__isnull=False)),
+        timed=Count("pk", filter=done & Q(done_at__isnull=False)),
+    )
+    rows = []
+    for month in period.months:
+        timed = _row(items, month, "timed")
+        to_done = (items.get(month) or {}).get("to_done")
+        rows.append(
+            [
+                month,
+                _row(decisions, month, "n"),
+                _row(items, month, "total"),
+                _row(items, month, "open"),
+                _row(items, month, "overdue"),
+                _row(items, month, "done"),
+                _days(to_done / timed) if timed and to_done is not None else None,
+            ]
+        )
+    timed = sum(_row(items, month, "timed") for month in items)
+    to_done = sum(
+        (row["to_done"] for row in items.values() if row["to_done"] is not None), datetime.timedelta()
+    )
+    return Section(
+        slug="decisions",
+        title=_("Decisions and action items"),
+        table=Table(
+            slug="decisions",
+            caption=_(
+                "Decisions and action items of the meetings held each month, with the items' state today"
+            ),
+            columns=[
+                Column(_("Month"), Kind.MONTH),
+                Column(_("Decisions")),
+                Column(_("Action items")),
+                Column(_("Open")),
+                Column(_("Overdue")),
+                Column(_("Done")),
+                Column(_("Average days to done"), Kind.DECIMAL),
+            ],
+            rows=rows,
+        ),
+        chart=charts.bar_chart(
+            key="decisions",
+            title=_("Action items per month: open, overdue, done"),
+            description=_series_description(_("Action items by their state today"), period),
+            categories=[_month_label(month) for month in period.months],
+            series=[
+                (_("Open"), [row[3] for row in rows]),
+                (_("Overdue"), [row[4] for row in rows]),
+                (_("Done"), [row[5] for row in rows]),
+            ],
+        ),
+        facts=[
+            Fact(_("Decisions"), sum(row[1] for row in rows)),
+            Fact(_("Action items open"), sum(row[3] for row in rows)),
+            Fact(_("Of them overdue"), sum(row[4] for row in rows)),
+            Fact(_("Action items done"), sum(row[5] for row in rows)),
+            Fact(_("Average days to done"), _days(to_done / timed) if timed else None, Kind.DECIMAL),
+        ],
+    )
+
+
+# --- Questions -------------------------------------------------------------------------
+
+
+def questions(*, space: Space, period: Period) -> Section:
+    status = Question.Status
+    answered = Q(status=status.ANSWERED, answered_at__isnull=False)
+    by_month = _monthly(
+        access.coordination_scope(Question.objects.all(), space=space),
+        "created_at",
+        since=period.start_at,
+        until=period.end_at,
+        received=Count("pk"),
+        answered=Count("pk", filter=Q(status=status.ANSWERED)),
+        declined=Count("pk", filter=Q(status=status.DECLINED)),
+        merged=Count("pk", filter=Q(status=status.MERGED)),
+        open=Count("pk", filter=Q(status__in=[status.SUBMITTED, status.ACCEPTED])),
+        to_answer=Sum(_duration("created_at", "answered_at"), filter=answered),
+        timed=Count("pk", filter=answered),
+    )
+    rows = []
+    for month in period.months:
+        timed, to_answer = _row(by_month, month, "timed"), (by_month.get(month) or {}).get("to_answer")
+        rows.append(
+            [
+                month,
+                *(
+                    _row(by_month, month, name)
+                    for name in ("received", "answered", "declined", "merged", "open")
+                ),
+                _days(to_answer / timed) if timed and to_answer is not None else None,
+            ]
+        )
+    timed = sum(row["timed"] for row in by_month.values())
+    to_answer = sum((row["to_answer"] for row in by_month.values() if row["to_answer"]), datetime.timedelta())
+    return Section(
+        slug="questions",
+        title=_("Questions"),
+        table=Table(
+            slug="questions",
+            caption=_("Questions per month they were brought in, by their state today"),
+            columns=[
+                Column(_("Month"), Kind.MONTH),
+                Column(_("Received")),
+                Column(_("Answered")),
+                Column(_("Declined")),
+                Column(_("Merged")),
+                Column(_("Open")),
+                Column(_("Average days to the answer"), Kind.DECIMAL),
+            ],
+            rows=rows,
+        ),
+        chart=charts.bar_chart(
+            key="questions",
+            title=_("Questions received and answered per month"),
+            description=_series_description(_("Questions received and answered"), period),
+            categories=[_month_label(month) for month in period.months],
+            series=[(_("Received"), [row[1] for row in rows]), (_("Answered"), [row[2] for row in rows])],
+        ),
+        facts=[
+            Fact(_("Questions received"), sum(row[1] for row in rows)),
+            Fact(_("Still open"), sum(row[5] for row in rows)),
+            Fact(_("Average days to the answer"), _days(to_answer / timed) if timed else None, Kind.DECIMAL),
+        ],
+    )
+
+
+# --- Model projects --------------------------------------------------------------------
+
+
+def projects(*, space: Space, period: Period) -> Section:
+    scope = access.coordination_scope(Project.objects.all(), space=space)
+    submitted = dict(
+        Submission.objects.filter(project__in=scope, **period.range("submitted_at"))
+        .values_list("number")
+        .annotate(n=Count("pk"))
+        .values_list("number", "n")
+    )
+    outcome = ProjectDecision.Outcome
+    decided = {
+        row["round"]: row
+        for row in ProjectDecision.objects.filter(project__in=scope, **period.range("decided_at"))
+        .values("round")
+        .annotate(
+            accepted=Count("pk", filter=Q(outcome=outcome.ACCEPTED)),
+            returned=Count("pk", filter=Q(outcome=outcome.RETURNED)),
+            declined=Count("pk", filter=Q(outcome=outcome.DECLINED)),
+        )
+        .order_by("round")
+    }
+    waiting = {
+        row["round"]: row
+        for row in scope.filter(status__in=[Project.Status.SUBMITTED, Project.Status.IN_REVIEW])
+        .values("round")
+        .annotate(
+            submitted=Count("pk", filter=Q(status=Project.Status.SUBMITTED)),
+            in_review=Count("pk", filter=Q(status=Project.Status.IN_REVIEW)),
+        )
+        .order_by("round")
+    }
+    rounds = sorted(set(submitted) | set(decided) | set(waiting)) or [1]
+    rows = [
+        [
+            number,
+            submitted.get(number, 0),
+            (waiting.get(number) or {}).get("submitted", 0),
+            (waiting.get(number) or {}).get("in_review", 0),
+            (decided.get(number) or {}).get("accepted", 0),
+            (decided.get(number) or {}).get("returned", 0),
+            (decided.get(number) or {}).get("declined", 0),
+        ]
+        for number in rounds
+    ]
+    labels = [_("Round %(number)s") % {"number": number} for number in rounds]
+    return Section(
+        slug="projects",
+        title=_("Model projects"),
+        table=Table(
+            slug="projects",
+            caption=_(
+                "The project pipeline per review round: submitted and decided in the period, waiting today"
+            ),
+            columns=[
+                Column(_("Round")),
+                Column(_("Submitted")),
+                Column(_("Waiting for review today")),
+                Column(_("In review today")),
+                Column(pgettext("project decision", "Accepted")),
+                Column(_("Returned for revision")),
+                Column(pgettext("project decision", "Declined")),
+            ],
+            rows=rows,
+        ),
+        chart=charts.bar_chart(
+            key="projects",
+            title=_("Project pipeline per round"),
+            description=_(
+                "Projects submitted, accepted, returned and declined in the period, one group per review "
+                "round. The table beside the chart gives the same numbers."
+            ),
+            categories=labels,
+            series=[
+                (_("Submitted"), [row[1] for row in rows]),
+                (pgettext("project decision", "Accepted"), [row[4] for row in rows]),
+                (_("Returned"), [row[5] for row in rows]),
+                (pgettext("project decision", "Declined"), [row[6] for row in rows]),
+            ],
+        ),
+        facts=[
+            Fact(_("Submissions"), sum(row[1] for row in rows)),
+            Fact(pgettext("project decision", "Accepted"), sum(row[4] for row in rows)),
+            Fact(_("Waiting or in review today"), sum(row[2] + row[3] for row in rows)),
+        ],
+    )
+
+
+# --- Information pages and subscribers -------------------------------------------------
+
+
+def information(*, space: Space, period: Period) -> Section:
+    published = _monthly(
+        access.coordination_scope(InformationPage.objects.all(), space=space),
+        "published_at",
+        since=period.start_at,
+        until=period.end_at,
+        n=Count("pk"),
+    )
+    active = Q(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+    subscribers = Subscriber.objects.aggregate(
+        active=Count("pk", filter=active),
+        new=Count("pk", filter=Q(**period.range("confirmed_at"))),
+        cancelled=Count("pk", filter=Q(**period.range("unsubscribed_at"))),
+    )
+    rows = [[month, _row(published, month, "n")] for month in period.months]
+    return Section(
+        slug="information",
+        title=_("Information for craft businesses"),
+        table=Table(
+            slug="information",
+            caption=_("Information pages published per month"),
+            columns=[Column(_("Month"), Kind.MONTH), Column(_("Pages published"))],
+            rows=rows,
+        ),
+        chart=charts.bar_chart(
+            key="information",
+            title=_("Information pages published per month"),
+            description=_series_description(_("Information pages published"), period),
+            categories=[_month_label(month) for month in period.months],
+            series=[(_("Pages published"), [row[1] for row in rows])],
+        ),
+        facts=[
+            Fact(_("Pages published"), sum(row[1] for row in rows)),
+            Fact(_("E-mail subscribers today (whole portal)"), subscribers["active"]),
+            Fact(_("New subscribers in the period"), subscribers["new"]),
+            Fact(_("Cancelled in the period"), subscribers["cancelled"]),
+        ],
+    )
+
+
+# --- Delivery health -------------------------------------------------------------------
+
+
+def delivery(*, space: Space, period: Period) -> Section:
+    mails = Delivery.objects.filter(event__space=space)
+    status = Delivery.Status
+    # By the month of their event (indexed), whose mails are written when it is dispatched.
+    by_month = _monthly(
+        mails,
+        "event__created_at",
+        since=period.start_at,
+        until=period.end_at,
+        total=Count("pk"),
+        sent=Count("pk", filter=Q(status=status.SENT)),
+        failed=Count("pk", filter=Q(status=status.FAILED)),
+        skipped=Count("pk", filter=Q(status=status.SKIPPED)),
+    )
+    to_subscribers = _monthly(
+        SubscriberDelivery.objects.filter(
+            page__in=access.coordination_scope(InformationPage.objects.all(), space=space)
+        ),
+        "sent_at",
+        since=period.start_at,
+        until=period.end_at,
+        n=Count("pk"),
+    )
+    waiting = Q(channel=Channel.IMMEDIATE, status__in=[status.PENDING, status.SENDING])
+    backlog = mails.filter(waiting | Q(status=status.PENDING)).aggregate(
+        mails=Count("pk", filter=waiting),
+        digest=Count("pk", filter=Q(status=status.PENDING) & ~Q(channel=Channel.IMMEDIATE)),
+        oldest=Min("created_at", filter=waiting),
+    )
+    events = Event.objects.filter(space=space, state=Event.State.PENDING).count()
+    names = ["total", "sent", "failed", "skipped"]
+    rows = [
+        [month, *(_row(by_month, month, name) for name in names), _row(to_subscribers, month, "n")]
+        for month in period.months
+    ]
+    oldest = (
+        (timezone.now() - backlog["oldest"]) / datetime.timedelta(minutes=1) if backlog["oldest"] else None
+    )
+    return Section(
+        slug="delivery",
+        title=_("Delivery of notifications"),
+        table=Table(
+            slug="delivery",
+            caption=_("Notification mails of the space per month of their event, by what became of them"),
+            columns=[
+                Column(_("Month"), Kind.MONTH),
+                Column(_("Mails")),
+                Column(_("Sent")),
+                Column(_("Failed")),
+                Column(_("Skipped")),
+                Column(_("Mails to subscribers sent")),
+            ],
+            rows=rows,
+        ),
+        chart=charts.bar_chart(
+            key="delivery",
+            title=_("Mails sent and failed per month"),
+            description=_series_description(_("Notification mails sent and failed"), period),
+            categories=[_month_label(month) for month in period.months],
+            series=[(_("Sent"), [row[2] for row in rows]), (_("Failed"), [row[3] for row in rows])],
+        ),
+        facts=[
+            Fact(_("Events waiting for dispatch now"), events),
+            Fact(_("Mails waiting to be sent now"), backlog["mails"]),
+            Fact(_("Minutes the oldest waiting mail has waited"), oldest and round(oldest, 1), Kind.DECIMAL),
+            Fact(_("Mails waiting for a digest"), backlog["digest"]),
+            Fact(_("Failed mails in the period"), sum(row[3] for row in rows)),
+        ],
+    )
+
+
+SECTIONS: dict[str, Callable[..., Section]] = {
+    "members": members,
+    "join-requests": join_requests,
+    "meetings": meetings,
+    "decisions": decisions_and_action_items,
+    "questions": questions,
+    "projects": projects,
+    "information": information,
+    "delivery": delivery,
+}
+
+
+def dashboard(*, space: Space, period: Period) -> list[Section]:
+    """Every section of the dashboard, in the order of the page."""
+    return [build(space=space, period=period) for build in SECTIONS.values()]
+
+
+def table_for_export(*, space: Space, period: Period, slug: str) -> Table | None:
+    """The whole table of one section (every meeting, not only the latest), or None for an unknown one."""
+    build = SECTIONS.get(slug)
+    if build is None:
+        return None
+    if build is meetings:
+        return meetings(space=space, period=period, limit=None).table
+    return build(space=space, period=period).table
