@@ -23,8 +23,8 @@ class _DateInput(forms.DateInput):
 class PeriodForm(PortalForm):
     """A GET form: `von` and `bis` (both optional; missing ones come from the last twelve months)."""
 
-    von = forms.DateField(label=_("From"), required=False, widget=_DateInput())
-    bis = forms.DateField(label=_("Until"), required=False, widget=_DateInput())
+    von = forms.DateField(label=_("Von"), required=False, widget=_DateInput())
+    bis = forms.DateField(label=_("Bis"), required=False, widget=_DateInput())
 
     def clean(self):
         data = super().clean()
@@ -34,14 +34,14 @@ class PeriodForm(PortalForm):
         first, last = data.get("von") or default.first, data.get("bis") or default.last
         for name, day in (("von", first), ("bis", last)):
             if not EARLIEST <= day <= LATEST:
-                self.add_error(name, _("Please choose a date between 2000 and 2099."))
+                self.add_error(name, _("Bitte wählen Sie ein Datum zwischen 2000 und 2099."))
         if self.errors:
             return data
         if last < first:
-            raise ValidationError(_("The end of the period lies before its start."), code="reversed")
+            raise ValidationError(_("Das Ende des Zeitraums liegt vor seinem Beginn."), code="reversed")
         if len(Period(first=first, last=last).months) > MAX_MONTHS:
             raise ValidationError(
-                _("Please choose at most ten years (%(months)s months).") % {"months": MAX_MONTHS},
+                _("Bitte wählen Sie höchstens zehn Jahre (%(months)s Monate).") % {"months": MAX_MONTHS},
                 code="too_long",
             )
         data["period"] = Period(first=first, last=last)

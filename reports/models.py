@@ -20,25 +20,25 @@ class ActivityReport(models.Model):
     """
 
     space = models.ForeignKey(
-        "groups.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("Space")
+        "groups.Space", on_delete=models.CASCADE, related_name="+", verbose_name=_("Raum")
     )
-    year = models.PositiveSmallIntegerField(_("Year"))
-    language = models.CharField(_("Language"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    language = models.CharField(_("Sprache"), max_length=8)
     file = models.FileField(upload_to=_pdf_path, blank=True)
-    rendered_at = models.DateTimeField(_("Rendered at"), null=True, blank=True)
-    requested_at = models.DateTimeField(_("Requested at"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("Erstellt am"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("Angefordert am"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("Requested by"),
+        verbose_name=_("Angefordert von"),
     )
 
     class Meta:
-        verbose_name = _("Activity report")
-        verbose_name_plural = _("Activity reports")
+        verbose_name = _("Tätigkeitsbericht")
+        verbose_name_plural = _("Tätigkeitsberichte")
         constraints = [
             models.UniqueConstraint(
                 fields=["space", "year", "language"], name="one_activity_report_per_language"

@@ -97,8 +97,8 @@ def _row(by_month: dict, month: datetime.date, name: str) -> int:
 
 def _series_description(title: str, period: Period) -> str:
     return _(
-        "%(title)s, month by month from %(first)s to %(last)s. "
-        "The table beside the chart gives the same numbers."
+        "%(title)s, Monat für Monat von %(first)s bis %(last)s. "
+        "Die Tabelle neben dem Diagramm enthält dieselben Zahlen."
     ) % {
         "title": title,
         "first": date_format(period.months[0], "YEAR_MONTH_FORMAT"),
@@ -135,34 +135,34 @@ def members(*, space: Space, period: Period) -> Section:
         at_end = today - sum(_row(joined, m, "n") for m in after) + sum(_row(left, m, "n") for m in after)
         rows.append([month, _row(joined, month, "n"), _row(left, month, "n"), at_end])
         chart_totals.append(at_end)
-    title = _("Members")
+    title = _("Mitglieder")
     return Section(
         slug="members",
         title=title,
         table=Table(
             slug="members",
-            caption=_("Members: joins, leaves and members at the end of each month"),
+            caption=_("Mitglieder: Beitritte, Austritte und Mitglieder am Ende jedes Monats"),
             columns=[
-                Column(_("Month"), Kind.MONTH),
-                Column(_("Joined")),
-                Column(_("Left or removed")),
-                Column(_("Members at the month's end")),
+                Column(_("Monat"), Kind.MONTH),
+                Column(_("Beigetreten")),
+                Column(_("Ausgetreten oder entfernt")),
+                Column(_("Mitglieder am Monatsende")),
             ],
             rows=rows,
         ),
         chart=charts.bar_chart(
             key="members",
-            title=_("Joins and leaves per month"),
-            description=_series_description(_("Joins and leaves of members"), period),
+            title=_("Beitritte und Austritte je Monat"),
+            description=_series_description(_("Beitritte und Austritte von Mitgliedern"), period),
             categories=[_month_label(month) for month in period.months],
             series=[
-                (_("Joined"), [row[1] for row in rows]),
-                (_("Left or removed"), [row[2] for row in rows]),
+                (_("Beigetreten"), [row[1] for row in rows]),
+                (_("Ausgetreten oder entfernt"), [row[2] for row in rows]),
             ],
         ),
         facts=[
-            Fact(_("Members today"), today),
-            Fact(_("Members at the start of the period"), rows[0][3] - rows[0][1] + rows[0][2]),
+            Fact(_("Mitglieder heute"), today),
+            Fact(_("Mitglieder zu Beginn des Zeitraums"), rows[0][3] - rows[0][1] + rows[0][2]),
         ],
     )
 
@@ -195,36 +195,39 @@ def join_requests(*, space: Space, period: Period) -> Section:
     waiting_days = (timezone.now() - totals["oldest"]) / DAY if totals["oldest"] else None
     return Section(
         slug="join-requests",
-        title=_("Join requests"),
+        title=_("Beitrittsanfragen"),
         table=Table(
             slug="join-requests",
-            caption=_("Join requests per month they were made, by what became of them"),
+            caption=_("Beitrittsanfragen nach dem Monat ihres Eingangs und danach, was aus ihnen wurde"),
             columns=[
-                Column(_("Month"), Kind.MONTH),
-                Column(_("Received")),
-                Column(_("Approved")),
-                Column(_("Declined")),
-                Column(_("Withdrawn")),
-                Column(_("Still open")),
+                Column(_("Monat"), Kind.MONTH),
+                Column(_("Eingegangen")),
+                Column(_("Angenommen")),
+                Column(_("Abgelehnt")),
+                Column(_("Zurückgezogen")),
+                Column(_("Noch offen")),
             ],
             rows=rows,
         ),
         chart=charts.bar_chart(
             key="join-requests",
-            title=_("Join requests per month"),
-            description=_series_description(_("Join requests received and approved"), period),
+            title=_("Beitrittsanfragen je Monat"),
+            description=_series_description(_("Eingegangene und angenommene Beitrittsanfragen"), period),
             categories=[_month_label(month) for month in period.months],
-            series=[(_("Received"), [row[1] for row in rows]), (_("Approved"), [row[2] for row in rows])],
+            series=[
+                (_("Eingegangen"), [row[1] for row in rows]),
+                (_("Angenommen"), [row[2] for row in rows]),
+            ],
         ),
         facts=[
-            Fact(_("Open requests today"), totals["waiting"]),
+            Fact(_("Offene Anfragen heute"), totals["waiting"]),
             Fact(
-                _("Days the oldest open request has waited"),
+                _("Tage, die die älteste offene Anfrage wartet"),
                 waiting_days and round(waiting_days, 1),
                 Kind.DECIMAL,
             ),
             Fact(
-                _("Average days to a decision (decided in the period)"),
+                _("Durchschnittliche Tage bis zur Entscheidung (im Zeitraum entschieden)"),
                 _days(totals["turnaround"]),
                 Kind.DECIMAL,
             ),
@@ -291,44 +294,44 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
     charted = list(reversed(rows[:MEETINGS_IN_CHART]))
     note = ""
     if limit is not None and count > len(rows):
-        note = _("The latest %(shown)s of %(count)s meetings; the CSV file lists all of them.") % {
+        note = _("Die letzten %(shown)s von %(count)s Sitzungen; die CSV-Datei enthält alle.") % {
             "shown": len(rows),
             "count": count,
         }
     return Section(
         slug="meetings",
-        title=_("Meetings and attendance"),
+        title=_("Sitzungen und Teilnahme"),
         table=Table(
             slug="meetings",
-            caption=_("Meetings held in the period, with the answers of those invited and who attended"),
+            caption=_("Sitzungen im Zeitraum mit den Rückmeldungen der Eingeladenen und der Anwesenheit"),
             columns=[
-                Column(_("Date"), Kind.DATE),
-                Column(_("Meeting"), Kind.TEXT),
-                Column(_("Kind"), Kind.TEXT),
-                Column(_("Invited")),
-                Column(_("Accepted")),
-                Column(_("Excused")),
-                Column(pgettext("answer to an invitation", "Declined")),
-                Column(_("Attended")),
-                Column(_("Attendance rate (%)"), Kind.PERCENT),
+                Column(_("Datum"), Kind.DATE),
+                Column(_("Sitzung"), Kind.TEXT),
+                Column(_("Art"), Kind.TEXT),
+                Column(_("Eingeladen")),
+                Column(_("Zugesagt")),
+                Column(_("Entschuldigt")),
+                Column(pgettext("answer to an invitation", "Abgesagt")),
+                Column(_("Anwesend")),
+                Column(_("Anwesenheitsquote (%)"), Kind.PERCENT),
             ],
             rows=rows,
             note=note,
         ),
         chart=charts.bar_chart(
             key="meetings",
-            title=_("Answers and attendance per meeting"),
+            title=_("Antworten und Anwesenheit je Sitzung"),
             description=_(
-                "Accepted, excused, declined and attended for each of the latest %(count)s meetings held, "
-                "oldest first. The table beside the chart gives the same numbers."
+                "Zusagen, Entschuldigungen, Absagen und Anwesende für jede der letzten %(count)s Sitzungen, "
+                "die älteste zuerst. Die Tabelle neben dem Diagramm enthält dieselben Zahlen."
             )
             % {"count": len(charted)},
             categories=[date_format(row[0], "SHORT_DATE_FORMAT") for row in charted],
             series=[
-                (_("Accepted"), [row[4] for row in charted]),
-                (_("Excused"), [row[5] for row in charted]),
-                (pgettext("answer to an invitation", "Declined"), [row[6] for row in charted]),
-                (_("Attended"), [row[7] for row in charted]),
+                (_("Zugesagt"), [row[4] for row in charted]),
+                (_("Entschuldigt"), [row[5] for row in charted]),
+                (pgettext("answer to an invitation", "Abgesagt"), [row[6] for row in charted]),
+                (_("Anwesend"), [row[7] for row in charted]),
             ]
             if charted
             else [],
@@ -336,10 +339,10 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
         if charted
         else None,
         facts=[
-            Fact(_("Meetings held"), count),
-            Fact(_("Attendances"), totals["attended"]),
+            Fact(_("Abgehaltene Sitzungen"), count),
+            Fact(_("Anwesende insgesamt"), totals["attended"]),
             Fact(
-                _("Attendance rate over all meetings (%)"),
+                _("Anwesenheitsquote über alle Sitzungen (%)"),
                 _rate(totals["attended"], totals["invited"]),
                 Kind.PERCENT,
             ),
@@ -397,40 +400,42 @@ def decisions_and_action_items(*, space: Space, period: Period) -> Section:
     )
     return Section(
         slug="decisions",
-        title=_("Decisions and action items"),
+        title=_("Beschlüsse und Aufgaben"),
         table=Table(
             slug="decisions",
-            caption=_(
-                "Decisions and action items of the meetings held each month, with the items' state today"
-            ),
+            caption=_("Beschlüsse und Aufgaben der Sitzungen je Monat, mit dem heutigen Stand der Aufgaben"),
             columns=[
-                Column(_("Month"), Kind.MONTH),
-                Column(_("Decisions")),
-                Column(_("Action items")),
-                Column(_("Open")),
-                Column(_("Overdue")),
-                Column(_("Done")),
-                Column(_("Average days to done"), Kind.DECIMAL),
+                Column(_("Monat"), Kind.MONTH),
+                Column(_("Beschlüsse")),
+                Column(_("Aufgaben")),
+                Column(_("Offen")),
+                Column(_("Überfällig")),
+                Column(_("Erledigt")),
+                Column(_("Durchschnittliche Tage bis erledigt"), Kind.DECIMAL),
             ],
             rows=rows,
         ),
         chart=charts.bar_chart(
             key="decisions",
-            title=_("Action items per month: open, overdue, done"),
-            description=_series_description(_("Action items by their state today"), period),
+            title=_("Aufgaben je Monat: offen, überfällig, erledigt"),
+            description=_series_description(_("Aufgaben nach ihrem heutigen Stand"), period),
             categories=[_month_label(month) for month in period.months],
             series=[
-                (_("Open"), [row[3] for row in rows]),
-                (_("Overdue"), [row[4] for row in rows]),
-                (_("Done"), [row[5] for row in rows]),
+                (_("Offen"), [row[3] for row in rows]),
+                (_("Überfällig"), [row[4] for row in rows]),
+                (_("Erledigt"), [row[5] for row in rows]),
             ],
         ),
         facts=[
-            Fact(_("Decisions"), sum(row[1] for row in rows)),
-            Fact(_("Action items open"), sum(row[3] for row in rows)),
-            Fact(_("Of them overdue"), sum(row[4] for row in rows)),
-            Fact(_("Action items done"), sum(row[5] for row in rows)),
-            Fact(_("Average days to done"), _days(to_done / timed) if timed else None, Kind.DECIMAL),
+            Fact(_("Beschlüsse"), sum(row[1] for row in rows)),
+            Fact(_("Offene Aufgaben"), sum(row[3] for row in rows)),
+            Fact(_("Davon überfällig"), sum(row[4] for row in rows)),
+            Fact(_("Erledigte Aufgaben"), sum(row[5] for row in rows)),
+            Fact(
+                _("Durchschnittliche Tage bis erledigt"),
+                _days(to_done / timed) if timed else None,
+                Kind.DECIMAL,
+            ),
         ],
     )
 
@@ -471,32 +476,39 @@ def questions(*, space: Space, period: Period) -> Section:
     to_answer = sum((row["to_answer"] for row in by_month.values() if row["to_answer"]), datetime.timedelta())
     return Section(
         slug="questions",
-        title=_("Questions"),
+        title=_("Fragen"),
         table=Table(
             slug="questions",
-            caption=_("Questions per month they were brought in, by their state today"),
+            caption=_("Fragen nach dem Monat ihres Eingangs und ihrem heutigen Stand"),
             columns=[
-                Column(_("Month"), Kind.MONTH),
-                Column(_("Received")),
-                Column(_("Answered")),
-                Column(_("Declined")),
-                Column(_("Merged")),
-                Column(_("Open")),
-                Column(_("Average days to the answer"), Kind.DECIMAL),
+                Column(_("Monat"), Kind.MONTH),
+                Column(_("Eingegangen")),
+                Column(_("Beantwortet")),
+                Column(_("Abgelehnt")),
+                Column(_("Zusammengeführt")),
+                Column(_("Offen")),
+                Column(_("Durchschnittliche Tage bis zur Antwort"), Kind.DECIMAL),
             ],
             rows=rows,
         ),
         chart=charts.bar_chart(
             key="questions",
-            title=_("Questions received and answered per month"),
-            description=_series_description(_("Questions received and answered"), period),
+            title=_("Eingegangene und beantwortete Fragen je Monat"),
+            description=_series_description(_("Eingegangene und beantwortete Fragen"), period),
             categories=[_month_label(month) for month in period.months],
-            series=[(_("Received"), [row[1] for row in rows]), (_("Answered"), [row[2] for row in rows])],
+            series=[
+                (_("Eingegangen"), [row[1] for row in rows]),
+                (_("Beantwortet"), [row[2] for row in rows]),
+            ],
         ),
         facts=[
-            Fact(_("Questions received"), sum(row[1] for row in rows)),
-            Fact(_("Still open"), sum(row[5] for row in rows)),
-            Fact(_("Average days to the answer"), _days(to_answer / timed) if timed else None, Kind.DECIMAL),
+            Fact(_("Eingegangene Fragen"), sum(row[1] for row in rows)),
+            Fact(_("Noch offen"), sum(row[5] for row in rows)),
+            Fact(
+                _("Durchschnittliche Tage bis zur Antwort"),
+                _days(to_answer / timed) if timed else None,
+                Kind.DECIMAL,
+            ),
         ],
     )
 
@@ -547,45 +559,43 @@ def projects(*, space: Space, period: Period) -> Section:
         ]
         for number in rounds
     ]
-    labels = [_("Round %(number)s") % {"number": number} for number in rounds]
+    labels = [_("Runde %(number)s") % {"number": number} for number in rounds]
     return Section(
         slug="projects",
-        title=_("Model projects"),
+        title=_("Modellprojekte"),
         table=Table(
             slug="projects",
-            caption=_(
-                "The project pipeline per review round: submitted and decided in the period, waiting today"
-            ),
+            caption=_("Die Projekte je Prüfrunde: im Zeitraum eingereicht und entschieden, heute wartend"),
             columns=[
-                Column(_("Round")),
-                Column(_("Submitted")),
-                Column(_("Waiting for review today")),
-                Column(_("In review today")),
-                Column(pgettext("project decision", "Accepted")),
-                Column(_("Returned for revision")),
-                Column(pgettext("project decision", "Declined")),
+                Column(_("Runde")),
+                Column(_("Eingereicht")),
+                Column(_("Warten heute auf Prüfung")),
+                Column(_("Heute in Prüfung")),
+                Column(pgettext("project decision", "Angenommen")),
+                Column(_("Zur Überarbeitung zurückgegeben")),
+                Column(pgettext("project decision", "Abgelehnt")),
             ],
             rows=rows,
         ),
         chart=charts.bar_chart(
             key="projects",
-            title=_("Project pipeline per round"),
+            title=_("Projekte je Prüfrunde"),
             description=_(
-                "Projects submitted, accepted, returned and declined in the period, one group per review "
-                "round. The table beside the chart gives the same numbers."
+                "Im Zeitraum eingereichte, angenommene, zurückgegebene und abgelehnte Projekte, eine Gruppe "
+                "je Prüfrunde. Die Tabelle neben dem Diagramm enthält dieselben Zahlen."
             ),
             categories=labels,
             series=[
-                (_("Submitted"), [row[1] for row in rows]),
-                (pgettext("project decision", "Accepted"), [row[4] for row in rows]),
-                (_("Returned"), [row[5] for row in rows]),
-                (pgettext("project decision", "Declined"), [row[6] for row in rows]),
+                (_("Eingereicht"), [row[1] for row in rows]),
+                (pgettext("project decision", "Angenommen"), [row[4] for row in rows]),
+                (_("Zurückgegeben"), [row[5] for row in rows]),
+                (pgettext("project decision", "Abgelehnt"), [row[6] for row in rows]),
             ],
         ),
         facts=[
-            Fact(_("Submissions"), sum(row[1] for row in rows)),
-            Fact(pgettext("project decision", "Accepted"), sum(row[4] for row in rows)),
-            Fact(_("Waiting or in review today"), sum(row[2] + row[3] for row in rows)),
+            Fact(_("Einreichungen"), sum(row[1] for row in rows)),
+            Fact(pgettext("project decision", "Angenommen"), sum(row[4] for row in rows)),
+            Fact(_("Heute wartend oder in Prüfung"), sum(row[2] + row[3] for row in rows)),
         ],
     )
 
@@ -610,25 +620,25 @@ def information(*, space: Space, period: Period) -> Section:
     rows = [[month, _row(published, month, "n")] for month in period.months]
     return Section(
         slug="information",
-        title=_("Information for craft businesses"),
+        title=_("Informationen für Handwerksbetriebe"),
         table=Table(
             slug="information",
-            caption=_("Information pages published per month"),
-            columns=[Column(_("Month"), Kind.MONTH), Column(_("Pages published"))],
+            caption=_("Veröffentlichte Informationen je Monat"),
+            columns=[Column(_("Monat"), Kind.MONTH), Column(_("Veröffentlichte Informationen"))],
             rows=rows,
         ),
         chart=charts.bar_chart(
             key="information",
-            title=_("Information pages published per month"),
-            description=_series_description(_("Information pages published"), period),
+            title=_("Veröffentlichte Informationen je Monat"),
+            description=_series_description(_("Veröffentlichte Informationen"), period),
             categories=[_month_label(month) for month in period.months],
-            series=[(_("Pages published"), [row[1] for row in rows])],
+            series=[(_("Veröffentlichte Informationen"), [row[1] for row in rows])],
         ),
         facts=[
-            Fact(_("Pages published"), sum(row[1] for row in rows)),
-            Fact(_("E-mail subscribers today (whole portal)"), subscribers["active"]),
-            Fact(_("New subscribers in the period"), subscribers["new"]),
-            Fact(_("Cancelled in the period"), subscribers["cancelled"]),
+            Fact(_("Veröffentlichte Informationen"), sum(row[1] for row in rows)),
+            Fact(_("E-Mail-Abonnements heute (ganzes Portal)"), subscribers["active"]),
+            Fact(_("Neue Abonnements im Zeitraum"), subscribers["new"]),
+            Fact(_("Abbestellt im Zeitraum"), subscribers["cancelled"]),
         ],
     )
 
@@ -676,33 +686,43 @@ def delivery(*, space: Space, period: Period) -> Section:
     )
     return Section(
         slug="delivery",
-        title=_("Delivery of notifications"),
+        title=_("Zustellung der Benachrichtigungen"),
         table=Table(
             slug="delivery",
-            caption=_("Notification mails of the space per month of their event, by what became of them"),
+            caption=_(
+                "Benachrichtigungen des Raums per E-Mail nach dem Monat ihres Ereignisses "
+                "und was aus ihnen wurde"
+            ),
             columns=[
-                Column(_("Month"), Kind.MONTH),
-                Column(_("Mails")),
-                Column(_("Sent")),
-                Column(_("Failed")),
-                Column(_("Skipped")),
-                Column(_("Mails to subscribers sent")),
+                Column(_("Monat"), Kind.MONTH),
+                Column(_("E-Mails")),
+                Column(_("Verschickt")),
+                Column(_("Fehlgeschlagen")),
+                Column(_("Übersprungen")),
+                Column(_("E-Mails an Abonnements verschickt")),
             ],
             rows=rows,
         ),
         chart=charts.bar_chart(
             key="delivery",
-            title=_("Mails sent and failed per month"),
-            description=_series_description(_("Notification mails sent and failed"), period),
+            title=_("Verschickte und fehlgeschlagene E-Mails je Monat"),
+            description=_series_description(_("Verschickte und fehlgeschlagene Benachrichtigungen"), period),
             categories=[_month_label(month) for month in period.months],
-            series=[(_("Sent"), [row[2] for row in rows]), (_("Failed"), [row[3] for row in rows])],
+            series=[
+                (_("Verschickt"), [row[2] for row in rows]),
+                (_("Fehlgeschlagen"), [row[3] for row in rows]),
+            ],
         ),
         facts=[
-            Fact(_("Events waiting for dispatch now"), events),
-            Fact(_("Mails waiting to be sent now"), backlog["mails"]),
-            Fact(_("Minutes the oldest waiting mail has waited"), oldest and round(oldest, 1), Kind.DECIMAL),
-            Fact(_("Mails waiting for a digest"), backlog["digest"]),
-            Fact(_("Failed mails in the period"), sum(row[3] for row in rows)),
+            Fact(_("Ereignisse, die jetzt auf die Verteilung warten"), events),
+            Fact(_("E-Mails, die jetzt auf den Versand warten"), backlog["mails"]),
+            Fact(
+                _("Minuten, die die älteste wartende E-Mail wartet"),
+                oldest and round(oldest, 1),
+                Kind.DECIMAL,
+            ),
+            Fact(_("E-Mails, die auf einen Überblick warten"), backlog["digest"]),
+            Fact(_("Fehlgeschlagene E-Mails im Zeitraum"), sum(row[3] for row in rows)),
         ],
     )
 

@@ -136,6 +136,6 @@ def activity_report_render(request, space: Space, year: int):
     year = _year_or_404(year)
     services.activity_report_request(space=space, year=year, by=request.user)
     messages.success(
-        request, _("The report is being prepared. The PDF shows the new version in a few moments.")
+        request, _("Der Bericht wird erstellt. Das PDF zeigt die neue Fassung in wenigen Augenblicken.")
     )
     return redirect("reports:activity_report", slug=space.slug, year=year)
