@@ -243,7 +243,7 @@ def test_a_period_that_ends_before_it_starts_is_refused_with_the_input_kept(dash
     page = response.content.decode()
 
     assert response.status_code == 400
-    assert "The end of the period lies before its start." in page
+    assert "Das Ende des Zeitraums liegt vor seinem Beginn." in page
     assert f'value="{YEAR}-05-01"' in page
     assert f'value="{YEAR}-04-01"' in page
     assert response.context["sections"] == []
