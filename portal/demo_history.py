@@ -22,13 +22,13 @@ from groups.models import (
     Question,
     Space,
     Subscriber,
-    SubscriberDelivery,
     User,
 )
 from groups.spaces import FACHGRUPPE_SLUG, INNER_SLUG
+from groups.subscriptions import PAGE_MAIL
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, Participant
 from portal.notifications.kinds import Channel, Kind
-from portal.notifications.models import Delivery, Event
+from portal.notifications.models import Delivery, Event, Mail
 from projects.models import Project
 
 # (name, organisation, months ago they joined, joined by request)
@@ -318,8 +318,17 @@ def _information(space: Space, *, by: User) -> None:
             confirmed_at=confirmed,
             unsubscribed_at=confirmed + datetime.timedelta(days=90) if number % 8 == 3 else None,
         )
-        SubscriberDelivery.objects.bulk_create(
-            SubscriberDelivery(page=page, subscriber=subscriber, sent_at=page.published_at)
+        Mail.objects.bulk_create(
+            Mail(
+                template=PAGE_MAIL,
+                key=f"information:{page.pk}:{subscriber.pk}",
+                params={"page": page.pk, "subscriber": subscriber.pk},
+                recipient=subscriber.email,
+                from_email="",
+                subject=page.title,
+                status=Mail.Status.SENT,
+                sent_at=page.published_at,
+            )
             for page in pages
             if page.published_at > confirmed
             and (subscriber.unsubscribed_at is None or page.published_at < subscriber.unsubscribed_at)

@@ -28,11 +28,11 @@ from groups.models import (
     Question,
     Space,
     Subscriber,
-    SubscriberDelivery,
 )
+from groups.subscriptions import PAGE_MAIL
 from meetings.models import ActionItem, Decision, Meeting, Participant
 from portal.notifications.kinds import Channel
-from portal.notifications.models import Delivery, Event
+from portal.notifications.models import Delivery, Event, Mail
 from projects.models import Decision as ProjectDecision
 from projects.models import Project, Submission
 from reports import charts
@@ -660,10 +660,13 @@ def delivery(*, space: Space, period: Period) -> Section:
         failed=Count("pk", filter=Q(status=status.FAILED)),
         skipped=Count("pk", filter=Q(status=status.SKIPPED)),
     )
+    # The outbox keeps sent mails for a week only (portal/notifications/outbox.py KEEP_SENT): the
+    # mailings to subscribers count for the recent months, not for the whole range.
+    pages = list(
+        access.coordination_scope(InformationPage.objects.all(), space=space).values_list("pk", flat=True)
+    )
     to_subscribers = _monthly(
-        SubscriberDelivery.objects.filter(
-            page__in=access.coordination_scope(InformationPage.objects.all(), space=space)
-        ),
+        Mail.objects.filter(template=PAGE_MAIL, status=Mail.Status.SENT, params__page__in=pages),
         "sent_at",
         since=period.start_at,
         until=period.end_at,

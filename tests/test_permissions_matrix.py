@@ -432,6 +432,7 @@ def _cases(world) -> dict[str, Case]:
         ),
         "audit:export (the inner circle)": Case(
             f"/aktivitaetsprotokoll/export/?raum={inner}", INNER_COORDINATION, route="audit:export"
+        ),
         # The coordinator dashboard and the activity report of the inner circle: its coordination only.
         "reports:dashboard": Case(f"/auswertung/{inner}/", INNER_COORDINATION),
         "reports:dashboard_csv": Case(f"/auswertung/{inner}/meetings.csv", INNER_COORDINATION),

@@ -162,16 +162,16 @@ def test_the_demo_fills_the_dashboard_and_the_activity_report_with_plausible_num
 
     sections = {s.slug: s for s in client.get(f"/auswertung/{fachgruppe.slug}/").context["sections"]}
     facts = {slug: {fact.label: fact.value for fact in section.facts} for slug, section in sections.items()}
-    assert 12 <= facts["members"]["Members today"] <= 20
+    assert 12 <= facts["members"]["Mitglieder heute"] <= 20
     assert sum(row[2] for row in sections["members"].table.rows) == 2  # two left
-    assert facts["meetings"]["Meetings held"] >= 5
-    assert 50 <= facts["meetings"]["Attendance rate over all meetings (%)"] <= 95
-    assert facts["decisions"]["Decisions"] >= 5
-    assert facts["decisions"]["Action items done"] >= 4
-    assert facts["decisions"]["Average days to done"] > 0
-    assert facts["questions"]["Average days to the answer"] > 0
-    assert facts["information"]["E-mail subscribers today (whole portal)"] >= 15
-    assert facts["delivery"]["Failed mails in the period"] == 2
+    assert facts["meetings"]["Abgehaltene Sitzungen"] >= 5
+    assert 50 <= facts["meetings"]["Anwesenheitsquote über alle Sitzungen (%)"] <= 95
+    assert facts["decisions"]["Beschlüsse"] >= 5
+    assert facts["decisions"]["Erledigte Aufgaben"] >= 4
+    assert facts["decisions"]["Durchschnittliche Tage bis erledigt"] > 0
+    assert facts["questions"]["Durchschnittliche Tage bis zur Antwort"] > 0
+    assert facts["information"]["E-Mail-Abonnements heute (ganzes Portal)"] >= 15
+    assert facts["delivery"]["Fehlgeschlagene E-Mails im Zeitraum"] == 2
     assert sections["join-requests"].facts[2].value > 0
     year = timezone.localdate().year
     report = client.get(f"/auswertung/{fachgruppe.slug}/taetigkeitsbericht/{year}/").context["report"]

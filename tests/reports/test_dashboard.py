@@ -90,8 +90,8 @@ def test_join_requests_count_per_month_with_the_average_days_to_a_decision(dashb
 
     assert _month_rows(section)[3] == [2, 1, 1, 0, 0]
     facts = {fact.label: fact.value for fact in section.facts}
-    assert facts["Open requests today"] == 1
-    assert facts["Average days to a decision (decided in the period)"] == 3.0
+    assert facts["Offene Anfragen heute"] == 1
+    assert facts["Durchschnittliche Tage bis zur Entscheidung (im Zeitraum entschieden)"] == 3.0
 
 
 def test_each_meeting_held_shows_its_answers_attendance_and_rate(dashboard, fachgruppe):
@@ -169,10 +169,10 @@ def test_delivery_health_shows_the_backlog_and_failures(dashboard, fachgruppe, p
     facts = {fact.label: fact.value for fact in section.facts}
 
     assert section.table.rows[-1][1:] == [4, 1, 1, 0, 0]
-    assert facts["Events waiting for dispatch now"] == 1
-    assert facts["Mails waiting to be sent now"] == 1
-    assert facts["Mails waiting for a digest"] == 1
-    assert facts["Failed mails in the period"] == 1
+    assert facts["Ereignisse, die jetzt auf die Verteilung warten"] == 1
+    assert facts["E-Mails, die jetzt auf den Versand warten"] == 1
+    assert facts["E-Mails, die auf einen Überblick warten"] == 1
+    assert facts["Fehlgeschlagene E-Mails im Zeitraum"] == 1
 
 
 def test_inner_content_never_counts_on_the_fachgruppe_dashboard(dashboard, fachgruppe, inner):
