@@ -1,6 +1,7 @@
 """Forms of the groups app. They validate input; the services do the change."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Membership, Profile, Space
@@ -9,8 +10,8 @@ from portal import limits
 from portal.forms import PortalForm, PortalModelForm
 from portal.once import SubmitOnceForm
 from portal.uploads import DOCUMENT_KINDS, validate_upload
+from portal.writing import MARKDOWN_HELP, MENTION_HELP, MarkdownTextarea
 
-MARKDOWN_HELP = _("Sie können Markdown verwenden, z. B. **fett**, *kursiv*, Listen mit „-“ und Links.")
 DOCUMENT_HELP = _("PDF, Word (DOCX), Excel (XLSX) oder OpenDocument (ODT), höchstens 20 MB.")
 
 
@@ -69,8 +70,8 @@ class ThreadForm(SubmitOnceForm):
     title = forms.CharField(label=_("Titel"), max_length=limits.LINE)
     body = forms.CharField(
         label=_("Beitrag"),
-        help_text=MARKDOWN_HELP,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=format_lazy("{} {}", MARKDOWN_HELP, MENTION_HELP),
+        widget=MarkdownTextarea(attrs={"rows": 8}, mentions=True),
         max_length=limits.POST,
     )
 
@@ -79,13 +80,20 @@ class PostForm(PortalForm):
     body = forms.CharField(
         label=_("Ihre Antwort"),
         help_text=MARKDOWN_HELP,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=MarkdownTextarea(attrs={"rows": 6}),
         max_length=limits.POST,
     )
 
 
 class ReplyForm(SubmitOnceForm, PostForm):
-    """A new reply; PostForm alone edits one."""
+    """A new reply, whose mentions notify (groups.notify); PostForm alone edits one."""
+
+    body = forms.CharField(
+        label=_("Ihre Antwort"),
+        help_text=format_lazy("{} {}", MARKDOWN_HELP, MENTION_HELP),
+        widget=MarkdownTextarea(attrs={"rows": 6}, mentions=True),
+        max_length=limits.POST,
+    )
 
 
 class MoveThreadForm(PortalForm):
@@ -108,7 +116,7 @@ class DocumentForm(SubmitOnceForm):
     description = forms.CharField(
         label=_("Beschreibung"),
         help_text=MARKDOWN_HELP,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=MarkdownTextarea(attrs={"rows": 4}),
         max_length=limits.POST,
         required=False,
     )
@@ -130,7 +138,7 @@ class CommentForm(SubmitOnceForm):
     body = forms.CharField(
         label=_("Kommentar"),
         help_text=MARKDOWN_HELP,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=MarkdownTextarea(attrs={"rows": 4}),
         max_length=limits.POST,
     )
 

@@ -18,6 +18,7 @@ from meetings.services import (
 )
 from portal import limits
 from portal.forms import PortalForm, PortalModelForm
+from portal.writing import MARKDOWN_HELP, MarkdownTextarea
 
 PUBLIC = "public"
 
@@ -59,9 +60,9 @@ class MeetingForm(PortalForm):
     description = forms.CharField(
         label=_("Beschreibung"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=MarkdownTextarea(attrs={"rows": 5}),
         max_length=limits.POST,
-        help_text=_("Markdown"),
+        help_text=MARKDOWN_HELP,
     )
     capacity = forms.IntegerField(
         label=_("Plätze"), min_value=1, required=False, help_text=_("Für Schulungen: leer heißt unbegrenzt.")
@@ -158,7 +159,7 @@ class AgendaItemForm(PortalModelForm):
             "question",
             "project",
         ]
-        widgets = {"details": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"details": MarkdownTextarea(attrs={"rows": 4})}
         labels = {
             "presenter": _("Vortragende Person"),
             "presenter_name": _("Vortragender Gast ohne Konto"),

@@ -9,15 +9,16 @@ from meetings import minutes_document as document
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from portal import limits
 from portal.forms import PortalForm
+from portal.writing import MARKDOWN_HELP, MarkdownTextarea
 
 
 class IntroductionForm(PortalForm):
     introduction = forms.CharField(
         label=_("Einleitung"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=MarkdownTextarea(attrs={"rows": 3}),
         max_length=limits.DOCUMENT,
-        help_text=_("Markdown"),
+        help_text=MARKDOWN_HELP,
     )
 
 
@@ -25,9 +26,9 @@ class DiscussionForm(PortalForm):
     discussion = forms.CharField(
         label=_("Diskussion"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=MarkdownTextarea(attrs={"rows": 5}),
         max_length=limits.DOCUMENT,
-        help_text=_("Markdown"),
+        help_text=MARKDOWN_HELP,
     )
 
 

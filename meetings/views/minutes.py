@@ -22,7 +22,7 @@ from meetings import minutes_document as document
 from meetings import pdf
 from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
 from meetings.models import ActionItem, Meeting, Minutes
-from portal import pagination
+from portal import pagination, writing
 
 PDF_RETRY_SECONDS = 3
 
@@ -76,7 +76,11 @@ def minutes_edit(request, pk: int):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if request.method != "POST":
         return _editor(request, meeting, minutes, _document_form(request, meeting, minutes))
-    form = _document_form(request, meeting, minutes, request.POST)
+    # "Vorschau" without JavaScript saves everything, like every button, and then shows the preview.
+    preview = request.POST.get(writing.PREVIEW_FIELD, "")
+    data = request.POST.copy()
+    data.pop(writing.PREVIEW_FIELD, None)
+    form = _document_form(request, meeting, minutes, data)
     if not form.is_valid():
         return _editor(request, meeting, minutes, form, bases=form.bases(), status=400)
     try:
@@ -95,6 +99,12 @@ def minutes_edit(request, pk: int):
         return _editor(request, meeting, minutes, form, bases=form.bases(), status=400)
     if request.POST.get("then") == "publish":
         return _publish(request, meeting)
+    if preview:
+        saved = _document_form(request, meeting, minutes)
+        for part in saved.forms():
+            writing.show_preview(part, preview)
+        messages.success(request, _("Das Protokoll wurde gespeichert."))
+        return _editor(request, meeting, minutes, saved)
     messages.success(request, _("Das Protokoll wurde gespeichert."))
     return redirect("meetings:minutes_edit", pk=meeting.pk)
 

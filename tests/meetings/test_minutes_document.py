@@ -191,7 +191,7 @@ def test_autosave_never_touches_published_minutes(client, meeting, items, coordi
 
     assert "Nicht gespeichert" in response.content.decode()
     assert Minutes.objects.get(meeting=meeting).introduction == "Veröffentlicht"
-    assert "hx-post" not in client.get(_url(meeting)).content.decode()
+    assert "data-autosave" not in client.get(_url(meeting)).content.decode()
 
 
 # --- Two coordinators at once -------------------------------------------------------
