@@ -117,20 +117,28 @@ def minutes_autosave(request, pk: int):
     section = request.POST.get("section", "")
     minutes = Minutes.objects.filter(meeting=meeting).first()
     form = _document_form(request, meeting, minutes, request.POST)
-    context = {"meeting": meeting, "section": section, "saved_at": None, "problem": "", "base": None}
+    context = {
+        "meeting": meeting,
+        "section": section,
+        "saved_at": None,
+        "problem": "",
+        "base": None,
+        "created": {},
+    }
     if not form.is_valid(section=section):
         context["problem"] = _(
             "Nicht gespeichert: Bitte prüfen Sie die markierten Angaben und speichern Sie."
         )
     else:
         try:
-            context["base"] = document.minutes_autosave(
+            saved = document.minutes_autosave(
                 meeting=meeting,
                 by=request.user,
                 section=section,
                 change=form.change(),
                 base=form.bases().get(section, ""),
             )
+            context["base"], context["created"] = saved.base, saved.created
         except document.MinutesConflictError:
             context["problem"] = _(
                 "Nicht gespeichert: Jemand anderes hat diesen Teil inzwischen geändert. "
