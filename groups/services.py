@@ -26,6 +26,7 @@ from groups.models import (
     JoinRequest,
     Membership,
     MembershipChange,
+    Organisation,
     Post,
     PostRevision,
     Space,
@@ -475,3 +476,19 @@ def invitation_send(*, invitation: Invitation, request=None) -> None:
     )
     message.attach_alternative(render_to_string("groups/email/invitation.html", context), "text/html")
     transaction.on_commit(message.send)
+
+
+@transaction.atomic
+def profile_save(*, profile, new_organisation: str = "", kind: str = ""):
+    """Saves a profile form's instance; a person's own organisation missing from the list is added.
+
+    An organisation of that name in any spelling of upper and lower case is the same one: it is
+    chosen rather than added twice.
+    """
+    name = " ".join(new_organisation.split())
+    if name:
+        profile.organisation, _created = Organisation.objects.get_or_create(
+            name__iexact=name, defaults={"name": name, "kind": kind}
+        )
+    profile.save()
+    return profile

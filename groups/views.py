@@ -619,9 +619,14 @@ def document_widen(request, slug: str, pk: int):
 @login_required
 def profile_edit(request):
     profile, _created = Profile.objects.get_or_create(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST or None, instance=profile, signed_up_as=request.user.organisation_name)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_save(
+            profile=form.save(commit=False),
+            new_organisation=form.cleaned_data["new_organisation"],
+            kind=form.cleaned_data["new_organisation_kind"],
+        )
+        form.save_m2m()
         messages.success(request, _("Ihr Profil wurde gespeichert."))
         return redirect("profile_edit")
     return render(request, "groups/profile_form.html", {"form": form})
