@@ -164,7 +164,7 @@
       });
       list.hidden = false;
       highlight(0);
-      status.textContent = (list.dataset.some || "").replace("%s", String(people.length));
+      status.textContent = (list.dataset.some || "").replace("{count}", String(people.length));
     }
 
     function lookUp() {
