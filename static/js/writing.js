@@ -223,6 +223,11 @@
 
   function start() {
     document.querySelectorAll("[data-markdown-field]").forEach(function (block) {
+      // htmx sends the preview; as a plain button it no longer answers Enter in the form's fields,
+      // which then sends the form as the person expects.
+      block.querySelectorAll("button[name=markdown_preview]").forEach(function (button) {
+        button.type = "button";
+      });
       startToolbar(block);
       startMentions(block);
     });

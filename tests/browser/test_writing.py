@@ -1,5 +1,7 @@
 """Writing help in the browser: the toolbar, the htmx preview and "@" completion by keyboard."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -71,6 +73,18 @@ def test_the_preview_shows_the_rendered_text_without_leaving_the_page(signed_in_
     assert page.title() != "x"
     expect(page.get_by_label("Titel")).to_have_value("Azubis gewinnen")
     assert not Thread.objects.exists()
+
+
+def test_enter_in_the_title_sends_the_thread_not_the_preview(signed_in_page: Page, live_server):
+    page = signed_in_page
+    _new_thread(page, live_server.url)
+    page.get_by_label("Beitrag").fill("Wer hat Erfahrung mit Praktika?")
+
+    page.get_by_label("Titel").fill("Azubis gewinnen")
+    page.get_by_label("Titel").press("Enter")
+
+    page.wait_for_url(re.compile(r"/threads/\d+/$"))
+    assert Thread.objects.get().title == "Azubis gewinnen"
 
 
 def test_mention_completion_by_keyboard_offers_only_the_ring(signed_in_page: Page, live_server, colleagues):
