@@ -185,7 +185,8 @@
           return response.ok ? response.json() : { people: [] };
         })
         .then(function (answer) {
-          if (ask === asked && typed) {
+          // An answer that comes after the person moved on (another field, a button) shows nothing.
+          if (ask === asked && typed && document.activeElement === area) {
             show(answer.people || []);
           }
         })
