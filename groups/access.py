@@ -273,6 +273,23 @@ def audience_member_ids(audience: Space | None, *, joined_before=None) -> set[in
     return set(memberships.values_list("user_id", flat=True))
 
 
+def mention_ring(thread) -> Space:
+    """The ring whose people a post in this thread may mention: everyone who can read it."""
+    return thread.audience or thread.space
+
+
+def mentionable_people(ring: Space) -> QuerySet[User]:
+    """The active accounts a post in this ring may mention, and so notify: the people inside it.
+
+    Mentions are parsed with it (groups.notify) and names are suggested from it while typing,
+    so nobody outside the ring is ever suggested or told.
+    """
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(space_id__in=space_and_descendant_ids(ring)).values("user_id"),
+    )
+
+
 def coordinator_ids(space: Space) -> set[int]:
     return set(
         Membership.objects.filter(

@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.forms import MARKDOWN_HELP
 from groups.models import InformationPage, Question, Topic, Trade, User
 from portal import limits
 from portal.forms import PortalForm, PortalModelForm
 from portal.legal import privacy_note
 from portal.once import SubmitOnceForm
+from portal.writing import MARKDOWN_HELP, MarkdownTextarea
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -42,7 +42,7 @@ class QuestionForm(SubmitOnceForm):
     body = forms.CharField(
         label=_("Hintergrund und Einzelheiten"),
         help_text=MARKDOWN_HELP,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=MarkdownTextarea(attrs={"rows": 8}),
         max_length=limits.POST,
     )
     working_group = forms.CharField(
@@ -95,7 +95,7 @@ class InformationPageForm(PortalModelForm):
         fields = ["title", "summary", "body", "trades", "topics"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
-            "body": forms.Textarea(attrs={"rows": 14}),
+            "body": MarkdownTextarea(attrs={"rows": 14}),
             "trades": CHECKBOXES,
             "topics": CHECKBOXES,
         }

@@ -147,7 +147,7 @@ def _post_data(thread: Thread, post: Post) -> dict:
 
 
 def _mentions(thread: Thread, post: Post) -> None:
-    mentioned = mentioned_people(post.body, ring=thread.audience or thread.space, author=post.author)
+    mentioned = mentioned_people(post.body, ring=access.mention_ring(thread), author=post.author)
     if mentioned:
         record(
             kind=Kind.MENTIONED,
@@ -161,13 +161,18 @@ def _mentions(thread: Thread, post: Post) -> None:
 
 
 def mentioned_people(body: str, *, ring: Space, author: User) -> list[User]:
-    """People of the ring named as "@Full Name" in the text (the longest name wins where names overlap)."""
+    """People of the ring named in the text as "@Full Name" or "@[Full Name]".
+
+    The longest name wins where names overlap; the bracketed form also holds where a letter
+    follows the name directly ("@[Jonas Feldmann]s Vorschlag").
+    """
     if "@" not in body:
         return []
-    candidates = User.objects.filter(pk__in=access.audience_member_ids(ring)).exclude(pk=author.pk)
+    candidates = access.mentionable_people(ring).exclude(pk=author.pk)
     found = []
     for person in sorted(candidates.only("pk", "name"), key=lambda p: -len(p.name)):
-        pattern = r"@" + re.escape(person.name) + r"(?![\w-])"
+        name = re.escape(person.name)
+        pattern = r"@(?:\[\s*" + name + r"\s*\]|" + name + r"(?![\w-]))"
         if person.name and re.search(pattern, body):
             found.append(person)
             body = re.sub(pattern, "", body)

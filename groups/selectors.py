@@ -212,3 +212,25 @@ def member_directory(*, user, memberships) -> list[DirectoryEntry]:
             )
         )
     return entries
+
+
+MENTION_SUGGESTIONS = 8
+
+
+def mention_suggestions(*, ring: Space, query: str, author: User) -> list[dict]:
+    """Up to eight people of the ring whose name contains the typed text, for "@" completion.
+
+    One query for the names (beside the rule book's read of the space tree), whatever the
+    size of the ring.
+    """
+    query = " ".join(query.split())
+    if not query:
+        return []
+    people = (
+        access.mentionable_people(ring)
+        .exclude(pk=author.pk)
+        .filter(name__icontains=query)
+        .order_by("name", "pk")
+        .values("pk", "name", "organisation_name")[:MENTION_SUGGESTIONS]
+    )
+    return [{"name": p["name"], "organisation": p["organisation_name"]} for p in people]

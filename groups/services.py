@@ -26,6 +26,7 @@ from groups.models import (
     JoinRequest,
     Membership,
     MembershipChange,
+    Organisation,
     Post,
     PostRevision,
     Space,
@@ -569,3 +570,19 @@ def register_mails() -> None:
     from portal.notifications import outbox
 
     outbox.register_builder(SPACE_INVITATION_MAIL, build_invitation_mail)
+
+
+@transaction.atomic
+def profile_save(*, profile, new_organisation: str = "", kind: str = ""):
+    """Saves a profile form's instance; a person's own organisation missing from the list is added.
+
+    An organisation of that name in any spelling of upper and lower case is the same one: it is
+    chosen rather than added twice.
+    """
+    name = " ".join(new_organisation.split())
+    if name:
+        profile.organisation, _created = Organisation.objects.get_or_create(
+            name__iexact=name, defaults={"name": name, "kind": kind}
+        )
+    profile.save()
+    return profile

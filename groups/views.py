@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,10 +32,20 @@ from groups.forms import (
     RoleForm,
     ThreadForm,
 )
-from groups.models import DocumentVersion, Invitation, JoinRequest, Membership, Post, Profile, Space
+from groups.models import (
+    DocumentVersion,
+    Invitation,
+    JoinRequest,
+    Membership,
+    Post,
+    Profile,
+    Space,
+    Thread,
+)
 from meetings.selectors import upcoming_meetings
 from portal import once, pagination
 from portal.secret_links import secret_link_page
+from portal.writing import set_mention_url
 
 
 def _space_inside_or_404(request, slug: str) -> Space:
@@ -295,6 +305,7 @@ def thread_list(request, slug: str):
 def thread_create(request, slug: str):
     space = _space_inside_or_404(request, slug)
     form = ThreadForm(request.POST or None)
+    set_mention_url(form, reverse("groups:space_mentions", args=[space.slug]))
     if request.method == "POST" and form.is_valid():
         sent = once.submit(
             request=request,
@@ -313,6 +324,7 @@ def thread_detail(request, slug: str, pk: int):
     space = get_object_or_404(Space, slug=slug)
     thread = selectors.thread_detail(user=request.user, space=space, pk=pk)
     form = ReplyForm(request.POST or None)
+    set_mention_url(form, reverse("groups:thread_mentions", args=[space.slug, thread.pk]))
     can_contribute = access.can_contribute(request.user, thread)
     if request.method == "POST":
         if not can_contribute:
@@ -338,6 +350,28 @@ def thread_detail(request, slug: str, pk: int):
             "move_form": _move_form(request.user, thread) if can_coordinate else None,
         },
     )
+
+
+def _mention_suggestions(request, ring: Space):
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    people = selectors.mention_suggestions(ring=ring, query=request.GET.get("q", ""), author=request.user)
+    return JsonResponse({"people": people})
+
+
+@anonymous_to_login
+def space_mentions(request, slug: str):
+    """Names for "@" completion in a new thread of the space: the people inside its ring."""
+    return _mention_suggestions(request, _space_inside_or_404(request, slug))
+
+
+@anonymous_to_login
+def thread_mentions(request, slug: str, pk: int):
+    """Names for "@" completion in a reply: the people who can read the thread."""
+    thread = access.get_visible_or_404(
+        Thread.objects.filter(space__slug=slug).select_related("space", "audience"), request.user, pk=pk
+    )
+    return _mention_suggestions(request, access.mention_ring(thread))
 
 
 def _reply(request, thread, form) -> str:
@@ -591,9 +625,14 @@ def document_widen(request, slug: str, pk: int):
 @login_required
 def profile_edit(request):
     profile, _created = Profile.objects.get_or_create(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST or None, instance=profile, signed_up_as=request.user.organisation_name)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_save(
+            profile=form.save(commit=False),
+            new_organisation=form.cleaned_data["new_organisation"],
+            kind=form.cleaned_data["new_organisation_kind"],
+        )
+        form.save_m2m()
         messages.success(request, _("Ihr Profil wurde gespeichert."))
         return redirect("profile_edit")
     return render(request, "groups/profile_form.html", {"form": form})

@@ -18,6 +18,7 @@ from meetings.services import (
 )
 from portal import limits
 from portal.forms import PortalForm, PortalModelForm
+from portal.writing import MARKDOWN_HELP, MarkdownTextarea
 
 PUBLIC = "public"
 
@@ -59,9 +60,9 @@ class MeetingForm(PortalForm):
     description = forms.CharField(
         label=_("Beschreibung"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=MarkdownTextarea(attrs={"rows": 5}),
         max_length=limits.POST,
-        help_text=_("Markdown"),
+        help_text=MARKDOWN_HELP,
     )
     capacity = forms.IntegerField(
         label=_("Plätze"), min_value=1, required=False, help_text=_("Für Schulungen: leer heißt unbegrenzt.")
@@ -158,7 +159,7 @@ class AgendaItemForm(PortalModelForm):
             "question",
             "project",
         ]
-        widgets = {"details": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"details": MarkdownTextarea(attrs={"rows": 4})}
         labels = {
             "presenter": _("Vortragende Person"),
             "presenter_name": _("Vortragender Gast ohne Konto"),
@@ -219,9 +220,30 @@ class InviteAccountForm(PortalForm):
         return email
 
 
+class PeopleSelect(forms.SelectMultiple):
+    """A list of people in which those already invited are shown but cannot be chosen again."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.unavailable: set[str] = set()
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.unavailable:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class PersonChoiceField(forms.ModelMultipleChoiceField):
+    """People by name and organisation; those in `invited` are marked "bereits eingeladen"."""
+
+    invited: frozenset[int] = frozenset()
+
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.organisation_name})" if obj.organisation_name else obj.name
+        label = f"{obj.name} ({obj.organisation_name})" if obj.organisation_name else obj.name
+        if obj.pk in self.invited:
+            return _("%(person)s – bereits eingeladen") % {"person": label}
+        return label
 
 
 class InviteGroupForm(PortalForm):
@@ -244,7 +266,7 @@ class InviteGroupForm(PortalForm):
         label=_("Ausgewählte Personen"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=PeopleSelect(attrs={"size": 8}),
         help_text=_("Mehrere wählen Sie mit gedrückter Strg-Taste (am Mac: cmd) aus."),
     )
     exclude = PersonChoiceField(
@@ -255,19 +277,26 @@ class InviteGroupForm(PortalForm):
         help_text=_("Diese Personen werden nicht eingeladen, auch wenn ein gewählter Kreis sie umfasst."),
     )
 
-    def __init__(self, *args, rings, organisations, people, **kwargs):
+    def __init__(self, *args, rings, organisations, people, invited: frozenset[int] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["spaces"].queryset = rings
         self.fields["organisations"].queryset = organisations
         if not organisations.exists():
             del self.fields["organisations"]
+        self.invited = invited
         self.fields["people"].queryset = people
         self.fields["exclude"].queryset = people
+        self.fields["people"].invited = invited
+        self.fields["people"].widget.unavailable = {str(pk) for pk in invited}
 
     def clean(self):
         data = super().clean()
         if not (data.get("spaces") or data.get("organisations") or data.get("people")):
             raise forms.ValidationError(_("Bitte wählen Sie aus, wen Sie einladen möchten."))
+        people = data.get("people") or []
+        only_people = people and not (data.get("spaces") or data.get("organisations"))
+        if only_people and all(person.pk in self.invited for person in people):
+            self.add_error("people", _("Die gewählten Personen sind bereits eingeladen."))
         return data
 
 

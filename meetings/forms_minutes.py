@@ -9,15 +9,16 @@ from meetings import minutes_document as document
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from portal import limits
 from portal.forms import PortalForm
+from portal.writing import MARKDOWN_HELP, MarkdownTextarea
 
 
 class IntroductionForm(PortalForm):
     introduction = forms.CharField(
         label=_("Einleitung"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=MarkdownTextarea(attrs={"rows": 3}),
         max_length=limits.DOCUMENT,
-        help_text=_("Markdown"),
+        help_text=MARKDOWN_HELP,
     )
 
 
@@ -25,9 +26,9 @@ class DiscussionForm(PortalForm):
     discussion = forms.CharField(
         label=_("Diskussion"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=MarkdownTextarea(attrs={"rows": 5}),
         max_length=limits.DOCUMENT,
-        help_text=_("Markdown"),
+        help_text=MARKDOWN_HELP,
     )
 
 
@@ -105,6 +106,12 @@ class ItemForms:
     decisions: list[tuple[Decision, DecisionForm]]
     new_decision: DecisionForm
     base: str = ""  # the section's fingerprint as the page shows it
+    # The decision an autosave of the new-decision row created, which the row now edits.
+    created_decision: int | None = None
+
+    @property
+    def new_row(self) -> str:
+        return document.new_decision_row(self.item.pk)
 
 
 class MinutesDocumentForm:
@@ -144,7 +151,10 @@ class MinutesDocumentForm:
                         )
                         for decision in sorted(item.decisions.all(), key=lambda d: (d.position, d.pk))
                     ],
-                    new_decision=NewDecisionForm(bound, prefix=f"decision-new-{item.pk}"),
+                    new_decision=NewDecisionForm(bound, prefix=document.new_decision_row(item.pk)),
+                    created_decision=self._created(
+                        bound, document.new_decision_row(item.pk), {d.pk for d in item.decisions.all()}
+                    ),
                 )
             )
         actions = self._bound(document.ACTIONS)
@@ -167,7 +177,12 @@ class MinutesDocumentForm:
             )
             for action_item in meeting.action_items.prefetch_related("assignees").order_by("due_date", "pk")
         ]
-        self.new_action_item = NewActionItemForm(actions, meeting=meeting, people=people, prefix="action-new")
+        self.new_action_item = NewActionItemForm(
+            actions, meeting=meeting, people=people, prefix=document.NEW_ACTION_ROW
+        )
+        self.created_action_item = self._created(
+            actions, document.NEW_ACTION_ROW, {action_item.pk for action_item, _form in self.action_items}
+        )
         self.next_meeting = NextMeetingForm(
             self._bound(document.NEXT),
             prefix="next",
@@ -186,6 +201,12 @@ class MinutesDocumentForm:
     def show_bases(self, bases: dict[str, str]) -> None:
         for entry in self.items:
             entry.base = bases.get(entry.section, "")
+
+    @staticmethod
+    def _created(data, row: str, allowed: set[int]) -> int | None:
+        """The id a row's autosave created, as the page sent it back; only one of that part's own."""
+        value = (data or {}).get(f"{row}-created", "")
+        return int(value) if value.isdigit() and int(value) in allowed else None
 
     def _bound(self, section: str):
         if self.data is None or f"base-{section}" not in self.data:
@@ -210,9 +231,13 @@ class MinutesDocumentForm:
     def _section_forms(self, section: str) -> list:
         if section == document.INTRODUCTION:
             return [self.introduction]
+        if section == document.ACTIONS:
+            return [self.new_action_item, *(form for _action_item, form in self.action_items)]
+        if section == document.NEXT:
+            return [self.next_meeting]
         for entry in self.items:
             if entry.section == section:
-                return [entry.discussion, *(form for _decision, form in entry.decisions)]
+                return [entry.discussion, entry.new_decision, *(form for _decision, form in entry.decisions)]
         return []
 
     @property
@@ -234,13 +259,21 @@ class MinutesDocumentForm:
         for entry in self.items:
             if entry.discussion.is_bound and hasattr(entry.discussion, "cleaned_data"):
                 new_decision = getattr(entry.new_decision, "cleaned_data", {}).get("text", "")
+                decisions = {
+                    decision.pk: form.cleaned_data["text"]
+                    for decision, form in entry.decisions
+                    if form.is_bound
+                }
+                if entry.created_decision is not None:
+                    # The row was autosaved already: it edits that decision, emptied it removes it.
+                    if new_decision.strip():
+                        decisions[entry.created_decision] = new_decision
+                    else:
+                        change.delete_decisions.add(entry.created_decision)
+                    new_decision = ""
                 change.items[entry.item.pk] = document.ItemChange(
                     discussion=entry.discussion.cleaned_data["discussion"],
-                    decisions={
-                        decision.pk: form.cleaned_data["text"]
-                        for decision, form in entry.decisions
-                        if form.is_bound
-                    },
+                    decisions=decisions,
                     new_decision=new_decision,
                 )
         if self.new_action_item.is_bound and hasattr(self.new_action_item, "cleaned_data"):
@@ -250,7 +283,11 @@ class MinutesDocumentForm:
                 if form.is_bound
             }
             if self.new_action_item.has_content():
-                change.new_action_item = _action_change(self.new_action_item.cleaned_data)
+                new = _action_change(self.new_action_item.cleaned_data)
+                if self.created_action_item is not None:
+                    change.action_items[self.created_action_item] = new  # autosaved already
+                else:
+                    change.new_action_item = new
         if self.next_meeting.is_bound and hasattr(self.next_meeting, "cleaned_data"):
             change.next_meeting_sent = True
             change.next_meeting = self.next_meeting.cleaned_data["next_meeting"]

@@ -32,8 +32,15 @@ NEXT = "next"
 ITEM_PREFIX = "item-"
 
 
+NEW_ACTION_ROW = "action-new"
+
+
 def item_section(pk: int) -> str:
     return f"{ITEM_PREFIX}{pk}"
+
+
+def new_decision_row(item_pk: int) -> str:
+    return f"decision-new-{item_pk}"
 
 
 @dataclass
@@ -63,6 +70,9 @@ class DocumentChange:
     next_meeting: Meeting | None = None
     next_meeting_sent: bool = False
     delete_decisions: set[int] = field(default_factory=set)
+    # Filled by the save: what the empty rows created, by row ("decision-new-<item>", "action-new"),
+    # so that the page, which keeps those rows filled, edits the same objects from then on.
+    created: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -272,9 +282,15 @@ def minutes_save(
         minutes.save(update_fields=["updated_at"])
     for pk, item_change in change.items.items():
         if item_section(pk) in changed:
-            _save_item(meeting, pk, item_change, change.delete_decisions, by=by, reason=reason)
+            decision = _save_item(meeting, pk, item_change, change.delete_decisions, by=by, reason=reason)
+            if decision is not None:
+                change.created[new_decision_row(pk)] = decision.pk
     if ACTIONS in changed:
-        _save_action_items(meeting, change, by=by, published=minutes.status == Minutes.Status.PUBLISHED)
+        action_item = _save_action_items(
+            meeting, change, by=by, published=minutes.status == Minutes.Status.PUBLISHED
+        )
+        if action_item is not None:
+            change.created[NEW_ACTION_ROW] = action_item.pk
     if NEXT in changed:
         _save_next_meeting(meeting, change.next_meeting, by=by)
     return minutes
@@ -282,7 +298,7 @@ def minutes_save(
 
 def _save_item(
     meeting: Meeting, pk: int, change: ItemChange, deleted: set[int], *, by: User, reason: str
-) -> None:
+) -> Decision | None:
     item = AgendaItem.objects.get(meeting=meeting, pk=pk)
     if _text(item.discussion) != _text(change.discussion):
         item.discussion = _text(change.discussion)
@@ -297,15 +313,18 @@ def _save_item(
         if decision is not None and _text(decision.text) != _text(text):
             decision.text = records.decision_text(text)
             decision.save(update_fields=["text"])
-    if _text(change.new_decision):
-        Decision.objects.create(
-            agenda_item=item,
-            text=records.decision_text(change.new_decision),
-            position=max((decision.position for decision in decisions.values()), default=0) + 1,
-        )
+    if not _text(change.new_decision):
+        return None
+    return Decision.objects.create(
+        agenda_item=item,
+        text=records.decision_text(change.new_decision),
+        position=max((decision.position for decision in decisions.values()), default=0) + 1,
+    )
 
 
-def _save_action_items(meeting: Meeting, change: DocumentChange, *, by: User, published: bool) -> None:
+def _save_action_items(
+    meeting: Meeting, change: DocumentChange, *, by: User, published: bool
+) -> ActionItem | None:
     existing = {
         action_item.pk: action_item for action_item in meeting.action_items.prefetch_related("assignees")
     }
@@ -344,24 +363,26 @@ def _save_action_items(meeting: Meeting, change: DocumentChange, *, by: User, pu
                 action_item, people=[person for person in assignees if person.pk not in had], by=by
             )
     new = change.new_action_item
-    if new is not None:
-        title, assignees, other = records.validated_assignment(
-            meeting=meeting,
-            title=new.title,
-            agenda_item=new.agenda_item,
-            assignees=new.assignees,
-            other_assignees=new.other_assignees,
-        )
-        action_item = ActionItem.objects.create(
-            meeting=meeting,
-            agenda_item=new.agenda_item,
-            title=title,
-            other_assignees=other,
-            due_date=new.due_date,
-        )
-        action_item.assignees.set(assignees)
-        if published:
-            records.assigned(action_item, people=assignees, by=by)
+    if new is None:
+        return None
+    title, assignees, other = records.validated_assignment(
+        meeting=meeting,
+        title=new.title,
+        agenda_item=new.agenda_item,
+        assignees=new.assignees,
+        other_assignees=new.other_assignees,
+    )
+    action_item = ActionItem.objects.create(
+        meeting=meeting,
+        agenda_item=new.agenda_item,
+        title=title,
+        other_assignees=other,
+        due_date=new.due_date,
+    )
+    action_item.assignees.set(assignees)
+    if published:
+        records.assigned(action_item, people=assignees, by=by)
+    return action_item
 
 
 def _save_next_meeting(meeting: Meeting, next_meeting: Meeting | None, *, by: User) -> None:
@@ -374,16 +395,27 @@ def _save_next_meeting(meeting: Meeting, next_meeting: Meeting | None, *, by: Us
     readcache.content_changed()  # update() sends no signal
 
 
-AUTOSAVED = frozenset({INTRODUCTION})
+AUTOSAVED = frozenset({INTRODUCTION, ACTIONS, NEXT})
+
+
+@dataclass
+class Autosaved:
+    base: str  # the section's new fingerprint
+    created: dict[str, int]  # rows that created an object, as in DocumentChange.created
 
 
 @transaction.atomic
-def minutes_autosave(*, meeting: Meeting, by: User, section: str, change: DocumentChange, base: str) -> str:
-    """Saves one text section of a draft as the coordinator types; returns its new fingerprint.
+def minutes_autosave(
+    *, meeting: Meeting, by: User, section: str, change: DocumentChange, base: str
+) -> Autosaved:
+    """Saves one section of a draft as the coordinator types: its new fingerprint and what it created.
 
-    Only the wording autosaves (the introduction, an item's discussion and its existing
-    decisions); new decisions and action items are added by a save of the whole form.
-    Published minutes are corrected with a reason, never autosaved.
+    Every section autosaves: the introduction, an agenda item's discussion with its decisions
+    (a new decision too), the action items (a new one too, once it says what and who) and the
+    next date. A new decision or action item is created once; the page keeps the row filled
+    and sends the created object's id with it (`<row>-created`), so the row edits that object
+    from then on, whether autosaved again or saved by a button. Published minutes are corrected
+    with a reason, never autosaved.
     """
     if section not in AUTOSAVED and not section.startswith(ITEM_PREFIX):
         raise ValidationError(_("Dieser Teil wird nicht automatisch gespeichert."))
@@ -398,11 +430,20 @@ def minutes_autosave(*, meeting: Meeting, by: User, section: str, change: Docume
     only = DocumentChange()
     if section == INTRODUCTION:
         only.introduction = change.introduction
+    elif section == ACTIONS:
+        if change.action_items is None:
+            raise ValidationError(_("Dieser Teil wird nicht automatisch gespeichert."))
+        only.action_items, only.new_action_item = change.action_items, change.new_action_item
+    elif section == NEXT:
+        if not change.next_meeting_sent:
+            raise ValidationError(_("Dieser Teil wird nicht automatisch gespeichert."))
+        only.next_meeting_sent, only.next_meeting = True, change.next_meeting
     else:
         pk = int(section.removeprefix(ITEM_PREFIX))
         item = change.items.get(pk)
         if item is None:
             raise ValidationError(_("Dieser Teil wird nicht automatisch gespeichert."))
-        only.items = {pk: ItemChange(discussion=item.discussion, decisions=item.decisions)}
+        only.items = {pk: item}
+        only.delete_decisions = change.delete_decisions
     minutes = minutes_save(meeting=meeting, by=by, change=only, bases={section: base})
-    return fingerprints(meeting=meeting, minutes=minutes)[section]
+    return Autosaved(base=fingerprints(meeting=meeting, minutes=minutes)[section], created=only.created)

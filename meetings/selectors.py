@@ -389,6 +389,13 @@ def invitable_people(*, meeting: Meeting) -> QuerySet[User]:
     )
 
 
+def invited_people(*, meeting: Meeting) -> list[User]:
+    """The accounts already invited to the meeting, by name: marked on the invitation page."""
+    return list(
+        User.objects.filter(participations__meeting=meeting).order_by("name", "pk").only("pk", "name")
+    )
+
+
 def invitable_organisations(*, meeting: Meeting) -> QuerySet:
     """Organisations with at least one person who could be invited."""
     people = invitable_people(meeting=meeting)

@@ -34,6 +34,7 @@ _ASSETS = {
     "bootstrap_css": "vendor/bootstrap-5.3.9/bootstrap.min.css",
     "bootstrap_js": "vendor/bootstrap-5.3.9/bootstrap.bundle.min.js",
     "htmx_js": "vendor/htmx-2.0.11/htmx.min.js",
+    "writing_js": "js/writing.js",
     "portal_css": "css/portal.css",
     "favicon": "img/favicon.svg",
 }

@@ -3,6 +3,19 @@
 Templates use the named formats directly (`|date:"WEEKDAY_DATE_FORMAT"`) and
 `|period` (portal_dates) for a span; Python code (forms, mails) calls these.
 
+One style per context (README.md, "Dates"), so that a page never shows the same kind of
+moment in two styles:
+
+- when a meeting or event takes place (headings, the meeting page, mails): `period`, with the
+  weekday ("Dienstag, 1. Dezember 2026, 10:00" to "12:00 Uhr"), `day` for a whole day;
+- a moment named in running text or a meta line ("Veröffentlicht am …", "Ihre Anfrage vom …"):
+  DATE_FORMAT, or DATETIME_CLOCK_FORMAT where the hour matters ("12. September 2026, 22:41 Uhr");
+- rows of tables and lists, histories, the headers of posts and comments, digests: SHORT_DATE_FORMAT
+  and SHORT_DATETIME_FORMAT ("27.09.2026 22:41"), compact and easy to compare down a column;
+- the notification centre: `relative` ("vor 5 Minuten", "gestern, 22:41 Uhr", then the date), the
+  exact moment in the element's title;
+- machines (`<time datetime>`, form values, feeds): `machine_time` and ISO formats.
+
 A list renders hundreds of periods, so the named formats are compiled once per
 language (the format looked up, split into its parts, the day and month names
 translated) instead of being resolved and parsed on every call as
@@ -16,6 +29,7 @@ from functools import lru_cache
 from django.utils import dateformat, timezone
 from django.utils.dates import MONTHS, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, get_format
+from django.utils.timesince import timesince
 from django.utils.translation import get_language, pgettext
 
 # The format characters the portal's named formats use, as fields of a str.format template.
@@ -108,6 +122,25 @@ def period(starts_at: datetime.datetime, ends_at: datetime.datetime | None = Non
         "start": _format(start, "WEEKDAY_DATETIME_CLOCK_FORMAT", language),
         "end": _format(end, "WEEKDAY_DATETIME_CLOCK_FORMAT", language),
     }
+
+
+def relative(value: datetime.datetime, *, now: datetime.datetime | None = None) -> str:
+    """How long ago, for the notification centre: "vor 5 Minuten" within the hour, "heute, 09:12 Uhr",
+    "gestern, 22:41 Uhr", and before that the date ("12. September 2026")."""
+    zone = timezone.get_current_timezone()
+    now = (now or timezone.now()).astimezone(zone)
+    moment = value.astimezone(zone)
+    if now - moment < datetime.timedelta(minutes=1):
+        return pgettext("a moment ago", "gerade eben")
+    if now - moment < datetime.timedelta(hours=1):
+        return pgettext("a moment ago", "vor %(time)s") % {"time": timesince(moment, now, depth=1)}
+    language = get_language()
+    clock = _format(moment, "CLOCK_TIME_FORMAT", language)
+    if moment.date() == now.date():
+        return pgettext("a moment earlier today", "heute, %(time)s") % {"time": clock}
+    if moment.date() == now.date() - datetime.timedelta(days=1):
+        return pgettext("a moment yesterday", "gestern, %(time)s") % {"time": clock}
+    return date_format(moment.date(), "DATE_FORMAT")
 
 
 def day(value: datetime.date | datetime.datetime) -> str:

@@ -10,12 +10,13 @@ import re
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.forms.utils import ErrorDict
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal import limits
+from portal import limits, writing
 
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 _LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -100,6 +101,17 @@ class HardenedFieldsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         harden_fields(self.fields, text_limits=self.text_limits, owner=type(self).__name__)
+        self.preview_requested = writing.mark_preview(self)
+
+    def full_clean(self):
+        super().full_clean()
+        if self.preview_requested:
+            # A preview is not a submission: nothing is refused yet, and nothing is saved.
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and not self.preview_requested
 
 
 class PortalForm(HardenedFieldsMixin, forms.Form):

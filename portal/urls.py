@@ -17,6 +17,7 @@ urlpatterns = [
     path("status/metrics", views.status_metrics, name="status_metrics"),
     path("rechtliches/<slug:slug>/", views.legal_page, name="legal"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("markdown/vorschau/", views.markdown_preview, name="markdown_preview"),
     path("spaces/", include("groups.urls")),
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),

@@ -9,10 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.defaults import bad_request
 
-from portal import legal
+from portal import legal, limits, writing
 from portal import overview as personal_overview
 from portal import status as portal_status
 from portal.health import run_checks
+from portal.markdown import render_markdown
 from portal.selectors import home_page_context
 
 
@@ -84,3 +85,16 @@ def status_metrics(request):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The preview under a Markdown field (htmx): the text as a save would store it, saving nothing.
+
+    The button names the field (`writing.PREVIEW_FIELD`), whose text comes along; anything longer
+    than the longest Markdown field of the portal is cut there, as no form would accept it.
+    """
+    name = request.POST.get(writing.PREVIEW_FIELD, "")
+    text = request.POST.get(name, "")[: limits.DOCUMENT] if name else ""
+    return render(request, "components/markdown_preview.html", {"html": render_markdown(text)})

@@ -11,6 +11,7 @@ from portal import limits
 from portal.forms import PortalForm, PortalModelForm
 from portal.once import SubmitOnceForm
 from portal.uploads import validate_upload
+from portal.writing import MarkdownTextarea
 from projects import images
 from projects.models import Decision, Project, Review
 from projects.models.projects import SUMMARY_MAX
@@ -63,7 +64,7 @@ class ContentForm(PortalModelForm):
         model = Project
         fields = ["description", "trades", "topics"]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 14}),
+            "description": MarkdownTextarea(attrs={"rows": 14}),
             "trades": forms.CheckboxSelectMultiple,
             "topics": forms.CheckboxSelectMultiple,
         }

@@ -117,6 +117,8 @@ def _shared_with_the_fachgruppe(world) -> dict[str, Case]:
         "groups:thread_moderate": Case(
             f"{thread.get_absolute_url()}moderate/", _acting(INNER_COORDINATION), "post", {"action": "pin"}
         ),
+        # Names to mention in a reply come from the ring that reads the thread, now the Fachgruppe.
+        "groups:thread_mentions": Case(f"{thread.get_absolute_url()}mentions/?q=a", FACHGRUPPE_RING),
     }
     return {
         f"{name} (shared with the Fachgruppe)": replace(case, route=name) for name, case in shared.items()
@@ -140,6 +142,13 @@ def _cases(world) -> dict[str, Case]:
         # Back to the page the visitor came from, for everyone: not a login.
         "set_language": Case(
             "/i18n/setlang/", dict.fromkeys(ROLES, REDIRECT), "post", {"language": "de"}, to_login=False
+        ),
+        # The preview under a Markdown field renders what is sent, for anyone signed in; it saves nothing.
+        "markdown_preview": Case(
+            "/markdown/vorschau/",
+            _acting(SIGNED_IN, OK),
+            "post",
+            {"markdown_preview": "body", "body": "**fett**"},
         ),
         "invitation_accept": Case(f"/invitations/{world['invitation'].token}/", EVERYONE),
         "profile_edit": Case("/profile/", SIGNED_IN),
@@ -168,6 +177,9 @@ def _cases(world) -> dict[str, Case]:
         "groups:space_leave": Case(f"/spaces/{inner}/leave/", {**INNER_RING, "staff": HIDDEN}),
         "groups:thread_list": Case(f"/spaces/{inner}/threads/", INNER_RING),
         "groups:thread_create": Case(f"/spaces/{inner}/threads/new/", INNER_RING),
+        # "@" completion: names of the ring, for those who may write in it.
+        "groups:space_mentions": Case(f"/spaces/{inner}/mentions/?q=a", INNER_RING),
+        "groups:thread_mentions": Case(f"{thread.get_absolute_url()}mentions/?q=a", INNER_RING),
         "groups:thread_detail": Case(thread.get_absolute_url(), INNER_RING),
         "groups:thread_moderate": Case(
             f"{thread.get_absolute_url()}moderate/",

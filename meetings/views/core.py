@@ -294,12 +294,14 @@ def participant_invite(request, pk: int):
     meeting = _coordinated_meeting_or_404(request, pk)
     data = request.POST if request.method == "POST" else None
     people = selectors.invitable_people(meeting=meeting)
+    invited = selectors.invited_people(meeting=meeting)
     group_form = InviteGroupForm(
         data if data and "invite_group" in data else None,
         prefix="group",
         rings=Space.objects.filter(pk__in=[ring.pk for ring in selectors.invitable_rings(meeting=meeting)]),
         organisations=selectors.invitable_organisations(meeting=meeting),
         people=people,
+        invited=frozenset(person.pk for person in invited),
     )
     account_form = InviteAccountForm(data if data and "invite_account" in data else None)
     guest_form = InviteGuestForm(data if data and "invite_guest" in data else None, prefix="guest")
@@ -310,6 +312,7 @@ def participant_invite(request, pk: int):
         "meetings/forms/participant_invite.html",
         {
             "meeting": meeting,
+            "invited": invited,
             "group_form": group_form,
             "account_form": account_form,
             "guest_form": guest_form,

@@ -22,7 +22,7 @@ from meetings import minutes_document as document
 from meetings import pdf
 from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
 from meetings.models import ActionItem, Meeting, Minutes, MinutesPdf
-from portal import pagination, readcache
+from portal import pagination, readcache, writing
 
 PDF_RETRY_SECONDS = 3
 
@@ -76,7 +76,11 @@ def minutes_edit(request, pk: int):
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if request.method != "POST":
         return _editor(request, meeting, minutes, _document_form(request, meeting, minutes))
-    form = _document_form(request, meeting, minutes, request.POST)
+    # "Vorschau" without JavaScript saves everything, like every button, and then shows the preview.
+    preview = request.POST.get(writing.PREVIEW_FIELD, "")
+    data = request.POST.copy()
+    data.pop(writing.PREVIEW_FIELD, None)
+    form = _document_form(request, meeting, minutes, data)
     if not form.is_valid():
         return _editor(request, meeting, minutes, form, bases=form.bases(), status=400)
     try:
@@ -95,6 +99,12 @@ def minutes_edit(request, pk: int):
         return _editor(request, meeting, minutes, form, bases=form.bases(), status=400)
     if request.POST.get("then") == "publish":
         return _publish(request, meeting)
+    if preview:
+        saved = _document_form(request, meeting, minutes)
+        for part in saved.forms():
+            writing.show_preview(part, preview)
+        messages.success(request, _("Das Protokoll wurde gespeichert."))
+        return _editor(request, meeting, minutes, saved)
     messages.success(request, _("Das Protokoll wurde gespeichert."))
     return redirect("meetings:minutes_edit", pk=meeting.pk)
 
@@ -107,20 +117,28 @@ def minutes_autosave(request, pk: int):
     section = request.POST.get("section", "")
     minutes = Minutes.objects.filter(meeting=meeting).first()
     form = _document_form(request, meeting, minutes, request.POST)
-    context = {"meeting": meeting, "section": section, "saved_at": None, "problem": "", "base": None}
+    context = {
+        "meeting": meeting,
+        "section": section,
+        "saved_at": None,
+        "problem": "",
+        "base": None,
+        "created": {},
+    }
     if not form.is_valid(section=section):
         context["problem"] = _(
             "Nicht gespeichert: Bitte prüfen Sie die markierten Angaben und speichern Sie."
         )
     else:
         try:
-            context["base"] = document.minutes_autosave(
+            saved = document.minutes_autosave(
                 meeting=meeting,
                 by=request.user,
                 section=section,
                 change=form.change(),
                 base=form.bases().get(section, ""),
             )
+            context["base"], context["created"] = saved.base, saved.created
         except document.MinutesConflictError:
             context["problem"] = _(
                 "Nicht gespeichert: Jemand anderes hat diesen Teil inzwischen geändert. "

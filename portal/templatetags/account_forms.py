@@ -4,7 +4,8 @@ from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString
 
-from portal import legal
+from portal import legal, writing
+from portal.markdown import render_markdown
 
 register = template.Library()
 
@@ -51,3 +52,14 @@ def invalid_visible_fields(form: forms.BaseForm) -> list[BoundField]:
 def privacy_note() -> SafeString:
     """The sentence that links the Datenschutzerklärung, worded in the request's language."""
     return SafeString(legal.privacy_note())
+
+
+@register.filter
+def is_markdown(field: BoundField) -> bool:
+    return writing.is_markdown(field.field)
+
+
+@register.filter
+def as_markdown_preview(field: BoundField) -> SafeString:
+    """What the field's current text looks like once saved: the same sanitising renderer."""
+    return render_markdown(field.value() or "")

@@ -14,6 +14,12 @@ def period(starts_at, ends_at=None) -> str:
 
 
 @register.filter
+def relative(value) -> str:
+    """`{{ notification.created_at|relative }}`: how long ago, for the notification centre."""
+    return dates.relative(value) if value else ""
+
+
+@register.filter
 def machine_time(value) -> str:
     """`<time datetime="{{ moment|machine_time }}">`: a valid HTML date or global date and time string,
     to the second in the portal's time zone (Django's "c" format adds microseconds, which HTML

@@ -1,5 +1,6 @@
 """The minutes editor in the browser: one save keeps three sections, autosave, a question before leaving."""
 
+import datetime
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from groups.models import Membership
 from meetings.models import AgendaItem, Minutes
 from tests.browser.conftest import blocking_violations, describe_violations
 from tests.factories import UserFactory, with_totp
-from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory
+from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory, MeetingFactory
 from tests.roles import well_known_spaces
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,6 +86,50 @@ def test_a_section_is_saved_while_typing_and_leaving_afterwards_asks_nothing(
     assert dialogs == []
 
 
+def _autosaved(response) -> bool:
+    return response.url.endswith("/minutes/autosave/")
+
+
+def test_a_new_decision_a_new_task_and_the_next_date_are_saved_while_typing(
+    signed_in_page: Page, live_server, meeting
+):
+    page = signed_in_page
+    fachgruppe, _inner = well_known_spaces()
+    later = MeetingFactory(
+        space=fachgruppe, title="Folgesitzung", starts_at=meeting.starts_at + datetime.timedelta(days=60)
+    )
+    first = _items(meeting)[0]
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/minutes/")
+    decision_field = page.locator(f"#id_decision-new-{first.pk}-text")
+
+    with page.expect_response(_autosaved) as answer:
+        decision_field.press_sequentially("Die Runde trifft sich vierteljährlich.")
+    assert 'data-autosave-state="saved"' in answer.value.text()
+    with page.expect_response(_autosaved) as answer:
+        page.locator("#id_action-new-title").press_sequentially("Konzept schreiben")
+        page.get_by_role("checkbox", name="Karla Koordinatorin").check()
+    assert 'data-autosave-state="saved"' in answer.value.text()
+    with page.expect_response(_autosaved) as answer:
+        page.locator("#id_next-next_meeting").select_option(str(later.pk))
+    assert 'data-autosave-state="saved"' in answer.value.text()
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.reload()
+    assert dialogs == []  # everything was saved: leaving asked nothing
+    decision = first.decisions.get()
+    assert decision.text == "Die Runde trifft sich vierteljährlich."
+    expect(page.locator(f"#id_decision-{decision.pk}-text")).to_have_value(decision.text)
+    expect(page.locator(f"#id_decision-new-{first.pk}-text")).to_have_value("")
+    action_item = meeting.action_items.get()
+    assert action_item.title == "Konzept schreiben"
+    assert [person.name for person in action_item.assignees.all()] == ["Karla Koordinatorin"]
+    expect(page.get_by_text("Karla Koordinatorin: Konzept schreiben")).to_be_visible()
+    meeting.refresh_from_db()
+    assert meeting.next_meeting == later
+    expect(page.locator("#id_next-next_meeting")).to_have_value(str(later.pk))
+
+
 def test_leaving_with_unsaved_text_asks_first(signed_in_page: Page, live_server, meeting):
     page = signed_in_page
     first = _items(meeting)[0]
@@ -92,7 +137,7 @@ def test_leaving_with_unsaved_text_asks_first(signed_in_page: Page, live_server,
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
 
-    # A new decision is added by a save, not by autosave: it stays unsaved until then.
+    # Autosave waits 1.5 s after the last key: leaving at once leaves the new decision unsaved.
     page.locator(f"#id_decision-new-{first.pk}-text").press_sequentially("Ein Konzept wird erarbeitet.")
     page.get_by_role("link", name="Zurück zur Sitzung").click()
 

@@ -68,6 +68,9 @@ def _channels(world, marker: str) -> list[str]:
         f"/spaces/{inner}/",
         f"/spaces/{inner}/threads/",
         f"/spaces/{inner}/documents/",
+        # "@" completion: the names of the ring, never more once inner content exists.
+        f"/spaces/{fachgruppe}/mentions/?q=a",
+        f"/spaces/{inner}/mentions/?q=a",
         # Meetings: lists, the month, the search (for the invented text too), a meeting of the Fachgruppe.
         "/meetings/",
         f"/meetings/?space={fachgruppe}",

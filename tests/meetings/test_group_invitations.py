@@ -24,6 +24,7 @@ from tests import once
 from tests.factories import UserFactory
 from tests.factories.groups import OrganisationFactory
 from tests.factories.meetings import AgendaItemFactory, MeetingFactory, ParticipantFactory
+from tests.htmltree import parse
 from tests.outbox import deliver_all
 
 
@@ -435,3 +436,32 @@ def test_an_invitee_who_chose_the_digest_for_changes_keeps_it(coordinator, partn
     deliver_all()
 
     assert not [m for m in mail.outbox if m.to == [partner.email]]
+
+
+def test_the_invitation_page_marks_who_is_invited_already_and_invites_nobody_twice(
+    client, coordinator, partner, inner_member, fachgruppe
+):
+    meeting = _meeting(fachgruppe)
+    partner.name = "Paula Partner"
+    partner.save(update_fields=["name"])
+    ParticipantFactory(meeting=meeting, user=partner, name=partner.name)
+    client.force_login(coordinator)
+    url = f"/meetings/{meeting.pk}/participants/invite/"
+
+    page = parse(client.get(url))
+
+    options = {o["value"]: o for o in page.one("select", name="group-people").all("option")}
+    assert "bereits eingeladen" in options[str(partner.pk)].text()
+    assert options[str(partner.pk)].has("disabled")
+    assert not options[str(inner_member.pk)].has("disabled")
+    assert "Paula Partner" in page.one(id="already-invited").text()
+
+    again = client.post(url, {"invite_group": "1", "group-people": [partner.pk], **once.token()})
+    assert again.status_code == 200
+    assert "Die gewählten Personen sind bereits eingeladen." in again.content.decode()
+    both = client.post(
+        url, {"invite_group": "1", "group-people": [partner.pk, inner_member.pk], **once.token()}
+    )
+    assert both.status_code == 302
+    assert Participant.objects.filter(meeting=meeting, user=partner).count() == 1
+    assert Participant.objects.filter(meeting=meeting, user=inner_member).count() == 1

@@ -1,6 +1,7 @@
 """The minutes editor as one document: one save keeps every section, autosave, two coordinators at once."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -165,6 +166,102 @@ def test_autosave_then_save_of_the_same_page_is_no_conflict(client, meeting, ite
     assert Minutes.objects.get(meeting=meeting).introduction == "Erster Satz. Zweiter Satz."
 
 
+def _swap_in(fields: dict, response) -> dict:
+    """What htmx does with the autosave's answer: the hidden fields it carries replace the page's."""
+    for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" id="[^"]+" value="([^"]*)" data-hx-swap-oob="true">',
+        response.content.decode(),
+    ):
+        fields[name] = value
+    return fields
+
+
+def test_a_new_decision_autosaves_once_and_its_row_then_edits_it(client, meeting, items, coordinator):
+    client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    section = f"item-{items[1].pk}"
+    fields[f"decision-new-{items[1].pk}-text"] = "Ein Konzept"
+
+    _swap_in(fields, _autosave(client, meeting, fields, section))
+    fields[f"decision-new-{items[1].pk}-text"] = "Ein Konzept wird erarbeitet."
+    response = _autosave(client, meeting, fields, section)
+
+    assert "Entwurf gespeichert" in response.content.decode()
+    assert list(Decision.objects.values_list("agenda_item_id", "text")) == [
+        (items[1].pk, "Ein Konzept wird erarbeitet.")
+    ]
+    # A button pressed afterwards on the same page adds no second decision.
+    _swap_in(fields, response)
+    fields["introduction"] = "Begrüßung."
+    assert client.post(_url(meeting), fields).status_code == 302
+    assert list(Decision.objects.values_list("text", flat=True)) == ["Ein Konzept wird erarbeitet."]
+    page = editor_fields(client, meeting)
+    assert page[f"decision-new-{items[1].pk}-text"] == ""
+    assert page[f"decision-{Decision.objects.get().pk}-text"] == "Ein Konzept wird erarbeitet."
+
+
+def test_emptying_an_autosaved_new_decision_removes_it(client, meeting, items, coordinator):
+    client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    section = f"item-{items[0].pk}"
+    fields[f"decision-new-{items[0].pk}-text"] = "Versehentlich"
+    _swap_in(fields, _autosave(client, meeting, fields, section))
+    assert Decision.objects.count() == 1
+
+    fields[f"decision-new-{items[0].pk}-text"] = ""
+    _autosave(client, meeting, fields, section)
+
+    assert not Decision.objects.exists()
+
+
+def test_a_row_cannot_take_over_a_decision_of_another_item(client, meeting, items, coordinator):
+    other = Decision.objects.create(agenda_item=items[0], text="Bleibt, wie er ist.", position=1)
+    client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    fields[f"decision-new-{items[1].pk}-text"] = "Neu"
+    fields[f"decision-new-{items[1].pk}-created"] = str(other.pk)
+
+    _autosave(client, meeting, fields, f"item-{items[1].pk}")
+
+    other.refresh_from_db()
+    assert other.text == "Bleibt, wie er ist."
+    assert list(items[1].decisions.values_list("text", flat=True)) == ["Neu"]
+
+
+def test_a_new_action_item_autosaves_once_it_says_what_and_who(client, meeting, items, coordinator, partner):
+    client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    fields["action-new-title"] = "Konzept schreiben"
+
+    waiting = _autosave(client, meeting, fields, "actions")
+
+    assert "Bitte geben Sie an, wer die Aufgabe übernimmt." in waiting.content.decode()
+    assert not ActionItem.objects.exists()
+    fields["action-new-assignees"] = [str(partner.pk)]
+    _swap_in(fields, _autosave(client, meeting, fields, "actions"))
+    fields["action-new-due_date"] = "2026-12-31"
+    _swap_in(fields, _autosave(client, meeting, fields, "actions"))
+
+    action_item = ActionItem.objects.get()
+    assert (action_item.title, action_item.due_date) == ("Konzept schreiben", datetime.date(2026, 12, 31))
+    assert list(action_item.assignees.all()) == [partner]
+    assert client.post(_url(meeting), fields).status_code == 302
+    assert ActionItem.objects.count() == 1
+
+
+def test_the_next_date_autosaves(client, fachgruppe, meeting, items, coordinator):
+    later = MeetingFactory(space=fachgruppe, starts_at=meeting.starts_at + datetime.timedelta(days=60))
+    client.force_login(coordinator)
+    fields = editor_fields(client, meeting)
+    fields["next-next_meeting"] = str(later.pk)
+
+    response = _autosave(client, meeting, fields, "next")
+
+    assert "Entwurf gespeichert" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.next_meeting == later
+
+
 def test_autosave_is_for_coordinators_of_the_home_space_only(
     client, meeting, items, coordinator, partner, inner_coordinator
 ):
@@ -191,7 +288,7 @@ def test_autosave_never_touches_published_minutes(client, meeting, items, coordi
 
     assert "Nicht gespeichert" in response.content.decode()
     assert Minutes.objects.get(meeting=meeting).introduction == "Veröffentlicht"
-    assert "hx-post" not in client.get(_url(meeting)).content.decode()
+    assert "data-autosave" not in client.get(_url(meeting)).content.decode()
 
 
 # --- Two coordinators at once -------------------------------------------------------

@@ -127,7 +127,8 @@ def test_a_coordinator_notes_the_approval_shown_on_the_page_and_in_the_pdf(
     assert minutes.approved_on == day
     assert minutes.approved_by == coordinator
     client.force_login(partner)
-    assert f"Genehmigt am {day:%d.%m.%Y}" in client.get(published.get_absolute_url()).content.decode()
+    # A meta line of running text: the long date, as beside it "Veröffentlicht am" (portal.dates).
+    assert f"Genehmigt am {day.day}. " in client.get(published.get_absolute_url()).content.decode()
     record = service.audience_record(minutes=minutes)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.minutes_pdf(record))).pages)
     assert "Genehmigt am" in text

@@ -243,8 +243,8 @@ def test_the_password_reset_mail_is_formal(client, member, account_mails):
     assert_formal_mail(
         mail,
         "E-Mail zum Zurücksetzen des Passworts",
-        "Sie erhalten diese E-Mail, weil für Ihr Konto das Zurücksetzen des Passworts angefordert wurde",
-        "klicken Sie bitte auf den folgenden Link",
+        "für Ihr Konto im Portal der Fachgruppe Handwerk wurde ein neues Passwort angefordert.",
+        "Über diesen Link vergeben Sie ein neues Passwort.",
     )
 
 
@@ -258,9 +258,9 @@ def test_the_security_notification_after_a_password_change_is_formal(member_clie
     assert_formal_mail(
         mail,
         "Passwort geändert",
-        "Sie erhalten diese E-Mail, weil die folgende Änderung an Ihrem Konto vorgenommen wurde:",
+        "an Ihrem Konto wurde soeben Folgendes geändert:",
         "Ihr Passwort wurde geändert.",
-        "Falls Sie diese Änderung nicht selbst vorgenommen haben",
+        "Waren Sie das nicht, ändern Sie bitte sofort Ihr Passwort",
     )
     assert not mail.body.rstrip().endswith('"'), "allauth's German leaves a stray quotation mark"
 
