@@ -424,22 +424,29 @@ def _every_word_in(fields: tuple[str, ...], words: list[str]) -> Q:
 
 
 def _candidates(source: Source, index: int, *, query: str, search_query) -> list[_Candidate]:
-    """The source's CANDIDATES + 1 most recent hits with their rank, in one query."""
+    """The source's CANDIDATES + 1 most recent hits with their rank, in one query.
+
+    The rank is computed for those rows only (an outer query over the capped ids): ranked in the
+    same pass as the match, a common word would rank tens of thousands of rows to keep 201.
+    """
     rows = source.rows()
     if search_query is None:
-        rows = rows.filter(_every_word_in(source.fields, query.split())).annotate(rank=Value(1.0))
+        found = rows.filter(_every_word_in(source.fields, query.split())).annotate(rank=Value(1.0))
     else:
-        vector = fulltext.stored_vector(source.column)
         match = Q(search_vector_match=search_query)
         words = fulltext.substring_words(query)
         if source.substring_fields and not _uses_operators(query) and len(words) == len(query.split()):
             match |= _every_word_in(source.substring_fields, words)
-        rows = (
-            rows.alias(search_vector_match=vector)
+        newest = (
+            rows.alias(search_vector_match=fulltext.stored_vector(source.column))
             .filter(match)
-            .annotate(rank=SearchRank(vector, search_query))
+            .order_by("-pk")
+            .values("pk")[: CANDIDATES + 1]
         )
-    found = rows.order_by("-pk").values_list("pk", source.target, source.space, "rank")[: CANDIDATES + 1]
+        found = rows.model._base_manager.filter(pk__in=newest).annotate(
+            rank=SearchRank(fulltext.stored_vector(source.column), search_query)
+        )
+    found = found.order_by("-pk").values_list("pk", source.target, source.space, "rank")[: CANDIDATES + 1]
     return [
         _Candidate(source=index, pk=pk, target=target, space_id=space_id, rank=rank)
         for pk, target, space_id, rank in found
@@ -494,7 +501,7 @@ def _read_page(page, sources, spaces, search_query, query: str) -> list[Hit]:
     rows: dict[tuple[int, int], Model] = {}
     for index, pks in by_source.items():
         source = sources[index]
-        queryset = source.rows().filter(pk__in=pks).select_related(*source.related)
+        queryset = source.rows().filter(pk__in=pks).select_related(*source.related).order_by()
         if search_query is not None:
             queryset = queryset.annotate(snippet=_headline(source, search_query))
         for row in queryset:
