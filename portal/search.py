@@ -22,9 +22,9 @@ is exhausted. Snippets are made with ts_headline over the rows of the shown
 page only. Elsewhere (SQLite for `make run`) every word must occur in one of
 the source's fields, case-insensitively, and the snippet is cut in Python.
 
-One search costs a constant number of queries: one per source for the hits,
-one for the spaces' names, and at most one per source for the rows of the
-page.
+One search costs a constant number of queries: one for the hits of every source (a UNION ALL;
+one per source on SQLite), one for the spaces' names, and at most one per source for the rows
+of the page.
 """
 
 import re
@@ -181,11 +181,10 @@ def search(*, user, query: str, kind: str = "", space_slug: str = "", number: in
     search_query = _query(query)
     candidates = []
     capped_kinds = set()
-    for index, source in enumerate(sources):
-        found = _candidates(source, index, query=query, search_query=search_query)
+    for index, found in _candidates_per_source(sources, query=query, search_query=search_query).items():
         if len(found) > CANDIDATES:
             found = found[:CANDIDATES]
-            capped_kinds.add(source.kind)
+            capped_kinds.add(sources[index].kind)
         candidates.extend(found)
     hits = _best_per_target(candidates, sources)
     spaces = {space.pk: space for space in Space.objects.filter(pk__in={hit.space_id for hit in hits})}
@@ -423,8 +422,32 @@ def _every_word_in(fields: tuple[str, ...], words: list[str]) -> Q:
     return every_word
 
 
-def _candidates(source: Source, index: int, *, query: str, search_query) -> list[_Candidate]:
-    """The source's CANDIDATES + 1 most recent hits with their rank, in one query.
+def _candidates_per_source(sources: list[Source], *, query: str, search_query) -> dict[int, list[_Candidate]]:
+    """Every source's CANDIDATES + 1 most recent hits with their rank.
+
+    On PostgreSQL one statement (a UNION ALL of each source's bounded query), so a search costs one
+    round trip for its hits however many sources there are; elsewhere one query per source.
+    """
+    parts = [
+        _candidate_rows(source, index, query=query, search_query=search_query)
+        for index, source in enumerate(sources)
+    ]
+    if search_query is not None:
+        rows = parts[0].union(*parts[1:], all=True).order_by()
+    else:
+        rows = [row for part in parts for row in part]
+    found: dict[int, list[_Candidate]] = {}
+    for pk, target, space_id, rank, index in rows:
+        found.setdefault(index, []).append(
+            _Candidate(source=index, pk=pk, target=target, space_id=space_id, rank=rank)
+        )
+    for hits in found.values():
+        hits.sort(key=lambda hit: -hit.pk)
+    return found
+
+
+def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> QuerySet:
+    """The source's CANDIDATES + 1 most recent hits as (pk, target, space, rank, source index).
 
     The rank is computed for those rows only (an outer query over the capped ids): ranked in the
     same pass as the match, a common word would rank tens of thousands of rows to keep 201.
@@ -446,10 +469,9 @@ def _candidates(source: Source, index: int, *, query: str, search_query) -> list
         found = rows.model._base_manager.filter(pk__in=newest).annotate(
             rank=SearchRank(fulltext.stored_vector(source.column), search_query)
         )
-    found = found.order_by("-pk").values_list("pk", source.target, source.space, "rank")[: CANDIDATES + 1]
-    return [
-        _Candidate(source=index, pk=pk, target=target, space_id=space_id, rank=rank)
-        for pk, target, space_id, rank in found
+    found = found.annotate(source_index=Value(index))
+    return found.order_by("-pk").values_list("pk", source.target, source.space, "rank", "source_index")[
+        : CANDIDATES + 1
     ]
 
 
@@ -501,7 +523,9 @@ def _read_page(page, sources, spaces, search_query, query: str) -> list[Hit]:
     rows: dict[tuple[int, int], Model] = {}
     for index, pks in by_source.items():
         source = sources[index]
-        queryset = source.rows().filter(pk__in=pks).select_related(*source.related).order_by()
+        queryset = source.rows().filter(pk__in=pks).order_by()
+        if source.related:
+            queryset = queryset.select_related(*source.related)
         if search_query is not None:
             queryset = queryset.annotate(snippet=_headline(source, search_query))
         for row in queryset:
