@@ -11,11 +11,11 @@ space's coordinators only; information drafts by their ring; projects not
 accepted by their submitter and the home space's coordinators.
 
 On PostgreSQL each source matches its table's stored, weighted German vector
-(portal.fulltext, GIN indexes): every word is stemmed and matched as a prefix
-("Ausbildungen" finds "Ausbildung", "Handwerk" finds "Handwerksbetrieb"); with
-search operators ("phrase", -word, OR) the websearch syntax is used as typed.
-Projects also match words inside compounds ("handwerk" in "Bäckerhandwerk")
-through the catalogue's trigram indexes. Each source reads at most
+(portal.fulltext, GIN indexes) with what was typed in websearch syntax, every
+word stemmed ("Ausbildungen" finds "Ausbildung"; "phrase", -word and OR work);
+words inside compounds ("handwerk" in "Bäckerhandwerk", "Handwerk" in
+"Handwerksbetrieb") are found in titles (and in the texts of projects) through
+trigram indexes. Each source reads at most
 CANDIDATES of its most recent hits with their rank, in one query, so a common
 word costs no more than a rare one; the counts say "mehr als" once a source
 is exhausted. Snippets are made with ts_headline over the rows of the shown
@@ -66,7 +66,6 @@ SNIPPET_WORDS = 30
 HEADLINE_SOURCE_CHARS = 50_000
 # Private-use characters mark the hits inside ts_headline's output: everything else is escaped.
 _START, _STOP = "\ue000", "\ue001"
-_WORD = re.compile(r"[^\W_]+")
 
 
 class Kind:
@@ -241,6 +240,7 @@ def _sources(user) -> list[Source]:
             space="space_id",
             related=("space",),
             describe=thread_of,
+            substring_fields=("title",),
         ),
         Source(
             Kind.DISCUSSION,
@@ -259,6 +259,7 @@ def _sources(user) -> list[Source]:
             space="space_id",
             related=("space",),
             describe=document_of,
+            substring_fields=("title",),
         ),
         Source(
             Kind.DOCUMENT,
@@ -286,6 +287,7 @@ def _sources(user) -> list[Source]:
             space="space_id",
             related=(),
             describe=lambda meeting: meeting_of(meeting),
+            substring_fields=("title",),
         ),
         Source(
             Kind.MEETING,
@@ -295,6 +297,7 @@ def _sources(user) -> list[Source]:
             space="meeting__space_id",
             related=("meeting",),
             describe=lambda item: meeting_of(item.meeting),
+            substring_fields=("title",),
         ),
         Source(
             Kind.MINUTES,
@@ -345,6 +348,7 @@ def _sources(user) -> list[Source]:
                 question.created_at,
                 str(question.get_status_display()),
             ),
+            substring_fields=("title",),
         ),
         Source(
             Kind.INFORMATION,
@@ -359,6 +363,7 @@ def _sources(user) -> list[Source]:
                 page.published_at or page.updated_at,
                 "" if page.published_at else draft,
             ),
+            substring_fields=("title",),
         ),
         Source(
             Kind.PROJECT,
@@ -398,18 +403,15 @@ def _uses_operators(terms: str) -> bool:
 
 
 def _query(terms: str) -> SearchQuery | None:
-    """The tsquery: as typed (websearch syntax) when it uses operators, else every word as a prefix
-    (words of fewer than three letters exactly: a prefix of one or two letters matches half the
-    dictionary)."""
+    """The tsquery of what was typed (websearch syntax: "phrase", -word, OR), stemmed in German.
+
+    Not prefix queries: PostgreSQL cannot estimate how many rows a prefix matches and then walks
+    the whole table backwards for a rare word; words inside compounds are found through the titles'
+    trigram indexes instead (Source.substring_fields).
+    """
     if not fulltext.is_indexed():
         return None
-    if _uses_operators(terms):
-        return fulltext.web_query(terms)
-    words = _WORD.findall(terms)
-    if not words:
-        return fulltext.web_query(terms)
-    raw = " & ".join(f"{word}:*" if len(word) >= fulltext.SHORTEST_SUBSTRING else word for word in words)
-    return SearchQuery(raw, config=fulltext.CONFIG, search_type="raw")
+    return fulltext.web_query(terms)
 
 
 def _every_word_in(fields: tuple[str, ...], words: list[str]) -> Q:

@@ -1,11 +1,12 @@
 """The portal-wide search (portal/search.py): the text of uploaded document versions, and on PostgreSQL
 stored German search vectors with GIN indexes for threads, posts, documents, their comments and
-versions, questions and information pages. Nothing but the two fields changes on SQLite (see
+versions, questions and information pages, and trigram indexes on their titles. Nothing but the two fields changes on SQLite (see
 portal/fulltext.py)."""
 
+from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from portal.fulltext import add_search_vector
+from portal.fulltext import add_search_vector, add_trigram_indexes
 
 
 class Migration(migrations.Migration):
@@ -32,4 +33,10 @@ class Migration(migrations.Migration):
         add_search_vector("groups_documentversion", {"original_name": "A", "note": "B", "extracted_text": "C"}),
         add_search_vector("groups_question", {"title": "A", "body": "B", "working_group": "C"}),
         add_search_vector("groups_informationpage", {"title": "A", "summary": "B", "body": "C"}),
+        # Words inside compounds of titles ("Handwerk" in "Bäckerhandwerk"); projects have theirs.
+        TrigramExtension(),
+        add_trigram_indexes("groups_thread", ["title"]),
+        add_trigram_indexes("groups_document", ["title"]),
+        add_trigram_indexes("groups_question", ["title"]),
+        add_trigram_indexes("groups_informationpage", ["title"]),
     ]
