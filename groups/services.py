@@ -5,6 +5,7 @@ Every function is keyword-only, runs in one transaction, validates the change
 caches of the people it touches fresh.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -37,6 +38,8 @@ from portal.audit import services as audit
 from portal.audit.actions import Action
 from portal.limits import UPLOAD_MAX_BYTES
 from portal.uploads import DOCUMENT_KINDS, validate_upload
+
+logger = logging.getLogger(__name__)
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -488,7 +491,24 @@ def _store_version(*, document: Document, upload, by: User, note: str) -> Docume
     )
     version.file.save(upload.name, upload, save=False)
     version.save()
+    _enqueue_text_extraction(version.pk)
     return version
+
+
+def _enqueue_text_extraction(version_id: int) -> None:
+    """After the commit a task reads the file's text for the search; without a broker the version is
+    simply not found by its content (the `extract_document_texts` command catches up)."""
+    from groups.tasks import extract_document_text
+
+    def enqueue():
+        try:
+            extract_document_text.apply_async(kwargs={"version_id": version_id}, retry=False)
+        except Exception as exc:  # noqa: BLE001 - any broker failure: the command catches up
+            logger.warning(
+                "document text extraction not enqueued", extra={"version": version_id, "error": repr(exc)}
+            )
+
+    transaction.on_commit(enqueue)
 
 
 @transaction.atomic

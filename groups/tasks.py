@@ -33,3 +33,11 @@ def forget_unconfirmed_subscribers() -> int:
     deleted = subscriptions.forget_unconfirmed()
     logger.info("unconfirmed subscriptions forgotten", extra={"deleted": deleted})
     return deleted
+
+
+@shared_task(name="groups.extract_document_text")
+def extract_document_text(*, version_id: int) -> bool:
+    """Reads the text of an uploaded version for the search (groups.extraction)."""
+    from groups import extraction
+
+    return extraction.version_text_extract(version_id=version_id)

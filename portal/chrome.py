@@ -15,6 +15,7 @@ from django.urls import reverse
 _URL_NAMES = {
     "home": "home",
     "overview": "overview",
+    "search": "search",
     "information": "information:list",
     "spaces": "groups:space_list",
     "meetings": "meetings:list",

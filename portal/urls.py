@@ -12,6 +12,7 @@ admin.site.site_title = "Fachgruppe Handwerk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("mein-ueberblick/", views.overview, name="overview"),
+    path("suche/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("status/", views.status, name="status"),
     path("status/metrics", views.status_metrics, name="status_metrics"),

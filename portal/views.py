@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -11,9 +12,12 @@ from django.views.defaults import bad_request
 
 from portal import legal, limits, writing
 from portal import overview as personal_overview
+from portal import search as portal_search
 from portal import status as portal_status
+from portal.db import statement_timeout
 from portal.health import run_checks
 from portal.markdown import render_markdown
+from portal.pagination import Page, page_number, query_without_page
 from portal.selectors import home_page_context
 
 
@@ -28,6 +32,53 @@ def overview(request):
     return render(
         request, "portal/overview.html", {"overview": personal_overview.overview(user=request.user)}
     )
+
+
+@require_safe
+def search(request):
+    """The portal-wide search ("Suche"): one page of hits with facets by kind and home space."""
+    query = request.GET.get("q", "")
+    kind, space = request.GET.get("art", ""), request.GET.get("raum", "")
+    number = page_number(request)
+    result, error = None, ""
+    if query.strip() and len(portal_search.cleaned(query)) < portal_search.MIN_QUERY_LENGTH:
+        error = _("Bitte geben Sie mindestens zwei Zeichen ein.")
+    elif query.strip():
+        with statement_timeout(settings.SEARCH_STATEMENT_TIMEOUT):
+            result = portal_search.search(
+                user=request.user, query=query, kind=kind, space_slug=space, number=number
+            )
+        if number > 1 and not result.hits:
+            raise Http404
+    elif number > 1:
+        raise Http404
+    context = {"query": query, "error": error, "result": result}
+    if result is not None:
+        context["page"] = Page(
+            rows=result.hits,
+            number=number,
+            has_next=number < result.num_pages,
+            count=result.total,
+            page_size=result.page_size,
+            query=query_without_page(request),
+        )
+        context["kind_links"] = _facet_links(request, "art", result.kinds)
+        context["space_links"] = _facet_links(request, "raum", result.spaces)
+    return render(request, "portal/search.html", context)
+
+
+def _facet_links(request, parameter: str, facets) -> list[tuple[object, str]]:
+    """Each facet with the address that selects it (or, when selected, lets it go); always page 1."""
+    links = []
+    for facet in facets:
+        query = request.GET.copy()
+        query.pop("seite", None)
+        if facet.selected:
+            query.pop(parameter, None)
+        else:
+            query[parameter] = facet.value
+        links.append((facet, "?" + query.urlencode()))
+    return links
 
 
 @never_cache

@@ -134,6 +134,8 @@ def _cases(world) -> dict[str, Case]:
     return {
         "home": Case("/", EVERYONE),
         "overview": Case("/mein-ueberblick/", SIGNED_IN),
+        # Everyone may search; what each one finds is the rule book's (tests/portal/test_search.py).
+        "search": Case("/suche/?q=Konzept", EVERYONE),
         "healthz": Case("/healthz", EVERYONE),
         # Monitoring: staff only (503 here, since no worker or beat runs beside the matrix).
         "status": Case("/status/", {**dict.fromkeys(ROLES, HIDDEN), "staff": 503}),

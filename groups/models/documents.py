@@ -55,6 +55,9 @@ class DocumentVersion(models.Model):
     note = models.CharField(_("Was ist neu?"), max_length=300, blank=True)
     uploaded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The file's text (PDF, DOCX, ODT), read once after the upload by a task, for the search.
+    extracted_text = models.TextField(blank=True, editable=False)
+    text_extracted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Dokumentversion")

@@ -136,3 +136,39 @@ def test_the_activity_report_page_has_no_serious_accessibility_violations(
 
     assert response.status == 200
     assert_accessible(axe, coordinating_page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/suche/",
+        "/suche/?q=Zinngießerei",
+        "/suche/?q=Zinngießerei&art=diskussionen&seite=2",
+        "/suche/?q=a",
+        "/suche/?q=gibtesnicht",
+    ],
+)
+def test_search_page_has_no_serious_accessibility_violations(
+    signed_in_page: Page, live_server, axe, user, path
+):
+    """With hits, snippets, both facets and the pagination; with the error of a too short query; with none."""
+    from groups.models import Membership
+    from tests.factories.groups import ThreadFactory
+    from tests.factories.meetings import AgendaItemFactory, MeetingFactory
+    from tests.roles import well_known_spaces
+
+    fachgruppe, inner = well_known_spaces()
+    Membership.objects.create(space=fachgruppe, user=user)
+    Membership.objects.create(space=inner, user=user)
+    for n in range(23):
+        ThreadFactory(
+            space=fachgruppe if n % 2 else inner, title=f"Praxistag {n}", opening_post="Zinngießerei"
+        )
+    AgendaItemFactory(meeting=MeetingFactory(space=fachgruppe), title="Besuch der Zinngießerei")
+
+    response = signed_in_page.goto(live_server.url + path)
+
+    assert response.status == 200
+    if "Zinn" in path:
+        expect(signed_in_page.locator("mark").first).to_have_text("Zinngießerei")
+    assert_accessible(axe, signed_in_page)

@@ -9,7 +9,7 @@ its ring): their list and page are among the channels that must not move. For ea
 person outside the inner ring (an anonymous visitor, a guest with or without a
 pending request, a partner of the Fachgruppe only) every channel must look
 exactly as it did before: the pages, lists and counts they can reach, the
-meeting search, the showcase catalogue, the RSS/Atom and ICS feeds, the
+meeting search, the portal-wide search, the showcase catalogue, the RSS/Atom and ICS feeds, the
 notification centre, and the mails, immediate and digests, after the outbox
 has been delivered as the worker would.
 """
@@ -107,6 +107,12 @@ def _channels(world, marker: str) -> list[str]:
         f"/api/v1/projects/{world['showcase_project'].slug}",
         "/einbetten/projekte/",
         "/einbetten/informationen/",
+        # The portal-wide search: the invented text, words every inner kind carries, and a facet.
+        f"/suche/?q={marker}",
+        "/suche/?q=Sitzung",
+        "/suche/?q=Beschluss",
+        "/suche/?q=Aufgabe",
+        f"/suche/?q={marker}&art=protokolle&raum={inner}",
         # The notification centre and its count.
         "/notifications/",
         "/notifications/count/",

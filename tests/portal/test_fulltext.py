@@ -26,6 +26,13 @@ SEARCHED_TABLES = [
     ("meetings_agendaitem", "minutes_search_vector"),
     ("meetings_decision", "search_vector"),
     ("meetings_actionitem", "search_vector"),
+    ("groups_thread", "search_vector"),
+    ("groups_post", "search_vector"),
+    ("groups_document", "search_vector"),
+    ("groups_documentcomment", "search_vector"),
+    ("groups_documentversion", "search_vector"),
+    ("groups_question", "search_vector"),
+    ("groups_informationpage", "search_vector"),
 ]
 
 
