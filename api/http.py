@@ -8,6 +8,7 @@ hash of what was presented, so an invented token is limited too).
 """
 
 import hashlib
+import logging
 import time
 
 from allauth.core.internal.ratelimit import get_ip
@@ -18,20 +19,30 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 
+from portal import readcache
+
+logger = logging.getLogger(__name__)
+
 WINDOW_SECONDS = 60
 READ_METHODS = ("GET", "HEAD")
 
 
 def _count(name: str, identity: str) -> int:
+    """This window's requests of `identity`, this one included; 0 when the cache does not answer
+    (the API then reads unlimited rather than failing: the web's statement timeouts still hold)."""
     window = int(time.time()) // WINDOW_SECONDS
     key = f"api:rate:{name}:{identity}:{window}"
-    if cache.add(key, 1, WINDOW_SECONDS + 5):
-        return 1
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, WINDOW_SECONDS + 5)
-        return 1
+        if cache.add(key, 1, WINDOW_SECONDS + 5):
+            return 1
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, WINDOW_SECONDS + 5)
+            return 1
+    except readcache.CACHE_ERRORS:
+        logger.warning("The cache does not answer; the API's rate limit is not counted", exc_info=True)
+        return 0
 
 
 def _seconds_left() -> int:

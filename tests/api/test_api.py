@@ -223,6 +223,23 @@ def test_the_address_is_limited(client, settings, clear_cache):
     assert "Anfragen" in refused.json()["detail"]
 
 
+def test_without_the_cache_the_api_still_answers(client, settings, monkeypatch, clear_cache):
+    import redis
+    from django.core.cache import cache
+
+    from portal import readcache
+
+    def down(*_args, **_kwargs):
+        raise redis.ConnectionError("Redis is down")
+
+    settings.API_REQUESTS_PER_MINUTE_PER_ADDRESS = 1
+    monkeypatch.setattr(cache, "add", down)
+    monkeypatch.setattr(cache, "incr", down)
+    monkeypatch.setattr(readcache, "cached", lambda key: None)
+
+    assert [client.get("/api/v1/information").status_code for _ in range(2)] == [200, 200]
+
+
 def test_each_token_is_limited_on_its_own(client, settings, partner, inner_member, clear_cache):
     settings.API_REQUESTS_PER_MINUTE_PER_TOKEN = 2
     _one, first = tokens.token_create(user=partner, name="A")
