@@ -34,6 +34,18 @@ def test_a_new_thread_offers_toolbar_hint_preview_and_names_to_mention(client, f
     assert "**" in page.one(data_markdown_field=True).one("details").text()  # examples of the formatting
 
 
+def test_enter_in_a_field_sends_the_form_not_the_preview_without_javascript(client, fachgruppe, partner):
+    client.force_login(partner)
+
+    page = parse(client.get(f"/spaces/{fachgruppe.slug}/threads/new/"))
+    form = next(form for form in page.all("form") if form.one("textarea", id="id_body"))
+    first_submit = next(b for b in form.all("button") if b.attrs.get("type", "submit") == "submit")
+
+    # The browser sends the form through its first submit button when Enter is pressed in a field.
+    assert "name" not in first_submit.attrs
+    assert form.one("button", name="markdown_preview") is not first_submit
+
+
 @pytest.mark.parametrize(
     "path",
     [
