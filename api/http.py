@@ -103,9 +103,13 @@ def guarded(view):
         if head:
             # ninja routes GET only; HEAD is the same answer without its body.
             request.method = "GET"
-        response = conditional(request, view(request, *args, **kwargs))
+        try:
+            response = conditional(request, view(request, *args, **kwargs))
+        finally:
+            # Also when the view raises (a 404): the error page must know it answers a HEAD.
+            if head:
+                request.method = "HEAD"
         if head:
-            request.method = "HEAD"
             response.content = b""
         return response
 

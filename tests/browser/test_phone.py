@@ -35,7 +35,7 @@ DEMO_ACCOUNTS = [
 ]
 # Downloads, feeds and pages that end the session are no pages to look at.
 NOT_A_PAGE = re.compile(
-    r"^/(admin|static|media)/|/accounts/logout/|\.ics$|/ics/|/pdf/|/feed|/rss|/atom|/export|\.csv$|\.json$"
+    r"^/(admin|static|media)/|/accounts/logout/|\.ics$|/ics/|/pdf/|\.pdf$|/feed|/rss|/atom|/export|\.csv$|\.json$"
     r"|/anhaenge/\d+/$|/bilder/\d+/|/dokumente?/\d+/(datei|download|versionen/\d+)/"
 )
 # Each kind of page (ids and slugs aside) twice per account keeps the crawl at a few minutes.
