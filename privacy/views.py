@@ -20,9 +20,14 @@ from privacy.export import SECTION_COUNT
 from privacy.forms import EraseForm
 
 
+def _changes_something(request) -> bool:
+    """A fresh sign-in is asked for where something changes: HEAD reads like GET."""
+    return request.method not in ("GET", "HEAD")
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-@reauthentication_required(allow_get=True)
+@reauthentication_required(allow_get=True, enabled=_changes_something)
 def export_page(request):
     """The state of the person's exports; its POST (after a fresh sign-in) starts a new one."""
     if request.method == "POST":
@@ -96,7 +101,7 @@ def erase_on_request(request, user_id: int):
     return _erase_on_request(request, person=person)
 
 
-@reauthentication_required(allow_get=True)
+@reauthentication_required(allow_get=True, enabled=_changes_something)
 def _erase_on_request(request, *, person: User):
     blockers = erasure.erasure_blockers(person)
     form = EraseForm(request.POST if request.method == "POST" else None)
