@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
@@ -141,7 +142,19 @@ def _refused(request, exc):
 # --- Public: the showcase, information, meetings ---------------------------------------
 
 
-@api.get("/projects", response=schemas.ProjectPage, url_name="projects", tags=["showcase"])
+@api.get(
+    "/projects",
+    response=schemas.ProjectPage,
+    url_name="projects",
+    summary=gettext_noop("Modellprojekte des Schaufensters"),
+    description=gettext_noop(
+        "Die aufgenommenen Modellprojekte, die zuletzt aufgenommenen zuerst; mit `q` die besten "
+        "Treffer zuerst (höchstens 1.001). Die Filter sind die der Seite `/projects/`: die Kürzel "
+        "eines Gewerks (`gewerk`), Themas (`thema`) und Förderprogramms (`foerderprogramm`), ein "
+        "Regionskürzel und eine Art der Organisation."
+    ),
+    tags=["showcase"],
+)
 def project_list(
     request,
     response: HttpResponse,
@@ -187,7 +200,14 @@ def project_list(
     return {"items": [serialise.project(row) for row in page.items], "next": page.next_cursor}
 
 
-@api.get("/projects/{slug}", response=schemas.ProjectDetail, url_name="project", tags=["showcase"])
+@api.get(
+    "/projects/{slug}",
+    response=schemas.ProjectDetail,
+    url_name="project",
+    summary=gettext_noop("Ein Modellprojekt"),
+    description=gettext_noop("Ein aufgenommenes Modellprojekt des Schaufensters."),
+    tags=["showcase"],
+)
 def project_detail(request, response: HttpResponse, slug: str):
     """One accepted model project of the showcase."""
     projects = Project.objects.filter(status=Project.Status.ACCEPTED).select_related(
@@ -203,7 +223,14 @@ def project_detail(request, response: HttpResponse, slug: str):
     return serialise.project(row, detail=True)
 
 
-@api.get("/information", response=schemas.InformationPage, url_name="information", tags=["information"])
+@api.get(
+    "/information",
+    response=schemas.InformationPage,
+    url_name="information",
+    summary=gettext_noop("Informationen"),
+    description=gettext_noop("Die veröffentlichten Informationsseiten, die neuesten zuerst."),
+    tags=["information"],
+)
 def information_list(
     request,
     response: HttpResponse,
@@ -240,6 +267,10 @@ def _term(model, slug: str, parameter: str):
     "/information/{slug}",
     response=schemas.InformationDetail,
     url_name="information_page",
+    summary=gettext_noop("Eine Informationsseite"),
+    description=gettext_noop(
+        "Eine veröffentlichte Informationsseite (Entwürfe gibt es nur im Portal, nie in der Schnittstelle)."
+    ),
     tags=["information"],
 )
 def information_page(request, response: HttpResponse, slug: str):
@@ -251,7 +282,17 @@ def information_page(request, response: HttpResponse, slug: str):
     return serialise.information(row, detail=True)
 
 
-@api.get("/meetings", response=schemas.MeetingPage, url_name="meetings", tags=["meetings"])
+@api.get(
+    "/meetings",
+    response=schemas.MeetingPage,
+    url_name="meetings",
+    summary=gettext_noop("Sitzungen"),
+    description=gettext_noop(
+        "Die Sitzungen, die der Lesende sehen darf (ohne Zugang die öffentlichen), die neuesten "
+        "zuerst; geplante Sitzungen ohne Termin nach dem Zeitpunkt ihrer Planung."
+    ),
+    tags=["meetings"],
+)
 def meeting_list(request, response: HttpResponse, cursor: str | None = None, limit: int = DEFAULT_LIMIT):
     """The meetings the reader may see (the public ones without a token), latest first; tentative
     meetings without a date by the time they were planned."""
@@ -265,7 +306,17 @@ def meeting_list(request, response: HttpResponse, cursor: str | None = None, lim
     return {"items": [serialise.meeting(row) for row in page.items], "next": page.next_cursor}
 
 
-@api.get("/meetings/{int:pk}", response=schemas.MeetingDetail, url_name="meeting", tags=["meetings"])
+@api.get(
+    "/meetings/{int:pk}",
+    response=schemas.MeetingDetail,
+    url_name="meeting",
+    summary=gettext_noop("Eine Sitzung"),
+    description=gettext_noop(
+        "Eine Sitzung mit ihrer Tagesordnung und, sobald veröffentlicht, ihrem Protokoll; nie ein "
+        "Entwurf, der Videolink oder die Teilnehmenden."
+    ),
+    tags=["meetings"],
+)
 def meeting_detail(request, response: HttpResponse, pk: int):
     """One meeting with its agenda and, once published, its minutes: the discussion of each item,
     the decisions and the action items. Drafts of minutes are never in the API."""
@@ -281,7 +332,15 @@ def meeting_detail(request, response: HttpResponse, pk: int):
 # --- Personal: with a token ----------------------------------------------------------
 
 
-@api.get("/spaces", response=schemas.SpacePage, url_name="spaces", auth=PERSONAL, tags=["personal"])
+@api.get(
+    "/spaces",
+    response=schemas.SpacePage,
+    url_name="spaces",
+    summary=gettext_noop("Meine Räume"),
+    description=gettext_noop("Die Räume, in deren Kreis der Lesende ist."),
+    auth=PERSONAL,
+    tags=["personal"],
+)
 def space_list(request, cursor: str | None = None, limit: int = DEFAULT_LIMIT):
     """The spaces whose ring the reader is inside, with their role there."""
     user = _reader(request)
@@ -300,7 +359,18 @@ def space_list(request, cursor: str | None = None, limit: int = DEFAULT_LIMIT):
     return {"items": items, "next": page.next_cursor}
 
 
-@api.get("/threads", response=schemas.ThreadPage, url_name="threads", auth=PERSONAL, tags=["personal"])
+@api.get(
+    "/threads",
+    response=schemas.ThreadPage,
+    url_name="threads",
+    summary=gettext_noop("Diskussionen"),
+    description=gettext_noop(
+        "Die Diskussionen, die der Lesende sehen darf, die mit der letzten Aktivität zuerst; `space` "
+        "beschränkt auf einen Raum."
+    ),
+    auth=PERSONAL,
+    tags=["personal"],
+)
 def thread_list(
     request, response: HttpResponse, space: str = "", cursor: str | None = None, limit: int = DEFAULT_LIMIT
 ):
@@ -325,7 +395,13 @@ def _in_space(queryset, user, slug: str):
 
 
 @api.get(
-    "/threads/{int:pk}", response=schemas.ThreadDetail, url_name="thread", auth=PERSONAL, tags=["personal"]
+    "/threads/{int:pk}",
+    response=schemas.ThreadDetail,
+    url_name="thread",
+    summary=gettext_noop("Eine Diskussion"),
+    description=gettext_noop("Eine Diskussion mit ihren Beiträgen, die ältesten zuerst."),
+    auth=PERSONAL,
+    tags=["personal"],
 )
 def thread_detail(request, response: HttpResponse, pk: int):
     """One thread with its posts (oldest first)."""
@@ -337,7 +413,18 @@ def thread_detail(request, response: HttpResponse, pk: int):
     return {**serialise.thread(thread), "posts": [serialise.post(post) for post in posts]}
 
 
-@api.get("/documents", response=schemas.DocumentPage, url_name="documents", auth=PERSONAL, tags=["personal"])
+@api.get(
+    "/documents",
+    response=schemas.DocumentPage,
+    url_name="documents",
+    summary=gettext_noop("Dokumente"),
+    description=gettext_noop(
+        "Die Dokumente, die der Lesende sehen darf, mit ihren Angaben und Fassungen (die Dateien "
+        "selbst lädt man angemeldet im Portal), die zuletzt geänderten zuerst."
+    ),
+    auth=PERSONAL,
+    tags=["personal"],
+)
 def document_list(
     request, response: HttpResponse, space: str = "", cursor: str | None = None, limit: int = DEFAULT_LIMIT
 ):
@@ -358,6 +445,10 @@ def document_list(
     "/action-items",
     response=schemas.ActionItemPage,
     url_name="action_items",
+    summary=gettext_noop("Meine Aufgaben"),
+    description=gettext_noop(
+        "Die Aufgaben des Lesenden aus veröffentlichten Protokollen von Sitzungen, die er noch sehen darf."
+    ),
     auth=PERSONAL,
     tags=["personal"],
 )

@@ -4,6 +4,8 @@ load from elsewhere, no script, and it cannot drift from what the API answers.""
 import functools
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from api.endpoints import api
 
 
@@ -64,8 +66,12 @@ def operations(schema: dict) -> list[Operation]:
                 Operation(
                     method=method.upper(),
                     path=path,
-                    summary=operation.get("summary", ""),
-                    description=operation.get("description", ""),
+                    # German in the document (the source strings, marked in api/endpoints.py), in the
+                    # reader's language on this page.
+                    summary=gettext(operation.get("summary", "")) if operation.get("summary") else "",
+                    description=gettext(operation.get("description", ""))
+                    if operation.get("description")
+                    else "",
                     personal=operation.get("tags", [""])[0] == "personal",
                     parameters=[
                         Parameter(

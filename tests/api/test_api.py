@@ -281,6 +281,17 @@ def test_the_reference_page_is_rendered_from_the_openapi_document(client):
     assert 'id="schema-ProjectPage"' in page
 
 
+def test_the_reference_describes_each_endpoint_in_the_readers_language(client, settings):
+    german = client.get("/api/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/api/").content.decode()
+
+    assert "Modellprojekte des Schaufensters" in german
+    assert "Die Aufgaben des Lesenden aus veröffentlichten Protokollen" in german
+    assert "Model projects of the showcase" in english
+    assert "Modellprojekte des Schaufensters" not in english
+
+
 @pytest.mark.parametrize(
     ("path", "status"),
     [
