@@ -44,6 +44,7 @@ from groups.models import (
 )
 from meetings.selectors import upcoming_meetings
 from portal import once, pagination
+from portal.notifications.selectors import following_state
 from portal.secret_links import secret_link_page
 from portal.writing import set_mention_url
 
@@ -344,6 +345,7 @@ def thread_detail(request, slug: str, pk: int):
         {
             "space": space,
             "thread": thread,
+            "following": following_state(request.user, thread),
             "form": form,
             "can_contribute": can_contribute,
             "can_coordinate": can_coordinate,

@@ -9,6 +9,13 @@ from django.db import migrations, models
 from portal.fulltext import add_search_vector, add_trigram_indexes
 
 
+class TrigramExtensionKept(TrigramExtension):
+    """pg_trgm, created if missing; going back keeps it, since other apps' indexes use it too."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -34,7 +41,7 @@ class Migration(migrations.Migration):
         add_search_vector("groups_question", {"title": "A", "body": "B", "working_group": "C"}),
         add_search_vector("groups_informationpage", {"title": "A", "summary": "B", "body": "C"}),
         # Words inside compounds of titles ("Handwerk" in "Bäckerhandwerk"); projects have theirs.
-        TrigramExtension(),
+        TrigramExtensionKept(),
         add_trigram_indexes("groups_thread", ["title"]),
         add_trigram_indexes("groups_document", ["title"]),
         add_trigram_indexes("groups_question", ["title"]),

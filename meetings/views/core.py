@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_POST
 from groups import access
 from groups.models import Space
 from groups.views import anonymous_to_login
-from meetings import rsvp, selectors, services
+from meetings import minutes as minutes_service
+from meetings import registrations, rsvp, selectors, services
 from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -29,8 +31,10 @@ from meetings.forms import (
     MeetingForm,
     RespondForm,
 )
+from meetings.forms_calendar import poll_panel
 from meetings.models import Meeting, Participant
 from portal import dates, pagination, readcache
+from portal.notifications.selectors import following_state
 
 
 def _meeting_or_404(request, pk: int) -> Meeting:
@@ -102,7 +106,24 @@ def meeting_create(request):
 def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
     """The meeting page; a small form of it that failed comes back bound, with what was typed and why."""
     page = selectors.meeting_detail(user=request.user, pk=pk)
-    context = {"page": page, "meeting": page.meeting, "can_coordinate": page.can_coordinate}
+    meeting, user, can_coordinate = page.meeting, request.user, page.can_coordinate
+    context = {
+        "page": page,
+        "meeting": meeting,
+        "can_coordinate": can_coordinate,
+        "following": following_state(user, meeting),
+        # Read only when their section is shown; the minutes only when their shared fragment is
+        # not kept already (portal/templatetags/shared_fragments.py).
+        "poll": SimpleLazyObject(
+            lambda: poll_panel(meeting=meeting, user=user, can_coordinate=can_coordinate)
+        ),
+        "registration": SimpleLazyObject(
+            lambda: registrations.registration_panel(meeting=meeting, user=user)
+        ),
+        "record": SimpleLazyObject(
+            lambda: minutes_service.minutes_record(user=user, meeting=meeting, coordinator=can_coordinate)
+        ),
+    }
     if page.my_participation is not None:
         context["respond_form"] = respond_form or RespondForm(
             initial={"response": page.my_participation.response, "note": page.my_participation.note}

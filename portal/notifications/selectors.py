@@ -175,6 +175,11 @@ def _headline(entry: Entry) -> str:
     ) % {"count": entry.count, "title": title}
 
 
+def following_state(user, subject) -> bool | None:
+    """For a page's follow button: whether the person follows `subject`; None when signed out."""
+    return is_following(user=user, subject=subject) if user.is_authenticated else None
+
+
 def is_following(*, user, subject) -> bool:
     """Whether the person hears of the thread or meeting through its ring (the default)."""
     return not Unfollow.objects.filter(

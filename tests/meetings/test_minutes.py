@@ -20,9 +20,11 @@ from tests.outbox import deliver_all
 def _section(meeting, user, *, can_coordinate: bool) -> str:
     request = RequestFactory().get("/")
     request.user = user
+    # What the meeting page's view hands its minutes section (meetings/views/core.py).
+    record = service.minutes_record(user=user, meeting=meeting, coordinator=can_coordinate)
     return render_to_string(
         "meetings/_minutes_section.html",
-        {"meeting": meeting, "can_coordinate": can_coordinate},
+        {"meeting": meeting, "can_coordinate": can_coordinate, "record": record},
         request=request,
     )
 
