@@ -145,8 +145,12 @@ def key_for(name: str, parts, user) -> str | None:
     if current is None:
         return None
     standing = access.standing_key(user) if user is not None else "all"
-    # A long part (an address's slug as a visitor typed it) is kept by its digest.
-    parts = [part if len(part) <= MAX_PART else digest(part) for part in map(str, parts)]
+    # A long part (an address's slug as a visitor typed it) or one with spaces (a moment) is kept by
+    # its digest.
+    parts = [
+        part if len(part) <= MAX_PART and part.isprintable() and " " not in part else digest(part)
+        for part in map(str, parts)
+    ]
     return ":".join(["readcache", name, current, standing, *parts])
 
 
