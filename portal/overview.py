@@ -132,21 +132,48 @@ def overview_visit_record(*, user, now: datetime.datetime) -> tuple[OverviewVisi
 # --- The page ---------------------------------------------------------------
 
 
-def overview(*, user) -> Overview:
+@dataclass(frozen=True)
+class Visit:
+    """Where "new" begins for this view of the overview: what its page and its read depend on
+    besides the content."""
+
+    record: OverviewVisit
+    now: datetime.datetime
+    first: bool
+    since: datetime.datetime
+
+    @property
+    def from_horizon(self) -> bool:
+        return self.first or self.since > self.record.since
+
+
+def visit_now(*, user) -> Visit:
+    """The person's visit as of now, recorded (overview_visit_record)."""
+    now = timezone.now()
+    record, first = overview_visit_record(user=user, now=now)
+    # To the minute, so that a visit counted from the horizon is one read, not one per request.
+    return Visit(
+        record=record,
+        now=now,
+        first=first,
+        since=max(record.since, (now - HORIZON).replace(second=0, microsecond=0)),
+    )
+
+
+def overview(*, user, visit: Visit | None = None) -> Overview:
     """The person's overview. It is read for them alone (their id is part of the key) and kept in
     the cache like a shared read (portal/readcache.py) until any content changes, so coming back
     to it, which people do all day, costs the visit's bookkeeping and nothing else."""
-    now = timezone.now()
-    visit, first_visit = overview_visit_record(user=user, now=now)
-    # To the minute, so that a visit counted from the horizon is one read, not one per request.
-    since = max(visit.since, (now - HORIZON).replace(second=0, microsecond=0))
+    visit = visit or visit_now(user=user)
     return readcache.shared_read(
         "overview",
         user.pk,
-        since.isoformat(),
-        first_visit,
+        visit.since.isoformat(),
+        visit.first,
         user=user,
-        build=lambda: _overview(user=user, now=now, visit=visit, first_visit=first_visit, since=since),
+        build=lambda: _overview(
+            user=user, now=visit.now, visit=visit.record, first_visit=visit.first, since=visit.since
+        ),
     )
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -29,9 +30,11 @@ def home(request):
 @require_safe
 def overview(request):
     """The overview ("Mein Überblick"): where every signed-in person lands (portal.adapters)."""
-    return render(
-        request, "portal/overview.html", {"overview": personal_overview.overview(user=request.user)}
-    )
+    user = request.user
+    visit = personal_overview.visit_now(user=user)
+    # Read only when the page's kept fragment (keyed by the visit) is not there already.
+    overview = SimpleLazyObject(lambda: personal_overview.overview(user=user, visit=visit))
+    return render(request, "portal/overview.html", {"overview": overview, "visit": visit})
 
 
 @require_safe
