@@ -13,5 +13,11 @@ from api.http import guarded
 app_name = "api"
 urlpatterns = [
     path("", views.reference, name="reference"),
-    *(path(f"v1/{pattern.pattern}", guarded(pattern.callback), name=pattern.name) for pattern in api.urls[0]),
+    # ninja's own root is a bare 404 when its docs are off; ours points to the document and the reference.
+    path("v1/", guarded(views.index), name="api-root"),
+    *(
+        path(f"v1/{pattern.pattern}", guarded(pattern.callback), name=pattern.name)
+        for pattern in api.urls[0]
+        if pattern.name != "api-root"
+    ),
 ]

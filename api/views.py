@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.csp import CSP
 from django.utils.translation import gettext as _
@@ -15,12 +17,25 @@ from django.views.decorators.http import require_POST
 
 from api import reference as api_reference
 from api import tokens
+from api.endpoints import api
 from api.forms import TokenForm
 from groups.information import InformationFilter, published_pages
 from groups.models import Trade
 from projects import catalogue
 
 EMBED_LENGTH = 6
+
+
+def index(request):
+    """`/api/v1/` itself: where the machine-readable description and the reference are."""
+    return JsonResponse(
+        {
+            "name": api.title,
+            "version": api.version,
+            "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+            "reference": request.build_absolute_uri(reverse("api:reference")),
+        }
+    )
 
 
 def reference(request):

@@ -9,6 +9,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Fachgruppe Handwerk"
 admin.site.site_title = "Fachgruppe Handwerk"
 
+handler404 = views.page_not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("mein-ueberblick/", views.overview, name="overview"),

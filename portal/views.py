@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
+from django.views import defaults
 from django.views.defaults import bad_request
 
 from portal import legal, limits, writing
@@ -20,6 +21,14 @@ from portal.health import run_checks
 from portal.markdown import render_markdown
 from portal.pagination import Page, page_number, query_without_page
 from portal.selectors import home_page_context
+
+
+def page_not_found(request, exception):
+    """The portal's 404: the page for people, JSON under /api/ (where clients parse the answer)."""
+    if request.path_info.startswith("/api/"):
+        # The same answer as the API's own 404 (api.endpoints), for addresses it has no route for.
+        return JsonResponse({"detail": _("Nicht gefunden.")}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def home(request):

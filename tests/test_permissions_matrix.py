@@ -477,7 +477,7 @@ def _api(world) -> dict[str, Case]:
     return {
         "api:reference": Case("/api/", EVERYONE),
         "api:openapi-json": Case("/api/v1/openapi.json", EVERYONE),
-        "api:api-root": Case("/api/v1/", API_HIDDEN),
+        "api:api-root": Case("/api/v1/", EVERYONE),
         "api:projects": Case("/api/v1/projects", EVERYONE),
         "api:project": Case(f"/api/v1/projects/{world['accepted_project'].slug}", EVERYONE),
         # A project under review is its submitter's and the coordinators' in the portal, never the API's.

@@ -310,3 +310,30 @@ def test_bad_input_gets_a_clear_answer_never_a_server_error(client, path, status
     assert response.status_code == status
     if status != 200:
         assert response.json()["detail"]
+
+
+def test_the_api_root_points_to_the_document_and_the_reference(client):
+    response = client.get("/api/v1/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["openapi"] == "http://testserver/api/v1/openapi.json"
+    assert body["reference"] == "http://testserver/api/"
+    assert client.get(body["openapi"]).json()["openapi"].startswith("3.")
+
+
+@pytest.mark.parametrize("path", ["/api/v2/", "/api/v1/gibt-es-nicht", "/api/v1/projects/a/b", "/api/x"])
+def test_an_unknown_address_under_the_api_answers_json(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Nicht gefunden."}
+
+
+def test_an_unknown_page_elsewhere_is_still_the_html_page(client):
+    response = client.get("/gibt-es-nicht/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
