@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.management import CommandError, call_command
 
+from api.models import ApiToken
 from groups.models import User
 from meetings.demo import EXCHANGE, FOUNDING
 from meetings.models import Minutes
@@ -36,6 +37,9 @@ def _snapshot() -> dict:
     return {
         "users": sorted(User.objects.values_list("email", "password", "name", "organisation_name")),
         "addresses": sorted(EmailAddress.objects.values_list("email", "verified", "primary")),
+        "api_tokens": sorted(
+            ApiToken.objects.values_list("user__email", "name", "prefix", "digest", "revoked_at")
+        ),
     }
 
 
@@ -177,3 +181,51 @@ def test_the_demo_fills_the_dashboard_and_the_activity_report_with_plausible_num
     report = client.get(f"/auswertung/{fachgruppe.slug}/taetigkeitsbericht/{year}/").context["report"]
     assert report.meetings.table.rows
     assert report.decisions.rows
+
+
+def _printed_tokens(output: str) -> dict[str, str]:
+    tokens, email = {}, None
+    for line in output.splitlines():
+        if line.startswith("  ") and "@" in line and "API token" not in line:
+            email = line.split()[0]
+        elif "API token (read only):" in line:
+            tokens[email] = line.split(":", 1)[1].strip()
+    return tokens
+
+
+def test_the_seed_prints_a_read_only_api_token_for_the_coordinator_and_the_partner(settings, client):
+    out = StringIO()
+    settings.DEBUG = True
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=out)
+    again = StringIO()
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=again)
+
+    printed = _printed_tokens(out.getvalue())
+    assert set(printed) == {"koordination@example.org", "partner@example.org"}
+    assert _printed_tokens(again.getvalue()) == printed
+    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 2
+    for email, secret in printed.items():
+        spaces = client.get("/api/v1/spaces", HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert spaces.status_code == 200, email
+        assert spaces.json()["items"]
+    assert client.get("/api/v1/spaces", HTTP_AUTHORIZATION="Bearer fhp_" + "x" * 43).status_code == 401
+
+
+def test_a_new_demo_password_replaces_the_demo_tokens(settings, client):
+    first = StringIO()
+    settings.DEBUG = True
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=first)
+    second = StringIO()
+    call_command("seed_demo", password="ein-anderes-Passwort", stdout=second)
+
+    old, new = _printed_tokens(first.getvalue()), _printed_tokens(second.getvalue())
+    assert old["partner@example.org"] != new["partner@example.org"]
+    assert (
+        client.get("/api/v1/spaces", HTTP_AUTHORIZATION=f"Bearer {old['partner@example.org']}").status_code
+        == 401
+    )
+    assert (
+        client.get("/api/v1/spaces", HTTP_AUTHORIZATION=f"Bearer {new['partner@example.org']}").status_code
+        == 200
+    )
+    assert ApiToken.objects.count() == 2

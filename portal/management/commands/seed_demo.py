@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from api.demo import seed_api_tokens
 from groups.demo import seed_groups
 from meetings.demo import seed_meetings
 from portal import demo
@@ -31,7 +32,10 @@ class Command(BaseCommand):
         seed_projects(users=by_email)
         seed_history(users=by_email)
         with_totp = {user.pk for user in demo.seed_totp(users=users)}
+        api_tokens = seed_api_tokens(users=by_email, password=password)
         for user in users:
             note = "  (TOTP: manage.py demo_totp " + user.email + ")" if user.pk in with_totp else ""
             self.stdout.write(f"  {user.email}{note}")
+            if user.email in api_tokens:
+                self.stdout.write(f"    API token (read only): {api_tokens[user.email]}")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(users)} accounts."))
