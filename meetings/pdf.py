@@ -38,6 +38,8 @@ from meetings.models import Minutes, MinutesPdf
 
 logger = logging.getLogger(__name__)
 
+# The page frame all the portal's PDFs share, then the minutes' own rules.
+FRAME_STYLESHEET = "css/pdf_frame.css"
 STYLESHEET = "css/minutes_pdf.css"
 PDF_VARIANT = "pdf/ua-1"
 # Long enough for the slowest rendering on a busy machine; a crashed renderer frees it by then.
@@ -73,15 +75,16 @@ def _fetcher() -> StaticFileFetcher:
 
 
 @functools.cache
-def _stylesheet() -> CSS:
-    return CSS(filename=finders.find(STYLESHEET), url_fetcher=_fetcher())
+def stylesheets(name: str) -> list[CSS]:
+    """The shared page frame and the stylesheet `name` (a static path) on top of it."""
+    return [CSS(filename=finders.find(path), url_fetcher=_fetcher()) for path in (FRAME_STYLESHEET, name)]
 
 
 def minutes_pdf(record: MinutesRecord) -> bytes:
     """The PDF of a record, in the active language; links point at SITE_URL."""
     html = render_to_string("meetings/minutes_pdf.html", {"record": record})
     document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_fetcher())
-    return document.write_pdf(stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT)
+    return document.write_pdf(stylesheets=stylesheets(STYLESHEET), pdf_variant=PDF_VARIANT)
 
 
 def stored_pdf(*, minutes: Minutes, language: str) -> MinutesPdf | None:

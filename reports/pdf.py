@@ -11,16 +11,15 @@ import functools
 import logging
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 
 from groups.models import Space
-from meetings.pdf import PDF_VARIANT, StaticFileFetcher
+from meetings.pdf import PDF_VARIANT, StaticFileFetcher, stylesheets
 from reports import annual
 from reports.models import ActivityReport
 
@@ -35,16 +34,11 @@ def _fetcher() -> StaticFileFetcher:
     return StaticFileFetcher()
 
 
-@functools.cache
-def _stylesheet() -> CSS:
-    return CSS(filename=finders.find(STYLESHEET), url_fetcher=_fetcher())
-
-
 def report_pdf(content: annual.ActivityReportContent) -> bytes:
     """The PDF of a report's content, in the active language; links point at SITE_URL."""
     html = render_to_string("reports/activity_report_pdf.html", {"report": content})
     document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_fetcher())
-    return document.write_pdf(stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT)
+    return document.write_pdf(stylesheets=stylesheets(STYLESHEET), pdf_variant=PDF_VARIANT)
 
 
 def stored_report(*, space: Space, year: int, language: str) -> ActivityReport | None:
