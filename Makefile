@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $${PYENV_ROOT:-$$HOME/.pyenv}/v
 DEMO_PASSWORD ?= demo-Handwerk-2026
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: pdf-deps help install run test test-fast lint format messages bench bench-fanout rehearsal services browser-deps clean
+.PHONY: pdf-deps help install run test test-fast lint format messages mutants bench bench-fanout rehearsal services browser-deps clean
 
 help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL (VOLUME=1: at volume)"
 	@echo "make bench-fanout - one event to 10,000 members on one worker (also part of make bench)"
 	@echo "make rehearsal - production rehearsal: nginx, 2 web nodes, 2 workers, beat, 200 users, faults (~10 min)"
+	@echo "make mutants - mutation run (mutmut) over the rule book groups/access.py; not in CI"
 	@echo "make messages - update and compile the translation catalogues"
 
 $(UV):
@@ -88,6 +89,16 @@ format: install
 messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale en --no-obsolete --ignore ".venv/*" --ignore ".tools/*" --ignore "var/*"
 	DEBUG=true $(PY) manage.py compilemessages --ignore ".venv/*" --ignore ".tools/*"
+
+# The mutation run over the rule book (README, "Testing"): mutmut copies the tree into mutants/, mutates
+# groups/access.py and runs the tests of [tool.mutmut] in pyproject.toml against each mutant (PostgreSQL,
+# test database kept between mutants). MUTMUT=... runs another install of it (a private venv).
+MUTMUT ?= $(VENV)/bin/mutmut
+mutants: install
+	rm -rf mutants
+	$(MUTMUT) run --max-children 2
+	@$(MUTMUT) results --all true | awk '{n++} /killed|timeout/ {k++} END {printf "mutation score: %d of %d killed (%.1f %%)\n", k, n, n ? 100*k/n : 0}'
+	@echo "survivors (and mutants no selected test reaches):"; $(MUTMUT) results
 
 bench: install pdf-deps
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
