@@ -19,6 +19,12 @@ import django
 
 def main() -> int:
     django.setup()
+    print(json.dumps(prepare()))
+    return 0
+
+
+def prepare() -> dict:
+    """Signs the two people in (new session rows) and returns their cookies, e-mails and the paths."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
@@ -67,8 +73,7 @@ def main() -> int:
         "project": project.get_absolute_url(),
         "feed": reverse("meetings:calendar_feed", kwargs={"token": feed_token_for(user=partner).token}),
     }
-    print(json.dumps({"cookies": cookies, "emails": emails, "paths": paths}))
-    return 0
+    return {"cookies": cookies, "emails": emails, "paths": paths}
 
 
 if __name__ == "__main__":
