@@ -7,7 +7,6 @@ serves the stored file. When none is stored yet the first request renders it
 itself under a lock, and whoever asks meanwhile is told that it is being made.
 """
 
-import functools
 import logging
 
 from django.conf import settings
@@ -19,7 +18,7 @@ from django.utils import timezone, translation
 from weasyprint import HTML
 
 from groups.models import Space
-from meetings.pdf import PDF_VARIANT, StaticFileFetcher, stylesheets
+from meetings.pdf import PDF_VARIANT, fetcher, stylesheets
 from reports import annual
 from reports.models import ActivityReport
 
@@ -29,15 +28,10 @@ STYLESHEET = "css/report_pdf.css"
 RENDER_LOCK_SECONDS = 300
 
 
-@functools.cache
-def _fetcher() -> StaticFileFetcher:
-    return StaticFileFetcher()
-
-
 def report_pdf(content: annual.ActivityReportContent) -> bytes:
     """The PDF of a report's content, in the active language; links point at SITE_URL."""
     html = render_to_string("reports/activity_report_pdf.html", {"report": content})
-    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_fetcher())
+    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher())
     return document.write_pdf(stylesheets=stylesheets(STYLESHEET), pdf_variant=PDF_VARIANT)
 
 

@@ -19,14 +19,14 @@ a year, and EXPLAIN ANALYZE of the slowest statement of the seven-year page.
 
 import argparse
 import os
-import secrets
 import statistics
 import tempfile
 import time
 
 import psycopg
 
-HOST = "127.0.0.1"
+from tests.bench.environment import HOST, use_in_process_settings
+
 DATABASE_NAME = os.environ.get("BENCH_DASHBOARD_DATABASE", "portal_bench_dashboard")
 MEMBERS, MEETINGS, QUESTIONS, PROJECTS, PAGES, SUBSCRIBERS, EVENTS = (
     5_000,
@@ -46,19 +46,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="portal-bench-dashboard-") as var_dir:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "portal.settings",
-                "DEBUG": "false",
-                "HTTPS": "false",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "testserver",
-                "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{DATABASE_NAME}",
-                "EMAIL_URL": "locmem://",
-                "VAR_DIR": var_dir,
-                "LOG_LEVEL": "WARNING",
-            }
-        )
+        use_in_process_settings(database=DATABASE_NAME, var_dir=var_dir)
         if not args.reuse:
             _recreate()
         _setup()

@@ -14,15 +14,14 @@ Prints one line per measurement: median ms, bytes, queries.
 
 import argparse
 import datetime
-import os
-import secrets
 import statistics
 import tempfile
 import time
 
 import psycopg
 
-HOST = "127.0.0.1"
+from tests.bench.environment import HOST, use_in_process_settings
+
 DATABASE_NAME = "portal_vol_lists"
 
 
@@ -33,19 +32,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="portal-bench-lists-") as var_dir:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "portal.settings",
-                "DEBUG": "false",
-                "HTTPS": "false",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "testserver",
-                "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{DATABASE_NAME}",
-                "EMAIL_URL": "locmem://",
-                "VAR_DIR": var_dir,
-                "LOG_LEVEL": "WARNING",
-            }
-        )
+        use_in_process_settings(database=DATABASE_NAME, var_dir=var_dir)
         _recreate()
         small = _populate(25, naive=0)
         _measure("small: meeting list, 25 meetings", small, "/meetings/", repeat=args.repeat)

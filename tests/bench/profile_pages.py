@@ -19,7 +19,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,7 +27,8 @@ from contextlib import contextmanager
 
 import psycopg
 
-HOST = "127.0.0.1"
+from tests.bench.environment import HOST, use_in_process_settings
+
 DATABASE = os.environ.get("PROFILE_PAGES_DATABASE", "portal_pages")
 REDIS_URL = os.environ.get("PROFILE_PAGES_REDIS_URL", "redis://127.0.0.1:6379/7")
 MARKER = "profile_pages_built"
@@ -54,20 +54,12 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=40, help="lines of the profile (default 40)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="portal-profile-pages-") as var_dir:
-        os.environ.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
-                "DEBUG": "false",
-                "HTTPS": "false",
-                "SECRET_KEY": secrets.token_urlsafe(50),
-                "ALLOWED_HOSTS": "testserver",
-                "SITE_URL": "http://testserver",
-                "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{DATABASE}",
-                "REDIS_URL": REDIS_URL,
-                "EMAIL_URL": "locmem://",
-                "VAR_DIR": var_dir,
-                "LOG_LEVEL": "WARNING",
-            }
+        use_in_process_settings(
+            database=DATABASE,
+            var_dir=var_dir,
+            settings="tests.bench.settings",
+            SITE_URL="http://testserver",
+            REDIS_URL=REDIS_URL,
         )
         _prepare(reuse=args.reuse)
         from tests.bench import fixtures
