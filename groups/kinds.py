@@ -3,7 +3,9 @@ portal/notifications/kinds.py). Imported by GroupsConfig.ready."""
 
 from django.utils.translation import gettext_lazy as _
 
+from groups.models import Thread
 from portal.notifications.kinds import Kind, register_kind
+from portal.notifications.subjects import register_followable
 
 register_kind(Kind.JOIN_REQUESTED, _("Neue Beitrittsanfrage"), topic="coordination", personal=True)
 register_kind(
@@ -31,3 +33,5 @@ register_kind(Kind.ROLE_CHANGED, _("Ihre Rolle in einem Raum geändert"), topic=
 register_kind(
     Kind.MEMBER_LEFT, _("Ein Mitglied hat einen Raum verlassen"), topic="coordination", personal=True
 )
+
+register_followable("thread", Thread)

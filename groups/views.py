@@ -5,8 +5,6 @@ are sent to the login page instead, for hidden and missing pages alike, so
 that nothing about what exists leaks either way.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -42,10 +40,17 @@ from groups.models import (
     Space,
     Thread,
 )
-from meetings.selectors import upcoming_meetings
 from portal import once, pagination
 from portal.notifications.selectors import following_state
+from portal.panels import panels_for
 from portal.secret_links import secret_link_page
+from portal.viewhelpers import (
+    already_public,
+    anonymous_to_login,
+    form_error,
+    widen_confirmation,
+    widen_confirmation_page,
+)
 from portal.writing import set_mention_url
 
 
@@ -64,49 +69,6 @@ def _coordinated_space_or_404(request, slug: str) -> Space:
     return space
 
 
-def anonymous_to_login(view):
-    """Anonymous visitors get the login page where a signed-in person would get a 404."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (Http404, PermissionDenied):
-            if request.user.is_authenticated:
-                raise
-            return redirect_to_login(request.get_full_path())
-
-    return wrapped
-
-
-def _form_error(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
-def widen_confirmation(request, *, item, preview: widening.WideningPreview, widen, done: str):
-    """Every widen action's page: the preview, until a POST from it confirms; then `widen()` runs once."""
-    if widening.is_confirmed(request):
-        try:
-            widen()
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, done)
-        return redirect(item)
-    return _confirmation_page(request, preview)
-
-
-def _confirmation_page(request, preview: widening.WideningPreview):
-    fields = {"confirm_field": widening.CONFIRM_FIELD, "confirm_value": widening.CONFIRM_VALUE}
-    return render(request, "groups/widen_confirm.html", {"preview": preview, **fields})
-
-
-def _already_public(request, item):
-    messages.error(request, _("Dieser Inhalt ist bereits öffentlich."))
-    return redirect(item)
-
-
 # --- Spaces --------------------------------------------------------------
 
 
@@ -119,8 +81,9 @@ def space_detail(request, slug: str):
     if space is None:
         raise Http404
     home = selectors.space_home(user=request.user, space=space)
-    meetings = upcoming_meetings(user=request.user, space=space) if home.is_inside else []
-    return render(request, "groups/space_detail.html", {"home": home, "space": space, "meetings": meetings})
+    # What other apps show on the home of a space (portal/panels.py): the next meetings.
+    shown = panels_for("space-home", request, space) if home.is_inside else []
+    return render(request, "groups/space_detail.html", {"home": home, "space": space, "panels": shown})
 
 
 @login_required
@@ -131,7 +94,7 @@ def join_request_create(request, slug: str):
         try:
             services.join_request_create(space=space, user=request.user, message=form.cleaned_data["message"])
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Ihre Anfrage wurde gesendet. Die Koordination entscheidet darüber."))
             return redirect(space)
@@ -182,7 +145,7 @@ def join_request_decide(request, slug: str, pk: int):
                 services.join_request_decline(join_request=join_request, by=request.user, reason=reason)
                 messages.success(request, _("Die Anfrage wurde abgelehnt."))
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             return redirect("groups:join_request_list", slug=space.slug)
     return render(
@@ -200,7 +163,7 @@ def invitation_create(request, slug: str):
         try:
             invitation = services.invitation_create(space=space, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             services.invitation_send(invitation=invitation, request=request)
             messages.success(
@@ -334,7 +297,7 @@ def thread_detail(request, slug: str, pk: int):
             try:
                 sent = once.submit(request=request, form=form, create=lambda: _reply(request, thread, form))
             except ValidationError as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 if sent:
                     return sent
@@ -438,7 +401,7 @@ def thread_moderate(request, slug: str, pk: int):
             to_space = form.cleaned_data["to_space"]
             if widening.move_widens(thread, to_space) and not widening.is_confirmed(request):
                 hidden = {"action": "move", "to_space": to_space.pk}
-                return _confirmation_page(
+                return widen_confirmation_page(
                     request, _thread_preview(thread, ring=to_space, confirm_url=request.path, hidden=hidden)
                 )
             try:
@@ -470,7 +433,7 @@ def _thread_preview(thread, *, ring, confirm_url: str, hidden: dict | None = Non
 
 def _thread_widen(request, thread):
     if thread.audience_id is None:
-        return _already_public(request, thread)
+        return already_public(request, thread)
     return widen_confirmation(
         request,
         item=thread,
@@ -604,7 +567,7 @@ def document_widen(request, slug: str, pk: int):
     if not access.can_coordinate(request.user, document.space):
         raise Http404
     if document.audience_id is None:
-        return _already_public(request, document)
+        return already_public(request, document)
     latest = document.versions.order_by("-number").first()
     return widen_confirmation(
         request,

@@ -20,10 +20,10 @@ from groups import access, information, subscriptions, widening
 from groups.forms_questions import InformationFilterForm, InformationPageForm, SubscriptionForm
 from groups.models import Subscriber
 from groups.spaces import fachgruppe
-from groups.views import _form_error, widen_confirmation
 from portal import pagination
 from portal.pagination import query_without_page
 from portal.secret_links import mask_email, secret_link_page
+from portal.viewhelpers import form_error, widen_confirmation
 
 PAGE_SIZE = 10
 
@@ -78,7 +78,7 @@ def information_create(request):
         try:
             page = information.information_draft_create(space=space, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -99,7 +99,7 @@ def information_edit(request, slug: str):
         try:
             information.information_update(page=page, by=request.user, **data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Ihre Änderungen sind gespeichert."))
             return redirect(page)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from groups import access, information, questions
 from groups.forms_questions import AcceptForm, DeclineForm, MergeForm, QuestionFilterForm, QuestionForm
-from groups.views import _form_error
 from portal import once, pagination
 from portal.pagination import query_without_page
+from portal.viewhelpers import form_error
 
 PAGE_SIZE = 25
 
@@ -37,7 +37,7 @@ def question_create(request):
                 ),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             if sent:
                 return sent
@@ -91,7 +91,7 @@ def question_detail(request, pk: int):
                 try:
                     _triage(request, question, action, form.cleaned_data)
                 except ValidationError as error:
-                    _form_error(form, error)
+                    form_error(form, error)
                 else:
                     return redirect(question)
     elif request.method == "POST":

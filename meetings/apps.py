@@ -9,7 +9,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Sitzungen und Protokolle")
 
     def ready(self):
-        from meetings import guests, invitation_mail, kinds  # noqa: F401 - kinds registers the notification kinds
+        from meetings import guests, invitation_mail, kinds, panels  # noqa: F401 - kinds registers the notification kinds
 
         invitation_mail.register()
         guests.register_mails()
+        panels.register()

@@ -342,3 +342,17 @@ class AttendanceForm(PortalForm):
 
     def present_ids(self) -> set[int]:
         return {int(pk) for pk in self.cleaned_data["present"]}
+
+
+class ProjectAgendaForm(PortalForm):
+    """Which upcoming meeting an accepted model project is put on (meetings/project_agenda.py)."""
+
+    meeting = forms.ModelChoiceField(label=_("Sitzung"), queryset=Meeting.objects.none(), empty_label=None)
+    duration_minutes = forms.IntegerField(
+        label=_("Dauer (Minuten)"), min_value=5, max_value=240, initial=20, required=False
+    )
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings
+        self.fields["meeting"].label_from_instance = lambda meeting: f"{meeting.title} ({meeting.space})"

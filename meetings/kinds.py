@@ -3,7 +3,9 @@ MeetingsConfig.ready."""
 
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import Meeting
 from portal.notifications.kinds import Kind, register_kind
+from portal.notifications.subjects import register_followable
 
 register_kind(Kind.MEETING_SCHEDULED, _("Neue Sitzung angesetzt"), topic="meetings")
 register_kind(Kind.MEETING_CHANGED, _("Sitzung geändert"), topic="meetings")
@@ -19,3 +21,5 @@ register_kind(
     Kind.REGISTRATION_MOVED_UP, _("Von der Warteliste nachgerückt"), topic="meetings", personal=True
 )
 register_kind(Kind.MEETING_INVITED, _("Einladung zu einer Sitzung"), topic="meetings", personal=True)
+
+register_followable("meeting", Meeting)

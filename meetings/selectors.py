@@ -120,6 +120,35 @@ def upcoming_meetings(*, user, limit: int = 3, space: Space | None = None) -> li
     return readcache.shared_read("upcoming_meetings", limit, space_key, user=user, build=build)
 
 
+def project_presentations(*, user, project: Project) -> list[AgendaItem]:
+    """The agenda items where a model project is (or was) presented, as far as `user` may see their
+    meetings, newest meeting first (a shared read: meetings follow the ring alone)."""
+
+    def build() -> list[AgendaItem]:
+        meetings = access.visible_items(Meeting.objects.all(), user)
+        return list(
+            AgendaItem.objects.filter(project=project, meeting__in=meetings)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at")
+        )
+
+    return readcache.shared_read("presentations", project.pk, user=user, build=build)
+
+
+def project_agenda_candidates(*, user) -> QuerySet[Meeting]:
+    """Upcoming (or still undated) meetings `user` coordinates and may put a model project on."""
+    return (
+        access.visible_items(Meeting.objects.all(), user)
+        .filter(
+            space_id__in=access.coordinated_space_ids(user),
+            status__in=[Meeting.Status.PLANNED, Meeting.Status.TENTATIVE],
+        )
+        .filter(Q(starts_at__gte=timezone.now()) | Q(starts_at__isnull=True))
+        .select_related("space")
+        .order_by("starts_at")
+    )
+
+
 def my_upcoming_meetings(*, user, limit: int) -> list[Meeting]:
     """The next meetings of the person's own: those they are invited or registered to, and those
     of the spaces whose ring they are inside; dated ones first, tentative ones after them.

@@ -24,6 +24,8 @@ urlpatterns = [
     path("spaces/", include("groups.urls")),
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
+    # Meetings own the link of an agenda item to a project; they add its page for putting one on an agenda.
+    path("projects/", include("meetings.urls_projects")),
     path("fragen/", include("groups.urls_questions")),
     path("informationen/", include("groups.urls_information")),
     path("auswertung/", include("reports.urls")),

@@ -6,7 +6,6 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Topic, Trade
-from meetings.models import Meeting
 from portal import limits
 from portal.forms import PortalForm, PortalModelForm
 from portal.once import SubmitOnceForm
@@ -225,15 +224,3 @@ class DecisionForm(PortalModelForm):
         ):
             self.add_error("changes_requested", _("Bitte schreiben Sie, was überarbeitet werden soll."))
         return cleaned
-
-
-class AgendaForm(PortalForm):
-    meeting = forms.ModelChoiceField(label=_("Sitzung"), queryset=Meeting.objects.none(), empty_label=None)
-    duration_minutes = forms.IntegerField(
-        label=_("Dauer (Minuten)"), min_value=5, max_value=240, initial=20, required=False
-    )
-
-    def __init__(self, *args, meetings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = meetings
-        self.fields["meeting"].label_from_instance = lambda meeting: f"{meeting.title} ({meeting.space})"

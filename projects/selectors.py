@@ -5,10 +5,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from groups import access
-from meetings.models import AgendaItem, Meeting
 from portal import readcache
 from projects.models import Decision, Project, Review
 
@@ -127,32 +125,3 @@ def decisions_for_submitter(project: Project) -> list[Decision]:
     for decision in decisions:
         decision.shared_reviews = shared.get(decision.round, [])
     return decisions
-
-
-def presentations(*, user, project: Project) -> list[AgendaItem]:
-    """The meetings where the project is (or was) presented, as far as `user` may see them
-    (a shared read: meetings follow the ring alone)."""
-
-    def build() -> list[AgendaItem]:
-        meetings = access.visible_items(Meeting.objects.all(), user)
-        return list(
-            AgendaItem.objects.filter(project=project, meeting__in=meetings)
-            .select_related("meeting")
-            .order_by("-meeting__starts_at")
-        )
-
-    return readcache.shared_read("presentations", project.pk, user=user, build=build)
-
-
-def agenda_candidates(*, user) -> QuerySet[Meeting]:
-    """Upcoming (or still undated) meetings `user` coordinates and may put a project on."""
-    return (
-        access.visible_items(Meeting.objects.all(), user)
-        .filter(
-            space_id__in=access.coordinated_space_ids(user),
-            status__in=[Meeting.Status.PLANNED, Meeting.Status.TENTATIVE],
-        )
-        .filter(Q(starts_at__gte=timezone.now()) | Q(starts_at__isnull=True))
-        .select_related("space")
-        .order_by("starts_at")
-    )

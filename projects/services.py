@@ -23,9 +23,6 @@ from groups import access
 from groups.models import Space, User
 from groups.services import audience_label, record_widening
 from groups.spaces import fachgruppe
-from meetings import selectors as meeting_selectors
-from meetings import services as meeting_services
-from meetings.models import AgendaItem, Meeting
 from portal.audit import services as audit
 from portal.audit.actions import Action
 from portal.limits import UPLOAD_MAX_BYTES
@@ -359,37 +356,3 @@ def _publish(project: Project, *, by: User) -> None:
     project.audience = None
     project.accepted_at = timezone.now()
     record_widening(project, previous=previous, new=None, by=by, audited=False)
-
-
-# --- Presentation in a meeting ------------------------------------------
-
-
-@transaction.atomic
-def put_on_agenda(
-    *, project: Project, meeting: Meeting, by: User, duration_minutes: int | None
-) -> AgendaItem:
-    """An accepted project becomes the last item of an upcoming meeting's agenda, its submitter presenting
-    (or, when the submitter is outside the meeting's ring, the contact person by name)."""
-    if not access.can_view(by, meeting):
-        raise PermissionDenied
-    if project.status != Project.Status.ACCEPTED:
-        raise TransitionRefusedError(_("Nur angenommene Projekte kommen auf eine Tagesordnung."))
-    if meeting.status == Meeting.Status.HELD:
-        raise TransitionRefusedError(_("Diese Sitzung ist abgesagt oder hat schon stattgefunden."))
-    if meeting.agenda_items.filter(project=project).exists():
-        raise ValidationError(_("Das Projekt steht schon auf der Tagesordnung dieser Sitzung."))
-    presenter = project.submitted_by
-    if not meeting_selectors.meeting_people(meeting=meeting).filter(pk=presenter.pk).exists():
-        presenter = None
-    return meeting_services.agenda_item_add(
-        meeting=meeting,
-        by=by,
-        fields={
-            "title": _("Projektvorstellung: %(title)s") % {"title": project.title},
-            "details": project.summary,
-            "presenter": presenter,
-            "presenter_name": "" if presenter else project.contact_name,
-            "duration_minutes": duration_minutes,
-            "project": project,
-        },
-    )

@@ -25,5 +25,4 @@ urlpatterns = [
     path("<slug:slug>/pruefung/", review.project_review, name="review"),
     path("<slug:slug>/bewertung/", review.review_save, name="review_save"),
     path("<slug:slug>/entscheidung/", review.decision_save, name="decide"),
-    path("<slug:slug>/tagesordnung/", review.put_on_agenda, name="put_on_agenda"),
 ]

@@ -422,7 +422,7 @@ def _cases(world) -> dict[str, Case]:
             _acting(PROJECT_COORDINATION, 400),
             "post",
         ),
-        "projects:put_on_agenda": Case(
+        "project_agenda:put_on_agenda": Case(
             f"{world['accepted_project'].get_absolute_url()}tagesordnung/", PROJECT_COORDINATION
         ),
         # An inner draft is shared with the Fachgruppe first: the confirmation sends the coordination back.

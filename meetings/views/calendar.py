@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import access
-from groups.views import anonymous_to_login
 from meetings import calendar, polls, registrations
 from meetings.forms_calendar import PollCloseForm, PollOptionFormSet, poll_panel
 from meetings.models import DatePoll, Meeting, Registration
+from portal.viewhelpers import anonymous_to_login
 
 
 def _meeting_or_404(request, pk: int) -> Meeting:

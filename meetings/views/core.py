@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.models import Space
-from groups.views import anonymous_to_login
 from meetings import minutes as minutes_service
 from meetings import registrations, rsvp, selectors, services
 from meetings.forms import (
@@ -35,6 +34,7 @@ from meetings.forms_calendar import poll_panel
 from meetings.models import Meeting, Participant
 from portal import dates, pagination, readcache
 from portal.notifications.selectors import following_state
+from portal.viewhelpers import anonymous_to_login, form_error
 
 
 def _meeting_or_404(request, pk: int) -> Meeting:
@@ -46,11 +46,6 @@ def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
     if not access.can_coordinate(request.user, meeting.space):
         raise Http404
     return meeting
-
-
-def _form_error(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 def meeting_list(request):
@@ -96,7 +91,7 @@ def meeting_create(request):
                 fields=form.meeting_fields(),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Die Sitzung ist angelegt."))
             return redirect(meeting)
@@ -144,7 +139,7 @@ def meeting_edit(request, pk: int):
         try:
             services.meeting_update(meeting=meeting, by=request.user, fields=form.meeting_fields())
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Die Änderungen sind gespeichert."))
             return redirect(meeting)
@@ -159,7 +154,7 @@ def meeting_cancel(request, pk: int):
         try:
             services.meeting_cancel(meeting=meeting, by=request.user)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Die Sitzung ist abgesagt."))
             return redirect(meeting)
@@ -211,7 +206,7 @@ def agenda_item_add(request, pk: int):
         try:
             services.agenda_item_add(meeting=meeting, by=request.user, fields=form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Der Tagesordnungspunkt ist hinzugefügt."))
             return redirect(f"{meeting.get_absolute_url()}#agenda")
@@ -227,7 +222,7 @@ def agenda_item_edit(request, pk: int, item_id: int):
         try:
             services.agenda_item_update(item=item, by=request.user, fields=form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Der Tagesordnungspunkt ist gespeichert."))
             return redirect(f"{meeting.get_absolute_url()}#agenda")
@@ -304,7 +299,7 @@ def _invite(request, meeting: Meeting, forms) -> bool:
         else:
             services.participant_invite_guest(meeting=meeting, by=request.user, **guest_form.cleaned_data)
     except ValidationError as error:
-        _form_error(bound, error)
+        form_error(bound, error)
         return False
     messages.success(request, _("Die Einladung ist eingetragen."))
     return True
@@ -353,7 +348,7 @@ def participant_respond(request, pk: int):
         try:
             services.participant_respond(participant=participant, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Danke, Ihre Rückmeldung ist gespeichert."))
             return back
@@ -375,7 +370,7 @@ def attendance(request, pk: int):
                 meeting=meeting, by=request.user, present_ids=form.present_ids()
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, _("Anwesenheit gespeichert: %(count)d anwesend.") % {"count": present})
             return redirect(f"{meeting.get_absolute_url()}#participants")
@@ -401,7 +396,7 @@ def answer_from_mail(request, token: str):
             try:
                 services.participant_answer_from_mail(token=token, **form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                form_error(form, error)
             else:
                 participant.refresh_from_db(fields=["response", "note"])
                 return render(

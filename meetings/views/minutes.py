@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import access
-from groups.views import anonymous_to_login
 from meetings import minutes as service
 from meetings import minutes_document as document
 from meetings import pdf
 from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
 from meetings.models import ActionItem, Meeting, Minutes, MinutesPdf
 from portal import pagination, readcache, writing
+from portal.viewhelpers import anonymous_to_login
 
 PDF_RETRY_SECONDS = 3
 

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from groups import access
-from groups.views import anonymous_to_login
 from portal import pagination
 from portal.audit import selectors
 from portal.audit import services as audit
 from portal.audit.actions import Action
 from portal.audit.forms import AuditFilterForm
+from portal.viewhelpers import anonymous_to_login
 
 
 def _readers_only(view):

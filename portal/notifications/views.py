@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from groups import access
 from portal import pagination
-from portal.notifications import selectors, services
+from portal.notifications import selectors, services, subjects
 from portal.notifications.forms import PreferencesForm
 from portal.secret_links import mask_email, secret_link_page
 
@@ -122,13 +122,10 @@ def _unsubscribe_link_invalid(request, *, reason: str, status: int):
 
 
 def _followable(what: str):
-    from groups.models import Thread
-    from meetings.models import Meeting
-
-    models = {"thread": Thread, "meeting": Meeting}
-    if what not in models:
+    model = subjects.followable(what)
+    if model is None:
         raise Http404
-    return models[what]
+    return model
 
 
 @login_required

@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.spaces import fachgruppe
-from groups.views import anonymous_to_login
-from groups.views_questions import query_without_page
 from portal import readcache
 from portal.audit import services as audit
 from portal.audit.actions import Action
 from portal.db import statement_timeout
+from portal.pagination import query_without_page
 from portal.paging import CappedPaginator
+from portal.viewhelpers import anonymous_to_login
 from projects import catalogue
 from projects.forms_catalogue import catalogue_filters
 

@@ -3,9 +3,9 @@
 from django.shortcuts import render
 
 from groups import access
-from groups.views import anonymous_to_login
+from portal.panels import panels_for
+from portal.viewhelpers import anonymous_to_login
 from projects import selectors, services
-from projects.models import Project
 
 
 @anonymous_to_login
@@ -24,9 +24,10 @@ def project_detail(request, slug: str):
             "can_edit": access.can_edit_project(user, project),
             "can_review": access.can_review(user, project),
             "can_coordinate": can_coordinate,
-            "can_put_on_agenda": can_coordinate and project.status == Project.Status.ACCEPTED,
             "decisions": selectors.decisions_for_submitter(project) if is_submitter or can_coordinate else [],
             "missing": services.missing_for_submission(project) if is_submitter else [],
-            "presentations": selectors.presentations(user=user, project=project),
+            # What other apps show on a project's page (portal/panels.py): its meetings.
+            "shown_panels": panels_for("project-shown", request, project),
+            "action_panels": panels_for("project-actions", request, project),
         },
     )

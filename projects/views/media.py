@@ -3,7 +3,7 @@
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 
-from groups.views import anonymous_to_login
+from portal.viewhelpers import anonymous_to_login
 from projects import selectors
 from projects.models import Project, ProjectAttachment, ProjectImage
 

@@ -1,5 +1,5 @@
-"""The coordinators' side: the review queue, one project's review with all scores side by side,
-the decision, and putting an accepted project on a meeting's agenda.
+"""The coordinators' side: the review queue, one project's review with all scores side by side, and
+the decision (putting an accepted project on a meeting's agenda is meetings/views/project_agenda.py).
 
 Everything here is for the coordinators of the project's home space; anyone
 else gets the 404 of a page that does not exist.
@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import access
-from groups.views import _form_error, anonymous_to_login
 from portal import pagination
+from portal.viewhelpers import anonymous_to_login, form_error
 from projects import selectors, services
-from projects.forms import AgendaForm, DecisionForm, ReviewForm
+from projects.forms import DecisionForm, ReviewForm
 from projects.models import Review
 
 
@@ -81,7 +81,7 @@ def review_save(request, slug: str):
         except PermissionDenied:
             form.add_error(None, _("Ihr eigenes Projekt können Sie nicht bewerten."))
         except ValidationError as refused:
-            _form_error(form, refused)
+            form_error(form, refused)
         else:
             messages.success(request, _("Ihre Bewertung ist gespeichert."))
             return redirect("projects:review", slug=project.slug)
@@ -99,38 +99,10 @@ def decision_save(request, slug: str):
         except PermissionDenied:
             form.add_error(None, _("Über Ihr eigenes Projekt können Sie nicht entscheiden."))
         except ValidationError as refused:
-            _form_error(form, refused)
+            form_error(form, refused)
         else:
             messages.success(
                 request, _("Die Entscheidung ist gespeichert; die einreichende Person ist benachrichtigt.")
             )
             return redirect("projects:review", slug=project.slug)
     return _review_page(request, project, decision_form=form, status=400)
-
-
-@anonymous_to_login
-def put_on_agenda(request, slug: str):
-    project = _coordinated_or_404(request, slug)
-    if project.status != project.Status.ACCEPTED:
-        raise Http404
-    form = AgendaForm(request.POST or None, meetings=selectors.agenda_candidates(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        meeting = form.cleaned_data["meeting"]
-        try:
-            services.put_on_agenda(
-                project=project,
-                meeting=meeting,
-                by=request.user,
-                duration_minutes=form.cleaned_data["duration_minutes"],
-            )
-        except ValidationError as refused:
-            _form_error(form, refused)
-        else:
-            messages.success(request, _("Das Projekt steht jetzt auf der Tagesordnung."))
-            return redirect(meeting)
-    return render(
-        request,
-        "projects/put_on_agenda.html",
-        {"project": project, "form": form},
-        status=400 if form.errors else 200,
-    )

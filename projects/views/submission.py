@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import access
-from groups.views import _form_error, anonymous_to_login
 from portal import once, pagination
+from portal.viewhelpers import anonymous_to_login, form_error
 from projects import selectors, services
 from projects.forms import MEDIA_SECTION, SECTIONS, AttachmentForm, BasicsForm, ImageForm, ProjectCreateForm
 from projects.models import Project, ProjectAttachment, ProjectImage
@@ -170,7 +170,7 @@ def _add_upload(request, slug: str, *, form_class, form_name: str, add, done: st
         try:
             add(project, form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_error(form, error)
         else:
             messages.success(request, done)
             return redirect("projects:edit", slug=project.slug, section=MEDIA_SECTION)
