@@ -19,7 +19,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
 	@echo "make test   - the whole test suite (PostgreSQL, Redis, Celery, Chromium)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check and the import layers (lint-imports)"
 	@echo "make bench  - load benchmarks with gunicorn on PostgreSQL (VOLUME=1: at volume)"
 	@echo "make bench-fanout - one event to 10,000 members on one worker (also part of make bench)"
 	@echo "make rehearsal - production rehearsal: nginx, 2 web nodes, 2 workers, beat, 200 users, faults (~10 min)"
@@ -79,6 +79,7 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

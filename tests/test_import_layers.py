@@ -1,0 +1,71 @@
+"""The arrows of the code point one way (README, "Layout"): the import contracts of pyproject.toml
+([tool.importlinter], also run by `make lint`) hold, every module stands on a layer, and a new
+arrow the wrong way breaks them."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter is in the dev group")
+
+
+def _lint_imports(tree: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _layer_modules() -> list[str]:
+    (layers,) = [contract["layers"] for contract in CONFIG["contracts"] if contract["type"] == "layers"]
+    return [name.strip() for layer in layers for name in layer.replace("|", ":").split(":")]
+
+
+def _modules(package: str):
+    for path in (ROOT / package).rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_the_import_contracts_hold():
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("package", CONFIG["root_packages"])
+def test_every_module_stands_on_a_layer(package):
+    placed = _layer_modules()
+    unplaced = [
+        module
+        for module in _modules(package)
+        if module != package and not any(module == p or module.startswith(f"{p}.") for p in placed)
+    ]
+    assert not unplaced, f"put these on a layer of [tool.importlinter] in pyproject.toml: {unplaced}"
+
+
+def test_an_arrow_from_the_core_to_a_feature_breaks_the_contracts(tmp_path):
+    for package in CONFIG["root_packages"]:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    planted = tmp_path / "groups" / "widening.py"
+    planted.write_text(planted.read_text() + "\nfrom meetings.models import Meeting  # noqa\n")
+
+    result = _lint_imports(tmp_path)
+
+    assert result.returncode == 1
+    assert "groups.widening -> meetings.models" in result.stdout
+    assert "Groups imports no other feature" in result.stdout
