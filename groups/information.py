@@ -141,7 +141,7 @@ def publish_refusal(page: InformationPage) -> str:
 @transaction.atomic
 def information_publish(*, page: InformationPage, by: User) -> InformationPage:
     """Makes a draft public: recorded as a widening, answers its question, tells ring and subscribers."""
-    from groups import subscriptions
+    from groups import tasks
 
     if not access.can_coordinate(by, page.space):
         raise PermissionDenied
@@ -171,7 +171,7 @@ def information_publish(*, page: InformationPage, by: User) -> InformationPage:
     question = page.source_question
     if question is not None and question.status == Question.Status.ACCEPTED:
         questions.question_mark_answered(question=question, page=page, by=by)
-    transaction.on_commit(lambda: subscriptions.enqueue_fan_out(page.pk))
+    transaction.on_commit(lambda: tasks.enqueue_fan_out(page.pk))
     return page
 
 

@@ -258,24 +258,6 @@ def _message(subscriber: Subscriber, subject: str, template: str, context: dict,
     return message
 
 
-# --- Handing work to Celery ----------------------------------------------
-
-
-def enqueue_fan_out(page_id: int) -> None:
-    from groups.tasks import send_information_to_subscribers
-
-    _enqueue(send_information_to_subscribers, page_id=page_id)
-
-
-def _enqueue(task, **kwargs) -> None:
-    """Hands the fan-out to Celery. When the broker is away, the beat task
-    `groups.resume_information_mailings` fans the page out later."""
-    try:
-        task.apply_async(kwargs=kwargs, retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the work for the resume task
-        logger.warning("task not enqueued", extra={"task": task.name, "error": repr(exc)})
-
-
 def resumable() -> dict[str, list]:
     """What the beat task hands out again: pages never fanned out. Their mails, once posted, are
     the outbox's: its replay sends what is pending."""

@@ -10,6 +10,16 @@ from portal.notifications import outbox
 logger = logging.getLogger(__name__)
 
 
+def enqueue_fan_out(page_id: int) -> None:
+    """Hands a published page's fan-out to Celery. When the broker is away, the beat task
+    `groups.resume_information_mailings` fans the page out later."""
+    task = send_information_to_subscribers
+    try:
+        task.apply_async(kwargs={"page_id": page_id}, retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure leaves the work for the resume task
+        logger.warning("task not enqueued", extra={"task": task.name, "error": repr(exc)})
+
+
 @shared_task(name="groups.send_information_to_subscribers")
 def send_information_to_subscribers(*, page_id: int) -> int:
     """Posts a published page to its subscribers into the outbox and hands out the mails in batches."""
