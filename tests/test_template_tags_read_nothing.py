@@ -15,8 +15,7 @@ def _tag_modules() -> list[Path]:
     return sorted(
         path
         for path in BASE_DIR.glob("*/**/templatetags/*.py")
-        # Not the installed packages of .venv (nor of a private venv beside it, .venv-own and the like).
-        if not path.relative_to(BASE_DIR).parts[0].startswith(".") and path.name != "__init__.py"
+        if ".venv" not in path.parts and path.name != "__init__.py"
     )
 
 
