@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from privacy import retention, services
+from privacy import builds, retention
 
 logger = logging.getLogger(__name__)
 
@@ -19,14 +19,14 @@ logger = logging.getLogger(__name__)
     max_retries=5,
 )
 def build_export(*, export_id: int) -> bool:
-    return services.export_build(export_id)
+    return builds.export_build(export_id)
 
 
 @shared_task(name="privacy.delete_expired_exports")
 def delete_expired_exports() -> int:
     """Beat, every hour: ZIPs past their week go; exports the broker lost are handed out again."""
-    deleted = services.delete_expired_exports()
-    for export_id in services.stale_pending_export_ids():
+    deleted = builds.delete_expired_exports()
+    for export_id in builds.stale_pending_export_ids():
         build_export.apply_async(kwargs={"export_id": export_id})
     logger.info("expired data exports deleted", extra={"deleted": deleted})
     return deleted

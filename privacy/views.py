@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from groups import access
 from groups.models import User
 from portal.secret_links import secret_link_page
-from privacy import erasure, services
+from privacy import builds, erasure, services
 from privacy.export import SECTION_COUNT
 from privacy.forms import EraseForm
 
@@ -49,7 +49,7 @@ def export_page(request):
         return redirect("privacy:export")
     exports = services.exports_of(request.user)
     context = {
-        "exports": [(e, services.download_token(e) if e.is_downloadable else None) for e in exports],
+        "exports": [(e, builds.download_token(e) if e.is_downloadable else None) for e in exports],
         "working": any(e.is_working for e in exports),
         "section_count": SECTION_COUNT,
     }

@@ -27,7 +27,7 @@ from meetings import minutes, rsvp
 from meetings.models import CalendarToken, DatePoll, PollOption
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification, UnsubscribeToken
-from privacy import services as privacy_services
+from privacy import builds as privacy_builds
 from privacy.models import DataExport
 from projects.models import ProjectAttachment, ProjectImage
 from tests import once
@@ -628,7 +628,7 @@ def _ready_export(person) -> str:
         finished_at=timezone.now(),
     )
     data_export.file.save("export.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
-    return privacy_services.download_token(data_export)
+    return privacy_builds.download_token(data_export)
 
 
 def _project_files(project) -> dict:

@@ -19,7 +19,7 @@ from groups.models import JoinRequest, Membership, Profile, Subscriber
 from meetings.models import Participant
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Event, Notification, Preference
-from privacy import services, signals
+from privacy import builds, services, signals
 from privacy.models import DataExport
 from projects.models import ProjectAttachment
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -42,7 +42,7 @@ def _reauthenticated(user) -> Client:
 
 def _built(person) -> DataExport:
     data_export = services.export_request(person=person)
-    assert services.export_build(data_export.pk)
+    assert builds.export_build(data_export.pk)
     data_export.refresh_from_db()
     return data_export
 
@@ -237,7 +237,7 @@ def test_the_link_expires_after_seven_days(partner):
     data_export = _built(partner)
     owner = Client()
     owner.force_login(partner)
-    path = f"/konto/daten/herunterladen/{services.download_token(data_export)}/"
+    path = f"/konto/daten/herunterladen/{builds.download_token(data_export)}/"
 
     with time_machine.travel(timezone.now() + timedelta(days=6, hours=23)):
         assert owner.get(path).status_code == 200
@@ -287,7 +287,7 @@ def test_a_real_worker_builds_the_export_and_mails_the_link(celery_worker, setti
     )
     assert _wait_until(
         lambda: Mail.objects.filter(
-            recipient=person.email, template=services.MAIL_TEMPLATE, status=Mail.Status.SENT
+            recipient=person.email, template=builds.MAIL_TEMPLATE, status=Mail.Status.SENT
         ).exists()
     )
     data_export.refresh_from_db()

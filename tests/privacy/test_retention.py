@@ -12,7 +12,7 @@ from groups.models import Subscriber
 from portal.celery import app
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Delivery, Event
-from privacy import retention, services, tasks
+from privacy import builds, retention, services, tasks
 from privacy.models import DataExport
 from tests.factories import UserFactory
 
@@ -24,7 +24,7 @@ def _media(settings, tmp_path):
 
 def _built(person) -> DataExport:
     data_export = services.export_request(person=person)
-    services.export_build(data_export.pk)
+    builds.export_build(data_export.pk)
     data_export.refresh_from_db()
     return data_export
 
