@@ -228,7 +228,7 @@ def build_page_mail(mail: Mail) -> PortalEmail | None:
 
 def register_mails() -> None:
     outbox.register_builder(CONFIRMATION_MAIL, build_confirmation)
-    outbox.register_builder(PAGE_MAIL, build_page_mail)
+    outbox.register_builder(PAGE_MAIL, build_page_mail, count_by="page")
 
 
 def _message(subscriber: Subscriber, subject: str, template: str, context: dict, *, one_click: bool):

@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "notifications.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    "notifications.roll_up_deliveries": {
+        "task": "notifications.roll_up_deliveries",
+        "schedule": crontab(hour=2, minute=47),
+    },
     "portal.clear_expired_sessions": {
         "task": "portal.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),

@@ -10,6 +10,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from portal.notifications import tallies
 from portal.notifications.models import Delivery
 
 # How long the record of a delivered notification or information mail is kept: long enough to
@@ -21,6 +22,8 @@ def forget_delivered_mail() -> int:
     """Deletes the journal rows of mails that were sent, skipped or gave up, KEEP_DELIVERY_JOURNAL ago."""
     cutoff = timezone.now() - KEEP_DELIVERY_JOURNAL
     done = [Delivery.Status.SENT, Delivery.Status.SKIPPED, Delivery.Status.FAILED]
+    # Counted first (the dashboard's figures), whether or not the beat's rollup ran lately.
+    tallies.roll_up_deliveries()
     # Mails to addresses (subscribers, guests, accounts) go sooner: the outbox's own cleanup.
     notifications, _ = Delivery.objects.filter(status__in=done, created_at__lt=cutoff).delete()
     return notifications

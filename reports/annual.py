@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from groups import access
 from groups.models import InformationPage, Question, Space, User
+from groups.subscriptions import PAGE_MAIL
 from meetings.models import ActionItem, AgendaItem, Decision, Minutes
+from portal.notifications import tallies
 from projects.models import Project
 from reports import selectors
 from reports.periods import Period, year_period
@@ -122,6 +124,12 @@ def activity_report(*, space: Space, year: int) -> ActivityReportContent:
         information=_listing(information),
         members=selectors.members(space=space, period=period),
     )
+    # Also those the outbox has deleted since (portal.notifications.tallies).
+    mailed = tallies.sent_mails_by_subject(
+        template=PAGE_MAIL, subject_ids=[page.pk for page in content.information.rows]
+    )
+    for page in content.information.rows:
+        page.subscriber_mails = mailed.get(page.pk, 0)
     done = Q(status=ActionItem.Status.DONE)
     content.counts = ActionItem.objects.filter(meeting__in=published).aggregate(
         action_items_done=Count("pk", filter=done), action_items_open=Count("pk", filter=~done)

@@ -31,8 +31,9 @@ from groups.models import (
 )
 from groups.subscriptions import PAGE_MAIL
 from meetings.models import ActionItem, Decision, Meeting, Participant
+from portal.notifications import tallies
 from portal.notifications.kinds import Channel
-from portal.notifications.models import Delivery, Event, Mail
+from portal.notifications.models import Delivery, Event
 from projects.models import Decision as ProjectDecision
 from projects.models import Project, Submission
 from reports import charts
@@ -649,28 +650,14 @@ def information(*, space: Space, period: Period) -> Section:
 def delivery(*, space: Space, period: Period) -> Section:
     mails = Delivery.objects.filter(event__space=space)
     status = Delivery.Status
-    # By the month of their event (indexed), whose mails are written when it is dispatched.
-    by_month = _monthly(
-        mails,
-        "event__created_at",
-        since=period.start_at,
-        until=period.end_at,
-        total=Count("pk"),
-        sent=Count("pk", filter=Q(status=status.SENT)),
-        failed=Count("pk", filter=Q(status=status.FAILED)),
-        skipped=Count("pk", filter=Q(status=status.SKIPPED)),
-    )
-    # The outbox keeps sent mails for a week only (portal/notifications/outbox.py KEEP_SENT): the
-    # mailings to subscribers count for the recent months, not for the whole range.
+    # By the month of their event: the settled days from the rollup, the recent ones from the rows.
+    by_month = tallies.deliveries_by_month(space_id=space.pk, first=period.first, last=period.last)
+    # Counted also after the outbox deleted them (KEEP_SENT): tallies.delete_counted.
     pages = list(
         access.coordination_scope(InformationPage.objects.all(), space=space).values_list("pk", flat=True)
     )
-    to_subscribers = _monthly(
-        Mail.objects.filter(template=PAGE_MAIL, status=Mail.Status.SENT, params__page__in=pages),
-        "sent_at",
-        since=period.start_at,
-        until=period.end_at,
-        n=Count("pk"),
+    to_subscribers = tallies.sent_mails_by_month(
+        template=PAGE_MAIL, subject_ids=pages, first=period.first, last=period.last
     )
     waiting = Q(channel=Channel.IMMEDIATE, status__in=[status.PENDING, status.SENDING])
     backlog = mails.filter(waiting | Q(status=status.PENDING)).aggregate(
@@ -681,7 +668,7 @@ def delivery(*, space: Space, period: Period) -> Section:
     events = Event.objects.filter(space=space, state=Event.State.PENDING).count()
     names = ["total", "sent", "failed", "skipped"]
     rows = [
-        [month, *(_row(by_month, month, name) for name in names), _row(to_subscribers, month, "n")]
+        [month, *(_row(by_month, month, name) for name in names), to_subscribers.get(month, 0)]
         for month in period.months
     ]
     oldest = (

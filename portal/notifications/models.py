@@ -270,3 +270,60 @@ class Unfollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.subject_type_id}/{self.subject_id}"
+
+
+class MailTally(models.Model):
+    """How many mails of one template (and one subject, e.g. an information page) ended in a status
+    on one day (Europe/Berlin): what the outbox deleted, counted in the same transaction
+    (portal.notifications.tallies.delete_counted)."""
+
+    template = models.CharField(max_length=100)
+    # The id the template counts its mails by (outbox.register_builder's `count_by`), else 0.
+    subject_id = models.PositiveBigIntegerField(default=0)
+    day = models.DateField()
+    status = models.CharField(max_length=16, choices=Delivery.Status.choices)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Gezählte E-Mails")
+        verbose_name_plural = _("Gezählte E-Mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "subject_id", "day", "status"], name="one_mail_tally_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.subject_id} {self.day} {self.status}: {self.count}"
+
+
+class DeliveryDay(models.Model):
+    """The deliveries of one space's events of one day (Europe/Berlin, by the event's time), counted
+    once they have settled (portal.notifications.tallies.roll_up_deliveries)."""
+
+    space = models.ForeignKey("groups.Space", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    total = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Zustellungen eines Tages")
+        verbose_name_plural = _("Zustellungen je Tag")
+        constraints = [models.UniqueConstraint(fields=["space", "day"], name="one_delivery_day_per_space")]
+
+    def __str__(self) -> str:
+        return f"{self.space_id} {self.day}: {self.sent}/{self.total}"
+
+
+class RollupMark(models.Model):
+    """Up to which day (exclusive) a rollup has counted: the days before are read from it,
+    the days after from the rows themselves."""
+
+    name = models.CharField(max_length=40, unique=True)
+    # None: nothing counted yet.
+    complete_before = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} < {self.complete_before}"

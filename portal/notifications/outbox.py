@@ -36,7 +36,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from portal.email import PortalEmail
-from portal.notifications import events, journal
+from portal.notifications import events, journal, tallies
 from portal.notifications.models import Mail
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,8 @@ JOURNAL_NAMESPACE = "account_mail"
 CLAIM_TIMEOUT = timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT)
 # A pending mail older than this was not (or no longer) in the broker's queue.
 REPLAY_AFTER = timedelta(seconds=60)
-# Sent rows (without their bodies) are kept as long as the journal remembers them.
+# Sent rows (without their bodies) are kept as long as the journal remembers them, then counted
+# (tallies.delete_counted).
 KEEP_SENT = timedelta(days=7)
 # A mail that fails this often (not its connection) is given up and left for staff to see.
 MAX_FAILURES = 5
@@ -56,9 +57,16 @@ BATCH_SIZE = 200
 _BUILDERS: dict[str, Callable[[Mail], EmailMessage | None]] = {}
 
 
-def register_builder(template: str, build: Callable[[Mail], EmailMessage | None]) -> None:
-    """`build(mail)` returns the message for a posted mail (its `params`), or None to skip it."""
+def register_builder(
+    template: str, build: Callable[[Mail], EmailMessage | None], *, count_by: str | None = None
+) -> None:
+    """`build(mail)` returns the message for a posted mail (its `params`), or None to skip it.
+
+    `count_by` names the parameter (an id) whose mails are counted together once deleted
+    (portal.notifications.tallies): a mailing's page, for instance."""
     _BUILDERS[template] = build
+    if count_by is not None:
+        tallies.count_by(template, count_by)
 
 
 def connection():
@@ -266,8 +274,9 @@ def recover() -> list[int]:
         )
     # The dropped decoys of the account mails (no address); skipped posted mails stay on record.
     Mail.objects.filter(status=Mail.Status.SKIPPED, recipient="", created_at__lt=now - REPLAY_AFTER).delete()
-    Mail.objects.filter(status=Mail.Status.SENT, sent_at__lt=now - KEEP_SENT).delete()
-    Mail.objects.filter(status=Mail.Status.SKIPPED, created_at__lt=now - KEEP_SENT).delete()
+    # Counted as they go: the dashboard and the activity report still show how many went out.
+    tallies.delete_counted(Mail.objects.filter(status=Mail.Status.SENT, sent_at__lt=now - KEEP_SENT))
+    tallies.delete_counted(Mail.objects.filter(status=Mail.Status.SKIPPED, created_at__lt=now - KEEP_SENT))
     return list(
         Mail.objects.filter(status=Mail.Status.PENDING, created_at__lt=now - REPLAY_AFTER)
         .order_by("pk")

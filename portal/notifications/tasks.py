@@ -6,7 +6,7 @@ import smtplib
 from celery import shared_task
 from django.db import OperationalError
 
-from portal.notifications import delivery, digests, outbox
+from portal.notifications import delivery, digests, outbox, tallies
 from portal.notifications.kinds import Channel
 
 logger = logging.getLogger(__name__)
@@ -104,3 +104,9 @@ def _fan_out_digests(channel: Channel) -> int:
 )
 def send_digest(*, channel: str, user_id: int) -> int:
     return digests.send_digest(channel=Channel(channel), user_id=user_id)
+
+
+@shared_task(name="notifications.roll_up_deliveries")
+def roll_up_deliveries() -> int:
+    """Beat, every night: the settled days' deliveries counted for the dashboard (tallies)."""
+    return tallies.roll_up_deliveries()
