@@ -84,10 +84,11 @@ def _action_items() -> QuerySet[ActionItem]:
     ).order_by("due_date", "pk")
 
 
-def minutes_record(*, user, meeting: Meeting) -> MinutesRecord | None:
-    """The minutes of a meeting the person may already see; None when there are none for them."""
+def minutes_record(*, user, meeting: Meeting, drafts: bool = True) -> MinutesRecord | None:
+    """The minutes of a meeting the person may already see; None when there are none for them.
+    `drafts=False` for a channel that never shows a draft, not even to its coordinators (the API)."""
     minutes = Minutes.objects.filter(meeting=meeting).select_related("published_by").first()
-    if minutes is None:
+    if minutes is None or (not drafts and minutes.status != Minutes.Status.PUBLISHED):
         return None
     minutes.meeting = meeting
     if not access.can_see_minutes(user, minutes, meeting_visible=True):
