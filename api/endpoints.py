@@ -24,7 +24,7 @@ from groups.information import InformationFilter, information_detail, published_
 from groups.models import Document, DocumentVersion, Post, Space, Thread, Topic, Trade
 from meetings import minutes as meeting_minutes
 from meetings import selectors as meeting_selectors
-from meetings.models import ActionItem, Meeting, Minutes
+from meetings.models import ActionItem, Meeting
 from portal import fulltext
 from projects import catalogue
 from projects.forms_catalogue import catalogue_filters
@@ -322,9 +322,7 @@ def meeting_detail(request, response: HttpResponse, pk: int):
     the decisions and the action items. Drafts of minutes are never in the API."""
     user = _reader(request)
     page = meeting_selectors.meeting_detail(user=user, pk=pk)
-    record = meeting_minutes.minutes_record(user=user, meeting=page.meeting, coordinator=False)
-    if record is not None and record.minutes.status != Minutes.Status.PUBLISHED:
-        record = None
+    record = meeting_minutes.minutes_record(user=user, meeting=page.meeting, drafts=False)
     _last_modified(response, [page.meeting.updated_at, record.minutes.updated_at if record else None])
     return serialise.meeting_detail(page, record)
 

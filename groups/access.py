@@ -16,6 +16,7 @@ about as the public is.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import FilteredRelation, Model, Q, QuerySet
 from django.http import Http404
 
@@ -204,6 +205,21 @@ def can_coordinate(user, space: Space) -> bool:
     return space.pk in coordinated_space_ids(user)
 
 
+def require_coordinator(user, space: Space) -> None:
+    """The guard of every coordinator's write: PermissionDenied (a 403) for anyone else."""
+    if not can_coordinate(user, space):
+        raise PermissionDenied
+
+
+def get_coordinated_or_404(queryset: QuerySet, user, **lookup) -> Model:
+    """The lookup of a coordinator's page of an item: the item is visible to `user` and at home in a
+    space they coordinate. Everyone else gets the 404 of an item that does not exist."""
+    item = get_visible_or_404(queryset, user, **lookup)
+    if not can_coordinate(user, item.space):
+        raise Http404
+    return item
+
+
 def erasable_account_ids(by, user_ids) -> set[int]:
     """Which of `user_ids` `by` may erase on the person's request, in one query: staff any account
     but their own; a coordinator a non-staff account whose every membership lies in a space they
@@ -364,11 +380,37 @@ def guest_sees_meeting_link(participant) -> bool:
     return participant.user_id is None and participant.meeting_id is not None
 
 
-def can_see_minutes(user, minutes) -> bool:
-    """Published minutes follow their meeting; drafts are for the home space's coordinators only."""
-    if not can_view(user, minutes.meeting):
+_PUBLISHED_MINUTES = "published"  # meetings.Minutes.Status.PUBLISHED (the rule book imports no feature)
+
+
+def can_see_minutes(user, minutes, *, meeting_visible: bool = False) -> bool:
+    """Published minutes follow their meeting; drafts are for the home space's coordinators only.
+
+    `meeting_visible` for a caller that resolved the meeting through the rule book already (it
+    saves the query); the rule is that of readable_minutes, which lists what this lets one read.
+    """
+    if not meeting_visible and not can_view(user, minutes.meeting):
         return False
-    return minutes.status == "published" or can_coordinate(user, minutes.meeting.space)
+    return minutes.status == _PUBLISHED_MINUTES or can_coordinate(user, minutes.meeting.space)
+
+
+def readable_minutes(queryset: QuerySet, user, *, via: str) -> QuerySet:
+    """What of `queryset` belongs to minutes `user` may read (can_see_minutes), reaching the meeting
+    through the lookup path `via`: "meeting" from an agenda item's discussion or an action item,
+    "agenda_item__meeting" from a decision. The meeting is visible to them, and its minutes are
+    published or at home in a space they coordinate."""
+    meeting_model = _related_model(queryset.model, via)
+    meetings = visible_items(meeting_model._default_manager.all(), user)
+    published = Q(**{f"{via}__minutes__status": _PUBLISHED_MINUTES})
+    coordinated = Q(**{f"{via}__space_id__in": sorted(coordinated_space_ids(user))})
+    return queryset.filter(**{f"{via}__in": meetings}).filter(published | coordinated)
+
+
+def _related_model(model, path: str):
+    """The model at the end of a lookup path of foreign keys ("agenda_item__meeting")."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 # --- Projects ------------------------------------------------------------

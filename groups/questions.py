@@ -8,7 +8,7 @@ selectors that resolve everything through groups.access.
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -46,11 +46,6 @@ def _move(question: Question, to: str) -> Question:
         )
     question.status = to
     return question
-
-
-def _require_coordinator(user: User, question: Question) -> None:
-    if not access.can_coordinate(user, question.space):
-        raise PermissionDenied
 
 
 def _audit(action: Action, question: Question, *, by: User, **details) -> None:
@@ -98,7 +93,7 @@ def question_submit(
 @transaction.atomic
 def question_accept(*, question: Question, by: User, assignee: User) -> Question:
     """Accepts the question, makes `assignee` responsible and opens the space's discussion of it."""
-    _require_coordinator(by, question)
+    access.require_coordinator(by, question.space)
     question = _move(question, Status.ACCEPTED)
     if assignee.pk not in access.audience_member_ids(question.space):
         raise ValidationError(
@@ -128,7 +123,7 @@ def question_accept(*, question: Question, by: User, assignee: User) -> Question
 
 @transaction.atomic
 def question_decline(*, question: Question, by: User, reason: str) -> Question:
-    _require_coordinator(by, question)
+    access.require_coordinator(by, question.space)
     if not reason.strip():
         raise ValidationError(
             _("Bitte begründen Sie die Ablehnung; die fragende Person sieht die Begründung.")
@@ -146,7 +141,7 @@ def question_decline(*, question: Question, by: User, reason: str) -> Question:
 @transaction.atomic
 def question_merge(*, question: Question, into: Question, by: User) -> Question:
     """Folds a question into one that says the same; its asker follows the other one from then on."""
-    _require_coordinator(by, question)
+    access.require_coordinator(by, question.space)
     if into.pk == question.pk:
         raise ValidationError(_("Eine Frage kann nicht mit sich selbst zusammengeführt werden."))
     into = Question.objects.select_for_update().get(pk=into.pk)

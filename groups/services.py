@@ -44,11 +44,6 @@ logger = logging.getLogger(__name__)
 INVITATION_VALIDITY = timedelta(days=14)
 
 
-def _require_coordinator(user: User, space: Space) -> None:
-    if not access.can_coordinate(user, space):
-        raise PermissionDenied
-
-
 # --- Join requests -------------------------------------------------------
 
 
@@ -68,7 +63,7 @@ def join_request_create(*, space: Space, user: User, message: str = "") -> JoinR
 
 
 def _decide(join_request: JoinRequest, *, by: User, status: str, reason: str) -> JoinRequest:
-    _require_coordinator(by, join_request.space)
+    access.require_coordinator(by, join_request.space)
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequest.Status.PENDING:
         raise ValidationError(_("Über diese Anfrage wurde bereits entschieden."))
@@ -121,7 +116,7 @@ def join_request_withdraw(*, join_request: JoinRequest, user: User) -> JoinReque
 def invitation_create(
     *, space: Space, email: str, by: User, role: str = Membership.Role.MEMBER, message: str = ""
 ) -> Invitation:
-    _require_coordinator(by, space)
+    access.require_coordinator(by, space)
     email = email.strip().lower()
     if Membership.objects.filter(space=space, user__email__iexact=email).exists():
         raise ValidationError(_("Diese Person ist bereits Mitglied in diesem Raum."))
@@ -215,7 +210,7 @@ def membership_leave(*, space: Space, user: User) -> None:
 
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
-    _require_coordinator(by, membership.space)
+    access.require_coordinator(by, membership.space)
     if role not in Membership.Role.values:
         raise ValidationError(_("Unbekannte Rolle."))
     membership = Membership.objects.select_for_update().select_related("space", "user").get(pk=membership.pk)
@@ -259,7 +254,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     person inside an inner space is inside the rings around it anyway, so
     removing them only from the outer space would change nothing they see).
     """
-    _require_coordinator(by, membership.space)
+    access.require_coordinator(by, membership.space)
     if membership.user_id == by.pk:
         raise ValidationError(_("Um selbst auszutreten, nutzen Sie bitte „Raum verlassen“."))
     person = membership.user
@@ -348,7 +343,7 @@ def _end_memberships(
 @transaction.atomic
 def audience_widen(*, item, by: User):
     """Widens an item's audience by one ring (to the parent space, or to the public) and records it."""
-    _require_coordinator(by, item.space)
+    access.require_coordinator(by, item.space)
     item = type(item)._default_manager.select_for_update().get(pk=item.pk)
     if item.audience_id is None:
         raise ValidationError(_("Dieser Inhalt ist bereits öffentlich."))
@@ -433,7 +428,7 @@ def post_edit(*, post: Post, user: User, body: str) -> Post:
 def thread_moderate(
     *, thread: Thread, by: User, pinned: bool | None = None, closed: bool | None = None
 ) -> Thread:
-    _require_coordinator(by, thread.space)
+    access.require_coordinator(by, thread.space)
     fields = []
     if pinned is not None:
         thread.is_pinned = pinned
@@ -448,8 +443,8 @@ def thread_moderate(
 @transaction.atomic
 def thread_move(*, thread: Thread, to_space: Space, by: User) -> Thread:
     """Moves a thread to another space the coordinator runs. Its audience may widen, never narrow."""
-    _require_coordinator(by, thread.space)
-    _require_coordinator(by, to_space)
+    access.require_coordinator(by, thread.space)
+    access.require_coordinator(by, to_space)
     audience = thread.audience
     if audience is not None and audience.pk not in _ring_chain_ids(to_space):
         if audience.pk not in access.space_and_descendant_ids(to_space):

@@ -84,16 +84,15 @@ def _action_items() -> QuerySet[ActionItem]:
     ).order_by("due_date", "pk")
 
 
-def minutes_record(*, user, meeting: Meeting, coordinator: bool | None = None) -> MinutesRecord | None:
-    """The minutes of a meeting the person may already see; None when there are none for them."""
+def minutes_record(*, user, meeting: Meeting, drafts: bool = True) -> MinutesRecord | None:
+    """The minutes of a meeting the person may already see; None when there are none for them.
+    `drafts=False` for a channel that never shows a draft, not even to its coordinators (the API)."""
     minutes = Minutes.objects.filter(meeting=meeting).select_related("published_by").first()
-    if minutes is None:
+    if minutes is None or (not drafts and minutes.status != Minutes.Status.PUBLISHED):
         return None
-    if minutes.status == Minutes.Status.DRAFT:
-        if coordinator is None:
-            coordinator = access.can_coordinate(user, meeting.space)
-        if not coordinator:
-            return None
+    minutes.meeting = meeting
+    if not access.can_see_minutes(user, minutes, meeting_visible=True):
+        return None
     return _record(minutes, meeting=meeting, visible=lambda queryset: access.visible_items(queryset, user))
 
 
@@ -183,11 +182,6 @@ def can_change_status(user, action_item: ActionItem) -> bool:
 # --- Writes --------------------------------------------------------------
 
 
-def _require_coordinator(user: User, meeting: Meeting) -> None:
-    if not access.can_coordinate(user, meeting.space):
-        raise PermissionDenied
-
-
 def has_begun(meeting: Meeting) -> bool:
     return meeting.starts_at is not None and meeting.starts_at <= timezone.now()
 
@@ -225,7 +219,7 @@ def _editable_minutes(*, meeting: Meeting, by: User, reason: str = "") -> Minute
 
 def locked_minutes(*, meeting: Meeting, by: User) -> Minutes:
     """The minutes, locked for the transaction; a new draft once the meeting has begun."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         _check_can_start(meeting)
@@ -511,7 +505,7 @@ STATUS_TRANSITIONS = {
 @transaction.atomic
 def minutes_publish(*, meeting: Meeting, by: User) -> Minutes:
     """Draft → published: the meeting's ring and its participants are told, assignees get their tasks."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None:
         raise ValidationError(_("Es gibt noch kein Protokoll zum Veröffentlichen."))
@@ -537,7 +531,7 @@ def minutes_publish(*, meeting: Meeting, by: User) -> Minutes:
 @transaction.atomic
 def minutes_approve(*, meeting: Meeting, by: User, approved_on: datetime.date) -> Minutes:
     """Published → genehmigt: a later meeting approved the record on `approved_on`."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is None or minutes.status != Minutes.Status.PUBLISHED:
         raise ValidationError(_("Genehmigt werden kann nur ein veröffentlichtes Protokoll."))

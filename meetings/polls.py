@@ -40,11 +40,6 @@ def may_answer(user, meeting: Meeting) -> bool:
     return ring_id in access.ring_space_ids(user) or access.is_participant(user, meeting)
 
 
-def _require_coordinator(user: User, meeting: Meeting) -> None:
-    if not access.can_coordinate(user, meeting.space):
-        raise ValidationError(_("Nur die Koordination des Raums kann Terminumfragen verwalten."))
-
-
 def _notify(kind: Kind, *, meeting: Meeting, by: User, url: str) -> None:
     record(
         kind=kind,
@@ -66,7 +61,7 @@ def _notify(kind: Kind, *, meeting: Meeting, by: User, url: str) -> None:
 @transaction.atomic
 def poll_open(*, meeting: Meeting, by: User, options: list[tuple[datetime, datetime]]) -> DatePoll:
     """Proposes dates for a tentative meeting and asks the invitees which suit them."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     meeting = Meeting.objects.select_for_update().select_related("space").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.TENTATIVE:
         raise ValidationError(_("Eine Terminumfrage ist nur für vorläufige Termine möglich."))
@@ -109,7 +104,7 @@ def poll_close(*, poll: DatePoll, option: PollOption, by: User) -> Meeting:
     """Fixes the meeting on the chosen date: planned, a new calendar sequence, the invitees told."""
     poll = DatePoll.objects.select_for_update().select_related("meeting__space").get(pk=poll.pk)
     meeting = poll.meeting
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     if poll.status != DatePoll.Status.OPEN:
         raise ValidationError(_("Diese Terminumfrage ist bereits abgeschlossen."))
     if option.poll_id != poll.pk:

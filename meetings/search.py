@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from groups import access
-from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+from meetings.models import ActionItem, AgendaItem, Decision, Meeting
 from portal import fulltext
 
 MAX_HITS = 50
@@ -43,10 +43,6 @@ def search(*, user, query: str) -> list[Hit]:
     if len(query) < 2:
         return []
     meetings = access.visible_items(Meeting.objects.all(), user)
-    coordinated = _coordinated_space_ids(user)
-    minutes_readable = Q(meeting__minutes__status=Minutes.Status.PUBLISHED) | Q(
-        meeting__space_id__in=coordinated
-    )
     sources = [
         (
             _("Sitzung"),
@@ -66,8 +62,7 @@ def search(*, user, query: str) -> list[Hit]:
         ),
         (
             _("Protokoll"),
-            AgendaItem.objects.filter(meeting__in=meetings)
-            .filter(minutes_readable)
+            access.readable_minutes(AgendaItem.objects.all(), user, via="meeting")
             .exclude(discussion="")
             .select_related("meeting"),
             ["discussion"],
@@ -77,9 +72,9 @@ def search(*, user, query: str) -> list[Hit]:
         ),
         (
             _("Beschluss"),
-            Decision.objects.filter(agenda_item__meeting__in=meetings)
-            .filter(_prefixed(minutes_readable, "agenda_item__"))
-            .select_related("agenda_item__meeting"),
+            access.readable_minutes(Decision.objects.all(), user, via="agenda_item__meeting").select_related(
+                "agenda_item__meeting"
+            ),
             ["text"],
             fulltext.VECTOR_COLUMN,
             lambda d: (d.agenda_item.title, d.text),
@@ -87,9 +82,7 @@ def search(*, user, query: str) -> list[Hit]:
         ),
         (
             _("Aufgabe"),
-            ActionItem.objects.filter(meeting__in=meetings)
-            .filter(minutes_readable)
-            .select_related("meeting"),
+            access.readable_minutes(ActionItem.objects.all(), user, via="meeting").select_related("meeting"),
             ["title", "other_assignees"],
             fulltext.VECTOR_COLUMN,
             lambda t: (t.title, t.other_assignees),
@@ -123,21 +116,3 @@ def _any_field(fields: list[str], word: str) -> Q:
     for field in fields:
         condition |= Q(**{f"{field}__icontains": word})
     return condition
-
-
-def _prefixed(condition: Q, prefix: str) -> Q:
-    """The same condition, seen from a model one relation further away."""
-    prefixed = Q()
-    prefixed.connector = condition.connector
-    prefixed.negated = condition.negated
-    for child in condition.children:
-        prefixed.children.append(
-            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
-        )
-    return prefixed
-
-
-def _coordinated_space_ids(user) -> list[int]:
-    """The spaces whose draft minutes `user` may search: those they coordinate (asked of the rule book
-    once per request, as everywhere)."""
-    return sorted(access.coordinated_space_ids(user))

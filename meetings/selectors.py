@@ -23,6 +23,14 @@ def _visible(user) -> QuerySet[Meeting]:
     return access.visible_items(Meeting.objects.all(), user).select_related("space", "audience")
 
 
+def coordinated_meeting_or_404(*, user, pk: int) -> Meeting:
+    """The meeting of a coordinator's page (editing, agenda, invitations, minutes, date poll): 404
+    for everyone who does not coordinate its home space, as for a meeting that does not exist."""
+    return access.get_coordinated_or_404(
+        Meeting.objects.select_related("space", "audience", "next_meeting"), user, pk=pk
+    )
+
+
 def _upcoming_rule() -> Q:
     """Tentative meetings, and those not yet over (cancelled ones stay listed so people see it).
 

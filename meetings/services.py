@@ -41,12 +41,6 @@ CALENDAR_FIELDS = {"title", "description", "starts_at", "ends_at", "tentative_pe
 GUEST_FIELDS = {"title", "starts_at", "ends_at", "tentative_period", "place", "video_url"}
 
 
-def _require_coordinator(user: User, meeting_or_space) -> None:
-    space = meeting_or_space.space if isinstance(meeting_or_space, Meeting) else meeting_or_space
-    if not access.can_coordinate(user, space):
-        raise PermissionDenied
-
-
 def _check_audience(space: Space, audience: Space | None) -> None:
     """The audience is the home space itself, a space around it, or the public (None)."""
     around = space
@@ -84,7 +78,7 @@ def _unknown_fields(fields: dict) -> None:
 @transaction.atomic
 def meeting_create(*, by: User, space: Space, audience: Space | None, fields: dict) -> Meeting:
     """A new meeting: planned when it has a start, tentative (with its period) when not."""
-    _require_coordinator(by, space)
+    access.require_coordinator(by, space)
     _unknown_fields(fields)
     _check_audience(space, audience)
     _check_times(fields)
@@ -103,7 +97,7 @@ def meeting_create(*, by: User, space: Space, audience: Space | None, fields: di
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by: User, fields: dict) -> Meeting:
     """Changes the meeting; a tentative meeting that gets a start becomes planned."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     _unknown_fields(fields)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Eine abgesagte Sitzung kann nicht mehr geändert werden."))
@@ -149,7 +143,7 @@ def _describe_change(meeting: Meeting, changed: list[str]) -> str:
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
     """Tentative or planned → cancelled."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     if meeting.status not in {Meeting.Status.TENTATIVE, Meeting.Status.PLANNED}:
         raise ValidationError(_("Nur geplante oder vorläufige Sitzungen können abgesagt werden."))
     meeting.status = Meeting.Status.CANCELLED
@@ -163,7 +157,7 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
     """Planned → held, once the meeting has begun."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Nur eine geplante Sitzung kann als stattgefunden markiert werden."))
     if meeting.starts_at > timezone.now():
@@ -178,7 +172,7 @@ def meeting_mark_held(*, meeting: Meeting, by: User) -> Meeting:
 
 
 def _agenda_open(meeting: Meeting, by: User) -> None:
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Die Tagesordnung einer abgesagten Sitzung kann nicht mehr geändert werden."))
     if selectors.agenda_frozen(meeting=meeting):
@@ -338,7 +332,7 @@ def agenda_publish(*, meeting: Meeting, by: User) -> Meeting:
 
 @transaction.atomic
 def participant_invite_account(*, meeting: Meeting, by: User, user: User) -> Participant:
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     if not access.can_view(user, meeting):
         raise ValidationError(
             _("%(name)s kann diese Sitzung nicht sehen. Laden Sie die Person zuerst in den Raum ein.")
@@ -370,7 +364,7 @@ def participants_invite(
     or a person outside it, is refused); who is invited already is skipped.
     Every newly invited account hears of it through one event addressed to them all.
     """
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     if meeting.status in {Meeting.Status.CANCELLED, Meeting.Status.HELD}:
         raise ValidationError(_("Zu dieser Sitzung lässt sich niemand mehr einladen."))
     allowed_rings = {space.pk for space in selectors.invitable_rings(meeting=meeting)}
@@ -422,7 +416,7 @@ def participants_invite(
 def participant_invite_guest(
     *, meeting: Meeting, by: User, name: str, organisation: str = "", email: str = "", language: str = ""
 ) -> Participant:
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     name, email = name.strip(), email.strip().lower()
     if not name:
         raise ValidationError(_("Bitte geben Sie den Namen des Gastes an."))
@@ -475,7 +469,7 @@ def _answer(participant: Participant, *, response: str, note: str) -> Participan
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, by: User, present_ids: set[int]) -> int:
     """After the meeting: who was there (every invited person is marked present or absent)."""
-    _require_coordinator(by, meeting)
+    access.require_coordinator(by, meeting.space)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Eine abgesagte Sitzung hat keine Anwesenheit."))
     if meeting.starts_at is None or meeting.starts_at > timezone.now():

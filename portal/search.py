@@ -210,10 +210,6 @@ def _sources(user) -> list[Source]:
     threads = access.visible_items(Thread.objects.all(), user)
     documents = access.visible_items(Document.objects.all(), user)
     meetings = access.visible_items(Meeting.objects.all(), user)
-    coordinated = sorted(access.coordinated_space_ids(user))
-    minutes_readable = Q(meeting__minutes__status=Minutes.Status.PUBLISHED) | Q(
-        meeting__space_id__in=coordinated
-    )
     draft = str(_("Entwurf"))
 
     def thread_of(row) -> tuple[str, str, datetime | None, str]:
@@ -301,10 +297,8 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.MINUTES,
-            lambda: (
-                AgendaItem.objects.filter(meeting__in=meetings)
-                .filter(minutes_readable)
-                .exclude(discussion="")
+            lambda: access.readable_minutes(AgendaItem.objects.all(), user, via="meeting").exclude(
+                discussion=""
             ),
             ("discussion",),
             target="meeting_id",
@@ -315,9 +309,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.DECISION,
-            lambda: Decision.objects.filter(agenda_item__meeting__in=meetings).filter(
-                _prefixed(minutes_readable, "agenda_item__")
-            ),
+            lambda: access.readable_minutes(Decision.objects.all(), user, via="agenda_item__meeting"),
             ("text",),
             target="pk",
             space="agenda_item__meeting__space_id",
@@ -328,7 +320,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.ACTION_ITEM,
-            lambda: ActionItem.objects.filter(meeting__in=meetings).filter(minutes_readable),
+            lambda: access.readable_minutes(ActionItem.objects.all(), user, via="meeting"),
             ("title", "other_assignees"),
             target="pk",
             space="meeting__space_id",
@@ -381,18 +373,6 @@ def _sources(user) -> list[Source]:
             substring_fields=catalogue.SEARCH_FIELDS,
         ),
     ]
-
-
-def _prefixed(condition: Q, prefix: str) -> Q:
-    """The same condition, seen from a model one relation further away."""
-    prefixed = Q()
-    prefixed.connector = condition.connector
-    prefixed.negated = condition.negated
-    for child in condition.children:
-        prefixed.children.append(
-            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
-        )
-    return prefixed
 
 
 # --- Matching ------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import access
-from meetings import calendar, polls, registrations
+from meetings import calendar, polls, registrations, selectors
 from meetings.forms_calendar import PollCloseForm, PollOptionFormSet, poll_panel
 from meetings.models import DatePoll, Meeting, Registration
 from portal.viewhelpers import anonymous_to_login
@@ -22,13 +22,6 @@ from portal.viewhelpers import anonymous_to_login
 
 def _meeting_or_404(request, pk: int) -> Meeting:
     return access.get_visible_or_404(Meeting.objects.select_related("space"), request.user, pk=pk)
-
-
-def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
-    meeting = _meeting_or_404(request, pk)
-    if not access.can_coordinate(request.user, meeting.space):
-        raise Http404
-    return meeting
 
 
 def _not_modified(request, validators: calendar.Validators) -> HttpResponse | None:
@@ -119,7 +112,7 @@ def calendar_feed(request, token: str):
 
 @anonymous_to_login
 def poll_create(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     if DatePoll.objects.filter(meeting=meeting).exists():
         return redirect("meetings:poll_detail", pk=meeting.pk)
     formset = PollOptionFormSet(request.POST or None, prefix="options")
@@ -166,7 +159,7 @@ def poll_detail(request, pk: int):
 @anonymous_to_login
 @require_POST
 def poll_close(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     poll = get_object_or_404(DatePoll, meeting=meeting)
     form = PollCloseForm(request.POST, poll=poll)
     if not form.is_valid():

@@ -41,13 +41,6 @@ def _meeting_or_404(request, pk: int) -> Meeting:
     return access.get_visible_or_404(Meeting.objects.select_related("space", "audience"), request.user, pk=pk)
 
 
-def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
-    meeting = _meeting_or_404(request, pk)
-    if not access.can_coordinate(request.user, meeting.space):
-        raise Http404
-    return meeting
-
-
 def meeting_list(request):
     number = pagination.page_number(request)
     query = pagination.query_without_page(request)
@@ -115,9 +108,7 @@ def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
         "registration": SimpleLazyObject(
             lambda: registrations.registration_panel(meeting=meeting, user=user)
         ),
-        "record": SimpleLazyObject(
-            lambda: minutes_service.minutes_record(user=user, meeting=meeting, coordinator=can_coordinate)
-        ),
+        "record": SimpleLazyObject(lambda: minutes_service.minutes_record(user=user, meeting=meeting)),
     }
     if page.my_participation is not None:
         context["respond_form"] = respond_form or RespondForm(
@@ -133,7 +124,7 @@ def meeting_detail(request, pk: int):
 
 @anonymous_to_login
 def meeting_edit(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +139,7 @@ def meeting_edit(request, pk: int):
 
 @anonymous_to_login
 def meeting_cancel(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +165,7 @@ def _post_action(request, meeting: Meeting, action, success: str):
 @anonymous_to_login
 @require_POST
 def meeting_mark_held(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     return _post_action(
         request,
         meeting,
@@ -200,7 +191,7 @@ def _agenda_item_form(request, meeting: Meeting, item=None) -> AgendaItemForm:
 
 @anonymous_to_login
 def agenda_item_add(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     form = _agenda_item_form(request, meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,7 +206,7 @@ def agenda_item_add(request, pk: int):
 
 @anonymous_to_login
 def agenda_item_edit(request, pk: int, item_id: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     item = selectors.agenda_item_of(meeting=meeting, pk=item_id)
     form = _agenda_item_form(request, meeting, item)
     if request.method == "POST" and form.is_valid():
@@ -234,7 +225,7 @@ def agenda_item_edit(request, pk: int, item_id: int):
 @anonymous_to_login
 @require_POST
 def agenda_item_delete(request, pk: int, item_id: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     item = selectors.agenda_item_of(meeting=meeting, pk=item_id)
     return _post_action(
         request,
@@ -247,7 +238,7 @@ def agenda_item_delete(request, pk: int, item_id: int):
 @anonymous_to_login
 @require_POST
 def agenda_item_move(request, pk: int, item_id: int, direction: str):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     if direction not in {"up", "down"}:
         raise Http404
     item = selectors.agenda_item_of(meeting=meeting, pk=item_id)
@@ -262,7 +253,7 @@ def agenda_item_move(request, pk: int, item_id: int, direction: str):
 @anonymous_to_login
 @require_POST
 def agenda_publish(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     return _post_action(
         request,
         meeting,
@@ -307,7 +298,7 @@ def _invite(request, meeting: Meeting, forms) -> bool:
 
 @anonymous_to_login
 def participant_invite(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     data = request.POST if request.method == "POST" else None
     people = selectors.invitable_people(meeting=meeting)
     invited = selectors.invited_people(meeting=meeting)
@@ -357,7 +348,7 @@ def participant_respond(request, pk: int):
 
 @anonymous_to_login
 def attendance(request, pk: int):
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     participants = list(Participant.objects.filter(meeting=meeting).select_related("user"))
     form = AttendanceForm(
         request.POST or None,

@@ -15,23 +15,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import access
 from meetings import minutes as service
 from meetings import minutes_document as document
-from meetings import pdf
+from meetings import pdf, selectors
 from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
 from meetings.models import ActionItem, Meeting, Minutes, MinutesPdf
 from portal import pagination, readcache, writing
 from portal.viewhelpers import anonymous_to_login
 
 PDF_RETRY_SECONDS = 3
-
-
-def _coordinated_meeting_or_404(request, pk: int) -> Meeting:
-    meeting = service.visible_meeting_or_404(user=request.user, pk=pk)
-    if not access.can_coordinate(request.user, meeting.space):
-        raise Http404
-    return meeting
 
 
 def _document_form(request, meeting: Meeting, minutes: Minutes | None, data=None) -> MinutesDocumentForm:
@@ -72,7 +64,7 @@ def _delete_decision(request) -> int | None:
 @anonymous_to_login
 def minutes_edit(request, pk: int):
     """The whole Protokoll as one form; every button saves every section first."""
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if request.method != "POST":
         return _editor(request, meeting, minutes, _document_form(request, meeting, minutes))
@@ -113,7 +105,7 @@ def minutes_edit(request, pk: int):
 @require_POST
 def minutes_autosave(request, pk: int):
     """htmx: saves the section that changed and answers with a small status (and its new fingerprint)."""
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     section = request.POST.get("section", "")
     minutes = Minutes.objects.filter(meeting=meeting).first()
     form = _document_form(request, meeting, minutes, request.POST)
@@ -164,14 +156,14 @@ def _publish(request, meeting: Meeting):
 @anonymous_to_login
 @require_POST
 def minutes_publish(request, pk: int):
-    return _publish(request, _coordinated_meeting_or_404(request, pk))
+    return _publish(request, selectors.coordinated_meeting_or_404(user=request.user, pk=pk))
 
 
 @anonymous_to_login
 @require_POST
 def minutes_approve(request, pk: int):
     """Notes that a later meeting approved the published minutes ("genehmigt am …")."""
-    meeting = _coordinated_meeting_or_404(request, pk)
+    meeting = selectors.coordinated_meeting_or_404(user=request.user, pk=pk)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Bitte geben Sie das Datum der Genehmigung an."))

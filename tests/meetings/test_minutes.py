@@ -21,7 +21,7 @@ def _section(meeting, user, *, can_coordinate: bool) -> str:
     request = RequestFactory().get("/")
     request.user = user
     # What the meeting page's view hands its minutes section (meetings/views/core.py).
-    record = service.minutes_record(user=user, meeting=meeting, coordinator=can_coordinate)
+    record = service.minutes_record(user=user, meeting=meeting)
     return render_to_string(
         "meetings/_minutes_section.html",
         {"meeting": meeting, "can_coordinate": can_coordinate, "record": record},

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from groups.models import Membership
 from meetings import polls
@@ -84,12 +84,52 @@ def test_poll_only_for_tentative_meetings(fachgruppe, coordinator):
         polls.poll_open(meeting=meeting, by=coordinator, options=[(_at(6, 15), _at(6, 17))])
 
 
-def test_member_cannot_open_a_poll(client, meeting, partner):
-    client.force_login(partner)
+_POLL_FORM = {
+    "options-TOTAL_FORMS": "1",
+    "options-INITIAL_FORMS": "0",
+    "options-0-date": "2026-10-20",
+    "options-0-start": "15:00",
+    "options-0-end": "17:00",
+}
+
+
+@pytest.mark.parametrize("person", ["partner", "inner_coordinator"], indirect=True)
+def test_only_the_home_space_coordination_opens_a_poll(client, meeting, person):
+    """A member of the Fachgruppe, and the inner circle's coordinator (a plain member here), find no
+    poll form, and a forged submission changes nothing."""
+    client.force_login(person)
 
     assert client.get(f"/meetings/{meeting.pk}/poll/new/").status_code == 404
-    with pytest.raises(ValidationError):
-        polls.poll_open(meeting=meeting, by=partner, options=[(_at(6, 15), _at(6, 17))])
+    assert client.post(f"/meetings/{meeting.pk}/poll/new/", _POLL_FORM).status_code == 404
+    with pytest.raises(PermissionDenied):
+        polls.poll_open(meeting=meeting, by=person, options=[(_at(6, 15), _at(6, 17))])
+    assert not DatePoll.objects.exists()
+
+
+@pytest.mark.parametrize("person", ["partner", "inner_coordinator"], indirect=True)
+def test_only_the_home_space_coordination_closes_a_poll(client, meeting, poll, person):
+    first, _second = _option_ids(poll)
+    client.force_login(person)
+
+    assert client.post(f"/meetings/{meeting.pk}/poll/close/", {"option": first}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        polls.poll_close(poll=poll, option=poll.options.first(), by=person)
+    poll.refresh_from_db()
+    assert poll.status == DatePoll.Status.OPEN
+
+
+def test_a_fachgruppe_coordinator_finds_no_poll_of_an_inner_meeting(
+    client, inner, coordinator, fachgruppe_coordinator
+):
+    meeting = TentativeMeetingFactory(space=inner, title="Internes Treffen")
+    polls.poll_open(meeting=meeting, by=coordinator, options=[(_at(6, 15), _at(6, 17))])
+    client.force_login(fachgruppe_coordinator)
+
+    assert client.get(f"/meetings/{meeting.pk}/poll/").status_code == 404
+    assert client.post(f"/meetings/{meeting.pk}/poll/new/", _POLL_FORM).status_code == 404
+    option = meeting.poll.options.get()
+    assert client.post(f"/meetings/{meeting.pk}/poll/close/", {"option": option.pk}).status_code == 404
+    assert DatePoll.objects.get(meeting=meeting).status == DatePoll.Status.OPEN
 
 
 def test_opening_a_poll_notifies_ring_members_and_participants(
