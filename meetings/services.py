@@ -49,12 +49,7 @@ def _require_coordinator(user: User, meeting_or_space) -> None:
 
 def _check_audience(space: Space, audience: Space | None) -> None:
     """The audience is the home space itself, a space around it, or the public (None)."""
-    around = space
-    while around is not None:
-        if audience is not None and around.pk == audience.pk:
-            return
-        around = around.parent
-    if audience is not None:
+    if not access.is_ring_of(audience, space=space):
         raise ValidationError(
             _("Sichtbar sein kann eine Sitzung nur im eigenen Raum oder in einem Raum darum.")
         )
