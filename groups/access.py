@@ -23,6 +23,7 @@ from django.http import Http404
 from groups.models import Membership, Question, Space, User
 
 _CACHE_ATTRIBUTE = "_ring_standing"
+_PUBLIC = Q(audience__isnull=True)  # items of the outermost ring, the public
 _PROJECT_LABEL = "projects.project"
 
 
@@ -38,6 +39,7 @@ class _Standing:
     ring: frozenset[int]  # spaces whose ring they are inside
     member: frozenset[int]  # spaces they are a member of
     coordinated: frozenset[int]  # spaces they coordinate (all of them for staff)
+    around: frozenset[int]  # spaces around a space they are a member of
 
 
 def _standing(user) -> _Standing:
@@ -54,17 +56,15 @@ def _standing(user) -> _Standing:
         parents[pk] = parent_id
         if role is not None:
             roles[pk] = role
+    around = frozenset().union(*(_outward(parents, parents.get(space_id)) for space_id in roles))
     if user.is_staff:
         everything = frozenset(parents)
-        standing = _Standing(ring=everything, member=frozenset(roles), coordinated=everything)
+        standing = _Standing(ring=everything, member=frozenset(roles), coordinated=everything, around=around)
     else:
-        inside = set()
-        for space_id in roles:
-            while space_id is not None and space_id not in inside:
-                inside.add(space_id)
-                space_id = parents.get(space_id)
         coordinated = frozenset(pk for pk, role in roles.items() if role == Membership.Role.COORDINATOR)
-        standing = _Standing(ring=frozenset(inside), member=frozenset(roles), coordinated=coordinated)
+        standing = _Standing(
+            ring=frozenset(roles) | around, member=frozenset(roles), coordinated=coordinated, around=around
+        )
     setattr(user, _CACHE_ATTRIBUTE, standing)
     return standing
 
@@ -81,6 +81,14 @@ def coordinated_space_ids(user) -> frozenset[int]:
     if not _active(user):
         return frozenset()
     return _standing(user).coordinated
+
+
+def spaces_around_own_circles(user) -> frozenset[int]:
+    """The ids of the spaces around a space `user` is a member of (its parent, the parent's
+    parent, ...): the rings around their own circles (cached on the user object)."""
+    if not _active(user):
+        return frozenset()
+    return _standing(user).around
 
 
 def member_space_ids(user) -> frozenset[int]:
@@ -135,7 +143,7 @@ def visible_through_standing(queryset: QuerySet, user) -> QuerySet:
 
 
 def _standing_rule(model, user) -> Q:
-    rule = Q(audience__isnull=True) | Q(audience_id__in=ring_space_ids(user))
+    rule = _PUBLIC | Q(audience_id__in=ring_space_ids(user))
     if model._meta.label_lower == _PROJECT_LABEL:
         # Accepted projects follow the ring; the others are the coordinators' (and their submitter's).
         rule = Q(status="accepted") & rule
@@ -153,11 +161,7 @@ def visible_to_audience(queryset: QuerySet, item) -> QuerySet:
     accepted. Nothing reaches it through a reader's own rights (an asker, a
     submitter, a coordinator, staff).
     """
-    rings, space = set(), item.audience
-    while space is not None:
-        rings.add(space.pk)
-        space = space.parent
-    rule = Q(audience__isnull=True) | Q(audience_id__in=rings)
+    rule = _PUBLIC | Q(audience_id__in=ring_chain_ids(item.audience))
     if queryset.model._meta.label_lower == _PROJECT_LABEL:
         rule &= Q(status="accepted")
     return queryset.filter(rule)
@@ -307,11 +311,7 @@ def mentionable_people(ring: Space) -> QuerySet[User]:
 
 
 def coordinator_ids(space: Space) -> set[int]:
-    return set(
-        Membership.objects.filter(
-            space=space, role=Membership.Role.COORDINATOR, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    return set(coordinator_memberships().filter(space=space).values_list("user_id", flat=True))
 
 
 def space_and_descendant_ids(space: Space) -> set[int]:
@@ -331,6 +331,105 @@ def outer_audience(item) -> Space | None:
     if item.audience_id is None:
         raise ValueError("A public item cannot be widened further.")
     return item.audience.parent
+
+
+# --- The space tree ------------------------------------------------------
+# Every walk up or down the tree by `parent` is written here, once: outward below and in _standing
+# (which reads the whole tree with the person's memberships in one query), inward in
+# space_and_descendant_ids.
+
+
+def _outward(parents: dict[int, int | None], space_id: int | None) -> set[int]:
+    """`space_id` and the ids of the spaces around it, from a {space: parent} map of the tree."""
+    found = set()
+    while space_id is not None and space_id not in found:
+        found.add(space_id)
+        space_id = parents.get(space_id)
+    return found
+
+
+def ring_chain(space: Space | None) -> list[Space]:
+    """The space and every space around it, innermost first: the audiences an item at home in
+    `space` may have besides the public. Follows the loaded `parent` relations (select_related
+    "parent__parent" reads them with the space)."""
+    chain = []
+    while space is not None:
+        chain.append(space)
+        space = space.parent
+    return chain
+
+
+def ring_chain_ids(space: Space | None) -> set[int]:
+    """The ids of ring_chain(space)."""
+    return {ring.pk for ring in ring_chain(space)}
+
+
+def rings_out_to(space: Space, audience: Space | None) -> list[Space]:
+    """The home space and the rings around it, out to `audience` (all of them for a public item):
+    the rings whose members may see an item of that home and audience, innermost first."""
+    rings = []
+    for ring in ring_chain(space):
+        rings.append(ring)
+        if audience is not None and ring.pk == audience.pk:
+            break
+    return rings
+
+
+def is_ring_of(audience: Space | None, *, space: Space) -> bool:
+    """Whether an item at home in `space` may have `audience`: the space, one around it, or the public."""
+    return audience is None or audience.pk in ring_chain_ids(space)
+
+
+def move_widens(audience_id: int | None, *, to_space: Space) -> bool:
+    """Whether an item of `audience_id`, moved into `to_space`, must widen to `to_space`: its audience
+    lies inside `to_space` (so it would be narrower than the new home), not on the ring chain."""
+    if audience_id is None or audience_id in ring_chain_ids(to_space):
+        return False
+    return audience_id in space_and_descendant_ids(to_space)
+
+
+# --- Staff, coordinators, the public ---------------------------------------
+
+
+def sees_everything(user) -> bool:
+    """Site staff (an active account): they see and run every space, whatever their memberships."""
+    return _active(user) and user.is_staff
+
+
+def coordinates_any_space(user) -> bool:
+    """Staff, or the coordinator of at least one space: who has a coordinator's duties (two-factor
+    sign-in, the coordination's notifications, the audit log)."""
+    return sees_everything(user) or bool(coordinated_space_ids(user))
+
+
+def coordinated_spaces(user) -> QuerySet[Space]:
+    """The spaces `user` coordinates (every space for staff; none for a deactivated account)."""
+    return Space.objects.filter(pk__in=coordinated_space_ids(user))
+
+
+def coordinator_memberships(*, active_only: bool = True) -> QuerySet[Membership]:
+    """Memberships with the coordinator role; with `active_only` those of active accounts, the
+    people who coordinate (a deactivated account coordinates nothing, whatever its record says)."""
+    memberships = Membership.objects.filter(role=Membership.Role.COORDINATOR)
+    return memberships.filter(user__is_active=True) if active_only else memberships
+
+
+def coordinators_of(space: Space) -> QuerySet[User]:
+    """The people who coordinate `space`: active accounts with the coordinator role there."""
+    return User.objects.filter(
+        pk__in=coordinator_memberships().filter(space=space).values("user_id"), is_active=True
+    )
+
+
+def items_of_space(queryset: QuerySet, *, user, space: Space) -> QuerySet:
+    """What a space's pages list of `queryset`: items at home in it and items shared into it from a
+    space inside it, as far as `user` may see them."""
+    return visible_items(queryset.filter(Q(space=space) | Q(audience=space)), user)
+
+
+def public_items(queryset: QuerySet) -> QuerySet:
+    """The items of `queryset` everyone may see, with or without an account (the public ring)."""
+    return queryset.filter(_PUBLIC)
 
 
 # --- Meetings ------------------------------------------------------------
@@ -440,7 +539,7 @@ def can_edit_project(user, project) -> bool:
 
 def can_read_audit_log(user) -> bool:
     """The audit log is for staff and for the coordinators of at least one space."""
-    return _active(user) and (user.is_staff or bool(coordinated_space_ids(user)))
+    return coordinates_any_space(user)
 
 
 def visible_audit_entries(queryset: QuerySet, user) -> QuerySet:

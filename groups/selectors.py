@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from groups import access
@@ -53,7 +53,7 @@ def space_list(*, user) -> list[SpaceCard]:
 
 def _items_of_space(queryset: QuerySet, *, user, space: Space) -> QuerySet:
     """Items at home in a space plus those shared into it from a space inside it."""
-    return access.visible_items(queryset.filter(Q(space=space) | Q(audience=space)), user)
+    return access.items_of_space(queryset, user=user, space=space)
 
 
 @dataclass
@@ -99,9 +99,7 @@ def _space_home_shared(*, user, space: Space) -> SpaceHome:
         is_member=False,
         can_coordinate=access.can_coordinate(user, space),
         coordinators=list(
-            User.objects.filter(memberships__space=space, memberships__role=Membership.Role.COORDINATOR)
-            .select_related("profile__organisation")
-            .order_by("name")
+            access.coordinators_of(space).select_related("profile__organisation").order_by("name")
         ),
     )
     if not inside:

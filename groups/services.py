@@ -162,7 +162,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     if not invitation_is_open(invitation):
         raise ValidationError(_("Diese Einladung ist abgelaufen oder wurde bereits verwendet."))
     # An invitation into an inner space also admits to the rings around it.
-    for outer_id in _ring_chain_ids(invitation.space) - {invitation.space_id}:
+    for outer_id in access.ring_chain_ids(invitation.space) - {invitation.space_id}:
         Membership.objects.get_or_create(space_id=outer_id, user=user)
     membership, _created = Membership.objects.get_or_create(
         space=invitation.space, user=user, defaults={"role": invitation.role}
@@ -297,8 +297,9 @@ def _require_coordinators_remain(memberships: list[Membership], *, message: str,
     if not spaces:
         return
     remaining = set(
-        Membership.objects.select_for_update(of=("self",))
-        .filter(space_id__in=spaces, role=Membership.Role.COORDINATOR, user__is_active=True)
+        access.coordinator_memberships()
+        .select_for_update(of=("self",))
+        .filter(space_id__in=spaces)
         .exclude(pk__in=going)
         .values_list("space_id", flat=True)
     )
@@ -446,8 +447,8 @@ def thread_move(*, thread: Thread, to_space: Space, by: User) -> Thread:
     access.require_coordinator(by, thread.space)
     access.require_coordinator(by, to_space)
     audience = thread.audience
-    if audience is not None and audience.pk not in _ring_chain_ids(to_space):
-        if audience.pk not in access.space_and_descendant_ids(to_space):
+    if not access.is_ring_of(audience, space=to_space):
+        if not access.move_widens(audience.pk, to_space=to_space):
             raise ValidationError(_("Die Diskussion wäre danach für weniger Personen sichtbar als bisher."))
         record_widening(thread, previous=audience, new=to_space, by=by)
         thread.audience = to_space
@@ -456,15 +457,6 @@ def thread_move(*, thread: Thread, to_space: Space, by: User) -> Thread:
     if thread.audience != audience:
         notify.widened(thread, previous=audience, by=by)
     return thread
-
-
-def _ring_chain_ids(space: Space) -> set[int]:
-    """The space and every space around it."""
-    ids = set()
-    while space is not None:
-        ids.add(space.pk)
-        space = space.parent
-    return ids
 
 
 # --- Documents -----------------------------------------------------------

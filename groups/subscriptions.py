@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from groups import access
 from groups.models import InformationPage, Subscriber, Topic, Trade
 from portal.email import PortalEmail
 from portal.notifications import outbox
@@ -184,8 +185,8 @@ def fan_out(page_id: int) -> list[list[int]]:
     """Posts one mail per matching subscriber, once; returns the pending ones in batches."""
     with transaction.atomic():
         page = (
-            InformationPage.objects.select_for_update()
-            .filter(pk=page_id, published_at__isnull=False, audience__isnull=True)
+            access.public_items(InformationPage.objects.select_for_update())
+            .filter(pk=page_id, published_at__isnull=False)
             .first()
         )
         if page is None:
@@ -215,9 +216,11 @@ def fan_out(page_id: int) -> list[list[int]]:
 def build_page_mail(mail: Mail) -> PortalEmail | None:
     """The outbox's builder: the published page, to a subscriber still subscribed."""
     subscriber = Subscriber.objects.filter(pk=mail.params["subscriber"]).first()
-    page = InformationPage.objects.filter(
-        pk=mail.params["page"], published_at__isnull=False, audience__isnull=True
-    ).first()
+    page = (
+        access.public_items(InformationPage.objects.all())
+        .filter(pk=mail.params["page"], published_at__isnull=False)
+        .first()
+    )
     if subscriber is None or page is None or not subscriber.is_active:
         return None
     context = {"page": page, "page_url": settings.SITE_URL + page.get_absolute_url()}
@@ -263,8 +266,8 @@ def resumable() -> dict[str, list]:
     the outbox's: its replay sends what is pending."""
     before = timezone.now() - RESUME_AFTER
     pages = list(
-        InformationPage.objects.filter(
-            published_at__lt=before, audience__isnull=True, subscribers_fanned_out_at__isnull=True
-        ).values_list("pk", flat=True)
+        access.public_items(InformationPage.objects.all())
+        .filter(published_at__lt=before, subscribers_fanned_out_at__isnull=True)
+        .values_list("pk", flat=True)
     )
     return {"pages": pages}

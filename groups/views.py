@@ -346,14 +346,8 @@ def _reply(request, thread, form) -> str:
 
 def _move_form(user, thread) -> MoveThreadForm | None:
     """The form to move a thread, when the coordinator runs another space it could go to."""
-    spaces = _coordinated_spaces(user).exclude(pk=thread.space_id)
+    spaces = access.coordinated_spaces(user).exclude(pk=thread.space_id)
     return MoveThreadForm(spaces=spaces) if spaces.exists() else None
-
-
-def _coordinated_spaces(user):
-    if user.is_staff:
-        return Space.objects.all()
-    return Space.objects.filter(memberships__user=user, memberships__role=Membership.Role.COORDINATOR)
 
 
 @anonymous_to_login
@@ -396,7 +390,7 @@ def thread_moderate(request, slug: str, pk: int):
         # The one-click button of old: it only ever leads to the confirmation now.
         return _thread_widen(request, thread)
     elif action == "move":
-        form = MoveThreadForm(request.POST, spaces=_coordinated_spaces(request.user))
+        form = MoveThreadForm(request.POST, spaces=access.coordinated_spaces(request.user))
         if form.is_valid():
             to_space = form.cleaned_data["to_space"]
             if widening.move_widens(thread, to_space) and not widening.is_confirmed(request):

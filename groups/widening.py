@@ -63,11 +63,4 @@ def is_confirmed(request) -> bool:
 
 def move_widens(thread, to_space: Space) -> bool:
     """Whether moving `thread` into `to_space` lets more people read it (groups.services.thread_move)."""
-    if thread.audience_id is None:
-        return False
-    around, space = set(), to_space
-    while space is not None:
-        around.add(space.pk)
-        space = space.parent
-    inside = access.space_and_descendant_ids(to_space)
-    return thread.audience_id not in around and thread.audience_id in inside
+    return access.move_widens(thread.audience_id, to_space=to_space)

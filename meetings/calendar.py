@@ -242,7 +242,7 @@ def feed_validators(*, user, token: str) -> Validators:
             taking_part["count"],
             taking_part["latest"],
             sorted(access.ring_space_ids(user)),
-            user.is_staff,
+            access.sees_everything(user),
         ),
         last_modified=window["changed"],
     )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups import access
 from groups.models import Organisation, Space, User
 from meetings.models import AgendaItem, Meeting, Participant
 from meetings.services import (
@@ -123,10 +124,8 @@ class MeetingCreateForm(MeetingForm):
         self.fields["space"].queryset = spaces
         around: dict[int, Space] = {}
         for space in spaces.select_related("parent__parent"):
-            ring = space
-            while ring is not None:
+            for ring in access.ring_chain(space):
                 around.setdefault(ring.pk, ring)
-                ring = ring.parent
         self.fields["audience"].choices = [
             *((str(pk), _("Mitglieder von %(space)s") % {"space": ring.name}) for pk, ring in around.items()),
             (PUBLIC, _("Öffentlich")),

@@ -185,7 +185,7 @@ def my_upcoming_meetings(*, user, limit: int) -> list[Meeting]:
             my_registration=Subquery(registration.values("status")[:1]),
         )
     )
-    if not user.is_staff:
+    if not access.sees_everything(user):
         own = Q(space_id__in=access.ring_space_ids(user)) | Q(my_participant__isnull=False)
         meetings = meetings.filter(own | Q(my_registration__isnull=False))
     return list(
@@ -400,7 +400,7 @@ def agenda_item_of(*, meeting: Meeting, pk: int) -> AgendaItem:
 
 def coordinated_spaces(*, user) -> QuerySet[Space]:
     """The spaces in which the person may plan meetings."""
-    return Space.objects.filter(pk__in=access.coordinated_space_ids(user))
+    return access.coordinated_spaces(user)
 
 
 def invitable_rings(*, meeting: Meeting) -> list[Space]:
@@ -409,13 +409,7 @@ def invitable_rings(*, meeting: Meeting) -> list[Space]:
     A ring beyond the audience could not see the meeting; a public meeting
     reaches every ring around its home space.
     """
-    rings, around = [], meeting.space
-    while around is not None:
-        rings.append(around)
-        if meeting.audience_id is not None and around.pk == meeting.audience_id:
-            break
-        around = around.parent
-    return rings
+    return access.rings_out_to(meeting.space, meeting.audience)
 
 
 def invitable_people(*, meeting: Meeting) -> QuerySet[User]:

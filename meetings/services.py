@@ -43,12 +43,7 @@ GUEST_FIELDS = {"title", "starts_at", "ends_at", "tentative_period", "place", "v
 
 def _check_audience(space: Space, audience: Space | None) -> None:
     """The audience is the home space itself, a space around it, or the public (None)."""
-    around = space
-    while around is not None:
-        if audience is not None and around.pk == audience.pk:
-            return
-        around = around.parent
-    if audience is not None:
+    if not access.is_ring_of(audience, space=space):
         raise ValidationError(
             _("Sichtbar sein kann eine Sitzung nur im eigenen Raum oder in einem Raum darum.")
         )

@@ -104,7 +104,7 @@ class TwoFactorMiddleware:
 def must_set_up_totp(user) -> bool:
     """Staff and coordinators without TOTP: they reach nothing but their account (and no API token
     of theirs reads anything) until they set it up."""
-    return bool(user.is_staff or access.coordinated_space_ids(user)) and not _has_totp(user)
+    return access.coordinates_any_space(user) and not _has_totp(user)
 
 
 def _has_totp(user) -> bool:

@@ -44,6 +44,7 @@ class Status:
 
 def may_read_status(request) -> bool:
     user = request.user
+    # The operators' page: site staff by their account flag, no ring rule (tests/test_one_rule_book.py).
     if user.is_authenticated and user.is_staff:
         return True
     token = settings.STATUS_TOKEN

@@ -48,11 +48,10 @@ ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 def erasure_blockers(person: User) -> list[Space]:
     """The spaces of which `person` is the last active coordinator: they must hand over first."""
-    coordinated = Membership.objects.filter(user=person, role=Membership.Role.COORDINATOR).values("space_id")
+    coordinated = access.coordinator_memberships(active_only=False).filter(user=person).values("space_id")
     others = (
-        Membership.objects.filter(
-            space_id__in=coordinated, role=Membership.Role.COORDINATOR, user__is_active=True
-        )
+        access.coordinator_memberships()
+        .filter(space_id__in=coordinated)
         .exclude(user=person)
         .values("space_id")
     )
@@ -68,8 +67,9 @@ def account_erase(*, person: User, actor: User, request=None, on_request: bool =
         if person.erased_at is not None:
             raise ValidationError(_("Dieses Konto ist bereits gelöscht."))
         list(
-            Membership.objects.select_for_update(of=("self",))
-            .filter(space__memberships__user=person, role=Membership.Role.COORDINATOR)
+            access.coordinator_memberships(active_only=False)
+            .select_for_update(of=("self",))
+            .filter(space__memberships__user=person)
             .values_list("pk", flat=True)
         )
         blockers = erasure_blockers(person)

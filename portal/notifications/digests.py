@@ -19,7 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from groups.models import Membership, Space
+from groups import access
+from groups.models import Space
 from portal.notifications import audience, journal, outbox
 from portal.notifications.kinds import DIGEST_CHANNELS, Channel
 from portal.notifications.mail import build_message, display_data, mail_domain, unsubscribe_tokens
@@ -147,18 +148,7 @@ def _sections(deliveries: list[Delivery], user) -> list[Section]:
 def _spaces_around_the_persons_circles(user) -> set[int]:
     """Spaces around a circle the person is a member of, which they do not coordinate themselves:
     an inner member reading the Fachgruppe's activity is invited to take part there too."""
-    memberships = list(Membership.objects.filter(user=user).values_list("space_id", "role"))
-    if not memberships:
-        return set()
-    parents = dict(Space.objects.values_list("pk", "parent_id"))
-    around = set()
-    for space_id, _role in memberships:
-        outer = parents.get(space_id)
-        while outer is not None and outer not in around:
-            around.add(outer)
-            outer = parents.get(outer)
-    coordinated = {space_id for space_id, role in memberships if role == Membership.Role.COORDINATOR}
-    return around - coordinated
+    return access.spaces_around_own_circles(user) - access.coordinated_space_ids(user)
 
 
 def _digest_message(*, channel: Channel, user, deliveries: list[Delivery]):

@@ -63,7 +63,7 @@ TOPICS = _Topics()
 
 def topics_for(user) -> list[tuple]:
     """The topics that can reach this person: the coordination's only for coordinators."""
-    coordinates = user.is_staff or bool(access.coordinated_space_ids(user))
+    coordinates = access.coordinates_any_space(user)
     return [topic for topic in TOPICS if coordinates or not topic[3]]
 
 

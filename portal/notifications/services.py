@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups import access
-from groups.models import Membership, Space
 from portal.notifications import kinds
 from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Notification, Preference, Unfollow, UnsubscribeToken
@@ -90,13 +89,7 @@ def _keep_the_other_digest(*, user, kind: str, digest: Channel) -> None:
     from portal.notifications.audience import default_channel
 
     other = Channel.WEEKLY if digest == Channel.DAILY else Channel.DAILY
-    parents = dict(Space.objects.values_list("pk", "parent_id"))
-    around_own_circles = set()
-    for space_id in Membership.objects.filter(user=user).values_list("space_id", flat=True):
-        outer = parents.get(space_id)
-        while outer is not None:
-            around_own_circles.add(outer)
-            outer = parents.get(outer)
+    around_own_circles = access.spaces_around_own_circles(user)
     for space_id in access.ring_space_ids(user):
         if default_channel(kind, from_inner_circle=space_id in around_own_circles) == other:
             Preference.objects.get_or_create(

@@ -131,6 +131,25 @@ def test_inner_members_get_the_fachgruppes_activity_weekly_with_an_invitation_to
     assert "Sie arbeiten in einem Kreis innerhalb von" not in to_coordinator.body
 
 
+def test_the_invitation_to_take_part_follows_the_rule_book_on_who_runs_the_fachgruppe(
+    fachgruppe, inner, partner, inner_coordinator, staff_member
+):
+    """The coordinator of the inner circle alone is invited into the Fachgruppe; site staff run
+    every space (groups.access), so their digest invites them nowhere, as for its coordinators."""
+    Membership.objects.create(space=fachgruppe, user=staff_member)
+    Membership.objects.create(space=inner, user=staff_member)
+    services.thread_create(space=fachgruppe, author=partner, title="Leitfaden Fachkräfte", body="Entwurf")
+    _deliver_all()
+
+    _run_digests(Channel.WEEKLY)
+
+    [to_inner_coordinator] = _mails_to(inner_coordinator)
+    assert "Sie arbeiten in einem Kreis innerhalb von Fachgruppe Handwerk mit." in to_inner_coordinator.body
+    [to_staff] = _mails_to(staff_member)
+    assert "Leitfaden Fachkräfte" in to_staff.body
+    assert "Sie arbeiten in einem Kreis innerhalb von" not in to_staff.body
+
+
 def test_the_digest_speaks_the_persons_language(fachgruppe, partner, member):
     member.language = "en"
     member.save(update_fields=["language"])
