@@ -73,7 +73,8 @@ def render(request) -> SafeString:
         user = request.user
         values[NAME_PLACEHOLDER] = escape(user.name or user.email)
         count = unread_count(user=user)
-        values[BADGE_PLACEHOLDER] = _badge(state.language, unread=bool(count)).replace(COUNT_PLACEHOLDER, str(count))
+        badge = _badge(state.language, unread=bool(count))
+        values[BADGE_PLACEHOLDER] = badge.replace(COUNT_PLACEHOLDER, str(count))
     return mark_safe(readcache.put_back(_header(state), values))  # noqa: S308 - our template, escaped values
 
 
