@@ -1,6 +1,8 @@
+from functools import partial
+
 from django.conf import settings
 
-from portal import chrome
+from portal import chrome, header
 
 # The portal's name wherever it names itself (pages, allauth's mails).
 SITE_NAME = "Fachgruppe Handwerk"
@@ -11,4 +13,6 @@ def portal(request) -> dict:
         "LANGUAGE_CHOICES": settings.LANGUAGES,
         "SITE_NAME": SITE_NAME,
         "chrome": chrome.links(),
+        # Rendered only where a page shows it (templates/base.html), and then mostly kept.
+        "site_header": partial(header.render, request),
     }

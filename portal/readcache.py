@@ -23,6 +23,7 @@ stale. When the cache does not answer (Redis down), reads are made directly.
 
 import hashlib
 import logging
+import re
 import threading
 import time
 import uuid
@@ -103,6 +104,23 @@ def generation() -> str | None:
     return _current_generation()
 
 
+def cached_with_generation(key: str) -> tuple[str | None, object]:
+    """The current content generation and the cache's value for `key`, in one round trip where
+    this request has not read the generation yet (the header's unread count is read first on every
+    page). (None, None) when the cache does not answer."""
+    if getattr(_this_request, "active", False) and _this_request.generation is not None:
+        return _this_request.generation, cached(key)
+    found = _call(cache.get_many, [GENERATION_KEY, key])
+    if found is None:
+        return None, None
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        return generation(), None
+    if getattr(_this_request, "active", False):
+        _this_request.generation = current
+    return current, found.get(key)
+
+
 def _current_generation() -> str | None:
     current = _call(cache.get, GENERATION_KEY)
     if current is None:
@@ -137,6 +155,18 @@ def content_changed(*, sender=None, update_fields=None, **_signal_arguments) -> 
         callback is _replace_generation for _savepoints, callback, _robust in connection.run_on_commit
     ):
         transaction.on_commit(_replace_generation)
+
+
+# Stands for the reader's CSRF token in kept markup (a token is 64 letters and digits, so this never
+# occurs in one); other per-reader placeholders have the same shape.
+TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
+_PLACEHOLDER = re.compile("\x00[a-z-]+\x00")
+
+
+def put_back(markup: str, values: dict[str, str]) -> str:
+    """Kept markup with its placeholders replaced by this reader's `values`, in one pass, so a value
+    (a name someone typed) is never itself searched for placeholders."""
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(0), match.group(0)), markup)
 
 
 def key_for(name: str, parts, user) -> str | None:

@@ -35,8 +35,8 @@ def unread_count(*, user) -> int:
     what they may still see) are those it was counted under, and forgotten whenever their
     notifications are written (forget_unread_counts)."""
     key = unread_cache_key(user.pk)
-    counted_under = (access.standing_key(user), readcache.generation())
-    cached = readcache.cached(key)
+    current, cached = readcache.cached_with_generation(key)
+    counted_under = (access.standing_key(user), current)
     if cached is not None and counted_under[1] is not None and cached[0] == counted_under:
         return cached[1]
     count = notifications_of(user=user).filter(read_at__isnull=True).count()

@@ -17,9 +17,7 @@ from portal import readcache
 
 register = template.Library()
 
-# Stands for the reader's CSRF token in a kept fragment (a token is 64 letters and digits, so
-# this never occurs in one).
-TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 - a marker, not a secret
+TOKEN_PLACEHOLDER = readcache.TOKEN_PLACEHOLDER
 
 
 class SharedFragmentNode(template.Node):
@@ -36,7 +34,7 @@ class SharedFragmentNode(template.Node):
         cached = readcache.cached(key)
         if cached is not None:
             if TOKEN_PLACEHOLDER in cached:
-                cached = cached.replace(TOKEN_PLACEHOLDER, str(context.get("csrf_token")))
+                cached = readcache.put_back(cached, {TOKEN_PLACEHOLDER: str(context.get("csrf_token"))})
             return mark_safe(cached)  # noqa: S308 - our own rendered template output
         rendered = str(self.nodelist.render(context))
         token = context.get("csrf_token")
