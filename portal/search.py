@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Model, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -468,13 +468,26 @@ def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> 
             .order_by("-pk")
             .values("pk")[: CANDIDATES + 1]
         )
-        found = rows.model._base_manager.filter(pk__in=newest).annotate(
+        found = rows.model._base_manager.filter(_among(newest)).annotate(
             rank=SearchRank(fulltext.stored_vector(source.column), search_query)
         )
     found = found.annotate(source_index=Value(index))
     return found.order_by("-pk").values_list("pk", source.target, source.space, "rank", "source_index")[
         : CANDIDATES + 1
     ]
+
+
+class _AmongIds(Func):
+    """`pk = ANY(ARRAY(subquery))`: the planner reads the subquery's few ids through the primary key
+    index. Written as `pk IN (subquery)`, it hash-joins them against a scan of the whole table."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = BooleanField()
+
+
+def _among(ids: QuerySet) -> _AmongIds:
+    return _AmongIds(F("pk"), Subquery(ids))
 
 
 def _best_per_target(candidates: list[_Candidate], sources: list[Source]) -> list[_Candidate]:
