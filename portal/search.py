@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import Model, Q, QuerySet, TextField, Value
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -52,7 +53,7 @@ from groups.models import (
     Thread,
 )
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
-from portal import fulltext
+from portal import fulltext, statements
 from projects import catalogue
 from projects.models import Project
 
@@ -176,11 +177,15 @@ def search(*, user, query: str, kind: str = "", space_slug: str = "", number: in
     result = SearchResult(query=query, kind=kind, space=None, number=number)
     if len(query) < MIN_QUERY_LENGTH:
         return result
-    sources = _sources(user)
+    standing = _Standing.of(user)
+    sources = _sources_of(standing)
     search_query = _query(query)
     candidates = []
     capped_kinds = set()
-    for index, found in _candidates_per_source(sources, query=query, search_query=search_query).items():
+    found_per_source = _candidates_per_source(
+        sources, standing=standing, query=query, search_query=search_query
+    )
+    for index, found in found_per_source.items():
         if len(found) > CANDIDATES:
             found = found[:CANDIDATES]
             capped_kinds.add(sources[index].kind)
@@ -205,11 +210,52 @@ def search(*, user, query: str, kind: str = "", space_slug: str = "", number: in
 # --- Sources -------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What the rule book lets one person see of the searched tables: the only way the person enters
+    the sources, so that two people with the same standing search with the same statement."""
+
+    threads: QuerySet
+    documents: QuerySet
+    meetings: QuerySet
+    questions: QuerySet
+    information: QuerySet
+    projects: QuerySet
+    agenda_minutes: QuerySet
+    decisions: QuerySet
+    action_items: QuerySet
+    coordinated: tuple[int, ...]
+
+    @classmethod
+    def of(cls, user) -> "_Standing":
+        return cls(
+            threads=access.visible_items(Thread.objects.all(), user),
+            documents=access.visible_items(Document.objects.all(), user),
+            meetings=access.visible_items(Meeting.objects.all(), user),
+            questions=access.visible_items(Question.objects.all(), user),
+            information=access.visible_items(InformationPage.objects.all(), user),
+            projects=access.visible_items(Project.objects.all(), user),
+            agenda_minutes=access.readable_minutes(AgendaItem.objects.all(), user, via="meeting"),
+            decisions=access.readable_minutes(Decision.objects.all(), user, via="agenda_item__meeting"),
+            action_items=access.readable_minutes(ActionItem.objects.all(), user, via="meeting"),
+            coordinated=tuple(sorted(access.coordinated_space_ids(user))),
+        )
+
+    def key(self) -> tuple:
+        """The compiled filters themselves: equal exactly when the rule book said the same."""
+        visible = (self.threads, self.documents, self.meetings, self.questions, self.information)
+        visible += (self.agenda_minutes, self.decisions, self.action_items)
+        compiled = (queryset.values("pk").query.sql_with_params() for queryset in (*visible, self.projects))
+        return (*compiled, self.coordinated)
+
+
 def _sources(user) -> list[Source]:
+    return _sources_of(_Standing.of(user))
+
+
+def _sources_of(standing: _Standing) -> list[Source]:
     """Every searched table, each filtered by the rule book as its own list is."""
-    threads = access.visible_items(Thread.objects.all(), user)
-    documents = access.visible_items(Document.objects.all(), user)
-    meetings = access.visible_items(Meeting.objects.all(), user)
+    threads, documents, meetings = standing.threads, standing.documents, standing.meetings
     draft = str(_("Entwurf"))
 
     def thread_of(row) -> tuple[str, str, datetime | None, str]:
@@ -297,9 +343,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.MINUTES,
-            lambda: access.readable_minutes(AgendaItem.objects.all(), user, via="meeting").exclude(
-                discussion=""
-            ),
+            lambda: standing.agenda_minutes.exclude(discussion=""),
             ("discussion",),
             target="meeting_id",
             space="meeting__space_id",
@@ -309,7 +353,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.DECISION,
-            lambda: access.readable_minutes(Decision.objects.all(), user, via="agenda_item__meeting"),
+            lambda: standing.decisions,
             ("text",),
             target="pk",
             space="agenda_item__meeting__space_id",
@@ -320,7 +364,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.ACTION_ITEM,
-            lambda: access.readable_minutes(ActionItem.objects.all(), user, via="meeting"),
+            lambda: standing.action_items,
             ("title", "other_assignees"),
             target="pk",
             space="meeting__space_id",
@@ -329,7 +373,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.QUESTION,
-            lambda: access.visible_items(Question.objects.all(), user),
+            lambda: standing.questions,
             ("title", "body", "working_group"),
             target="pk",
             space="space_id",
@@ -344,7 +388,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.INFORMATION,
-            lambda: access.visible_items(InformationPage.objects.all(), user),
+            lambda: standing.information,
             ("title", "summary", "body"),
             target="pk",
             space="space_id",
@@ -359,7 +403,7 @@ def _sources(user) -> list[Source]:
         ),
         Source(
             Kind.PROJECT,
-            lambda: access.visible_items(Project.objects.all(), user),
+            lambda: standing.projects,
             catalogue.SEARCH_FIELDS,
             target="pk",
             space="space_id",
@@ -404,20 +448,24 @@ def _every_word_in(fields: tuple[str, ...], words: list[str]) -> Q:
     return every_word
 
 
-def _candidates_per_source(sources: list[Source], *, query: str, search_query) -> dict[int, list[_Candidate]]:
+def _candidates_per_source(
+    sources: list[Source], *, standing: _Standing, query: str, search_query
+) -> dict[int, list[_Candidate]]:
     """Every source's CANDIDATES + 1 most recent hits with their rank.
 
     On PostgreSQL one statement (a UNION ALL of each source's bounded query), so a search costs one
     round trip for its hits however many sources there are; elsewhere one query per source.
     """
-    parts = [
-        _candidate_rows(source, index, query=query, search_query=search_query)
-        for index, source in enumerate(sources)
-    ]
     if search_query is not None:
-        rows = parts[0].union(*parts[1:], all=True).order_by()
+        with connection.cursor() as cursor:
+            cursor.execute(*_candidate_statement(sources, standing=standing, query=query))
+            rows = cursor.fetchall()
     else:
-        rows = [row for part in parts for row in part]
+        rows = [
+            row
+            for index, source in enumerate(sources)
+            for row in _candidate_rows(source, index, query=query, search_query=None)
+        ]
     found: dict[int, list[_Candidate]] = {}
     for pk, target, space_id, rank, index in rows:
         found.setdefault(index, []).append(
@@ -426,6 +474,51 @@ def _candidates_per_source(sources: list[Source], *, query: str, search_query) -
     for hits in found.values():
         hits.sort(key=lambda hit: -hit.pk)
     return found
+
+
+# The search statement's SQL depends on the person's standing, on how many words are looked up inside
+# compounds and on CANDIDATES; the words themselves are parameters. It is compiled once per process
+# for each such shape, with these placeholders for the words, which are then put in.
+_STATEMENTS = statements.CompiledStatements(kept=256)
+_PLACEHOLDER = "suchwortplatzhalter{}"
+
+
+def _shape(query: str) -> int | None:
+    """How many words are looked up inside compounds, or None when the query is full-text only."""
+    words = fulltext.substring_words(query)
+    if _uses_operators(query) or len(words) != len(query.split()):
+        return None
+    return len(words)
+
+
+def _candidate_statement(sources: list[Source], *, standing: _Standing, query: str) -> statements.Statement:
+    """The UNION ALL of every source's candidates for `query`, as SQL and parameters."""
+    shape = _shape(query)
+    if shape is None:
+        template, placeholders = f'"{_PLACEHOLDER.format(0)}"', {}
+    else:
+        words = [_PLACEHOLDER.format(n) for n in range(shape)]
+        template = " ".join(words)
+        placeholders = {
+            f"%{placeholder}%": f"%{connection.ops.prep_for_like_query(word)}%"
+            for placeholder, word in zip(words, fulltext.substring_words(query), strict=True)
+        }
+
+    def compiled() -> statements.Statement:
+        search_query = _query(template)
+        parts = [
+            _candidate_rows(source, index, query=template, search_query=search_query)
+            for index, source in enumerate(sources)
+        ]
+        sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+        return sql, tuple(params)
+
+    sql, params = _STATEMENTS.get((standing.key(), shape, CANDIDATES), compiled)
+    filled = tuple(
+        query if param == template else placeholders.get(param, param) if isinstance(param, str) else param
+        for param in params
+    )
+    return sql, filled
 
 
 def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> QuerySet:
@@ -448,13 +541,26 @@ def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> 
             .order_by("-pk")
             .values("pk")[: CANDIDATES + 1]
         )
-        found = rows.model._base_manager.filter(pk__in=newest).annotate(
+        found = rows.model._base_manager.filter(_among(newest)).annotate(
             rank=SearchRank(fulltext.stored_vector(source.column), search_query)
         )
     found = found.annotate(source_index=Value(index))
     return found.order_by("-pk").values_list("pk", source.target, source.space, "rank", "source_index")[
         : CANDIDATES + 1
     ]
+
+
+class _AmongIds(Func):
+    """`pk = ANY(ARRAY(subquery))`: the planner reads the subquery's few ids through the primary key
+    index. Written as `pk IN (subquery)`, it hash-joins them against a scan of the whole table."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = BooleanField()
+
+
+def _among(ids: QuerySet) -> _AmongIds:
+    return _AmongIds(F("pk"), Subquery(ids))
 
 
 def _best_per_target(candidates: list[_Candidate], sources: list[Source]) -> list[_Candidate]:

@@ -6,6 +6,7 @@ import re
 import zipfile
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -434,3 +435,47 @@ def test_the_queries_of_a_search_are_bounded_by_its_sources_not_its_hits(client,
 
     sources = 13
     assert len(captured.captured_queries) <= sources + 1 + 10
+
+
+def test_a_search_kept_compiled_for_one_standing_never_serves_another(client, fachgruppe, inner, partner):
+    ThreadFactory(space=fachgruppe, title="Praxistage in der Zinngießerei")
+    ThreadFactory(space=inner, title="Innen: Zinngießerei im Verbund")
+    inner_member = UserFactory()
+    for space in (fachgruppe, inner):
+        Membership.objects.create(space=space, user=inner_member)
+
+    client.force_login(inner_member)
+    inner_titles = sorted(_titles(_search(client, RARE)))
+    client.force_login(partner)
+    partner_titles = _titles(_search(client, RARE))
+    Membership.objects.create(space=inner, user=partner)
+    joined_titles = sorted(_titles(_search(client, RARE)))
+    Membership.objects.filter(space=inner, user=partner).delete()
+    left_titles = _titles(_search(client, RARE))
+
+    assert inner_titles == ["Innen: Zinngießerei im Verbund", "Praxistage in der Zinngießerei"]
+    assert partner_titles == ["Praxistage in der Zinngießerei"]
+    assert joined_titles == inner_titles
+    assert left_titles == ["Praxistage in der Zinngießerei"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one statement exists on PostgreSQL only")
+@pytest.mark.parametrize(
+    "query",
+    [RARE, "Ausbildung Werkstatt", "handwerk", '"kleine Betriebe"', "Innung -Meister", "ab", "50%_a\\b"],
+)
+def test_the_statement_kept_for_a_shape_is_the_one_compiled_afresh(query, partner, coordinator):
+    for person in (AnonymousUser(), partner, coordinator):
+        standing = portal_search._Standing.of(person)
+        sources = portal_search._sources_of(standing)
+        search_query = portal_search._query(query)
+        parts = [
+            portal_search._candidate_rows(source, index, query=query, search_query=search_query)
+            for index, source in enumerate(sources)
+        ]
+        sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
+
+        first = portal_search._candidate_statement(sources, standing=standing, query=query)
+        kept = portal_search._candidate_statement(sources, standing=standing, query=query)
+
+        assert first == kept == (sql, tuple(params))
