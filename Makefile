@@ -94,7 +94,9 @@ messages: install
 # The mutation run over the rule book (README, "Testing"): mutmut copies the tree into mutants/, mutates
 # groups/access.py and runs the tests of [tool.mutmut] in pyproject.toml against each mutant (PostgreSQL,
 # test database kept between mutants). MUTMUT=... runs another install of it (a private venv).
+# Its own test database by default, so that a `make test` meanwhile does not drop the one it reuses.
 MUTMUT ?= $(VENV)/bin/mutmut
+mutants: export TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_mutants
 mutants: install
 	rm -rf mutants
 	$(MUTMUT) run --max-children 2

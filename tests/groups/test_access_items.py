@@ -24,7 +24,7 @@ def test_the_asker_follows_their_question_from_outside_its_ring(outsider, partne
     assert not access.can_view(partner, theirs)
 
 
-def test_the_asker_follows_their_question_into_the_one_it_was_merged_into(outsider, inner):
+def test_the_asker_follows_their_question_into_the_one_it_was_merged_into(outsider, partner, inner):
     kept = QuestionFactory(space=inner, asked_by=UserFactory())
     QuestionFactory(space=inner, asked_by=outsider, merged_into=kept, status=Question.Status.MERGED)
     unrelated = QuestionFactory(space=inner, asked_by=UserFactory())
@@ -33,6 +33,8 @@ def test_the_asker_follows_their_question_into_the_one_it_was_merged_into(outsid
 
     assert kept.pk in visible
     assert unrelated.pk not in visible
+    # Only the asker of the merged question follows it: others still need to be inside its ring.
+    assert not access.can_view(partner, kept)
 
 
 def test_an_asker_still_sees_the_public_questions_of_others(outsider, fachgruppe):
