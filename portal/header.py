@@ -23,6 +23,7 @@ from django.utils.autoreload import file_changed
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from groups import access
 from portal import chrome, readcache
 from portal.notifications.selectors import unread_count
 
@@ -49,7 +50,7 @@ def state_of(request) -> HeaderState:
     user = request.user
     return HeaderState(
         signed_in=user.is_authenticated,
-        is_staff=user.is_authenticated and user.is_staff,
+        is_staff=access.sees_everything(user),
         language=translation.get_language(),
         section=_section(request.resolver_match),
     )

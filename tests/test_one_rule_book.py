@@ -34,11 +34,6 @@ EXEMPT_MODULES = {
     "demo.py": "demo data builds the demo accounts and their roles",
     "demo_history.py": "demo data builds a year of history",
     "groups/models/": "models declare the fields and their managers",
-    # rulea: the helper rewriting these modules concurrently; the integrator removes these lines.
-    "meetings/minutes.py": "# rulea",
-    "meetings/search.py": "# rulea",
-    "portal/search.py": "# rulea",
-    "meetings/polls.py": "# rulea",
 }
 
 # Single spots that are not ring rules: (module, enclosing function, what) -> why.
