@@ -41,7 +41,7 @@ _SECTION_APPS = frozenset({"information", "groups", "meetings", "projects", "que
 @dataclass(frozen=True)
 class HeaderState:
     signed_in: bool
-    is_staff: bool
+    runs_the_site: bool
     language: str
     section: str
 
@@ -50,7 +50,7 @@ def state_of(request) -> HeaderState:
     user = request.user
     return HeaderState(
         signed_in=user.is_authenticated,
-        is_staff=access.sees_everything(user),
+        runs_the_site=access.sees_everything(user),
         language=translation.get_language(),
         section=_section(request.resolver_match),
     )
@@ -85,7 +85,7 @@ def _header(state: HeaderState) -> str:
         return get_template("components/header.html").render(
             {
                 "signed_in": state.signed_in,
-                "is_staff": state.is_staff,
+                "is_staff": state.runs_the_site,
                 "section": state.section,
                 "chrome": chrome.links(),
                 "LANGUAGE_CHOICES": settings.LANGUAGES,
