@@ -15,7 +15,8 @@ def _tag_modules() -> list[Path]:
     return sorted(
         path
         for path in BASE_DIR.glob("*/**/templatetags/*.py")
-        if ".venv" not in path.parts and path.name != "__init__.py"
+        # Hidden folders hold virtual environments (.venv, .venv-own), not the portal.
+        if not path.relative_to(BASE_DIR).parts[0].startswith(".") and path.name != "__init__.py"
     )
 
 

@@ -27,11 +27,13 @@ MESSAGE_CLASSES = {"EmailMessage", "EmailMultiAlternatives"}
 
 
 def _modules() -> list[Path]:
-    skipped = {".venv", "tests", "migrations", "node_modules", ".tools", "var", "static"}
+    skipped = {"tests", "migrations", "node_modules", "var", "static", "mutants"}
     return sorted(
         path
         for path in ROOT.rglob("*.py")
+        # Hidden folders hold virtual environments and tools (.venv, .venv-own, .tools), not the portal.
         if not skipped & set(path.relative_to(ROOT).parts)
+        and not path.relative_to(ROOT).parts[0].startswith(".")
         and path.relative_to(ROOT).as_posix() not in SENDERS
     )
 
