@@ -112,6 +112,28 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308
 
 
+# The Markdown syntax a snippet of the source would show: heading and quote markers, list bullets,
+# emphasis, code ticks, a link's target (its text stays), table pipes and rules.
+_LINE_MARKERS = re.compile(r"(?m)^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)")
+_LINKS = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+# A star inside a word is German gender spelling ("Mitarbeiter*innen"), not emphasis.
+_EMPHASIS = re.compile(r"(?:(?<![^\s(])\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?![^\s).,;:!?])|_{2,3}|~~|`+)")
+_TABLE_RULES = re.compile(r"(?m)^[ \t|:-]{3,}$|\|")
+_SPACES = re.compile(r"\s+")
+
+
+def markdown_as_plain_text(text: str) -> str:
+    """A piece of Markdown source as the words a reader sees, for search snippets.
+
+    Linear regular expressions, no parser: a snippet is a cut-out fragment that need not be
+    well-formed Markdown, and it is escaped after this."""
+    text = _LINKS.sub(r"\1", text or "")
+    text = _LINE_MARKERS.sub("", text)
+    text = _TABLE_RULES.sub(" ", text)
+    text = _EMPHASIS.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
 def html_field() -> models.TextField:
     """The column that stores the sanitised HTML of a Markdown field, written only by saves."""
     return models.TextField(blank=True, default="", editable=False)

@@ -53,7 +53,7 @@ from groups.models import (
     Thread,
 )
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
-from portal import fulltext, statements
+from portal import fulltext, markdown, statements
 from projects import catalogue
 from projects.models import Project
 
@@ -628,7 +628,8 @@ def _read_page(page, sources, spaces, search_query, query: str) -> list[Hit]:
         if search_query is not None:
             snippet = _marked(row.snippet)
         else:
-            snippet = _cut(" ".join(str(getattr(row, name) or "") for name in source.fields), query)
+            text = " ".join(str(getattr(row, name) or "") for name in source.fields)
+            snippet = _cut(markdown.markdown_as_plain_text(text), query)
         hits.append(
             Hit(
                 kind=source.kind,
@@ -668,7 +669,7 @@ def _headline(source: Source, search_query) -> SearchHeadline:
 
 def _marked(headline: str) -> SafeString:
     """ts_headline's text escaped, its markers turned into <mark> (the only markup let through)."""
-    text = escape(headline or "")
+    text = escape(markdown.markdown_as_plain_text(headline))
     return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308 - escaped above
 
 

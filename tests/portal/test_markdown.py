@@ -12,7 +12,7 @@ from django.apps import apps
 from groups import questions, services
 from groups.models import Post, Question
 from meetings import minutes as minutes_service
-from portal.markdown import render_markdown, rerender
+from portal.markdown import markdown_as_plain_text, render_markdown, rerender
 from tests.factories import UserFactory
 from tests.factories.groups import ThreadFactory
 from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory, MeetingFactory
@@ -277,3 +277,12 @@ def test_rerender_fills_every_row_in_batches(fachgruppe):
 
     for number, thread in enumerate(threads):
         assert thread.posts.get().body_html == f"<p><em>{number}</em></p>\n"
+
+
+def test_plain_text_for_snippets_keeps_the_words_and_drops_the_syntax():
+    source = (
+        "## Ziel\n- **fett** und `Code`\n"
+        "> [Leitfaden](https://example.org) für Mitarbeiter*innen\n| a | b |\n|---|---|"
+    )
+
+    assert markdown_as_plain_text(source) == "Ziel fett und Code Leitfaden für Mitarbeiter*innen a b"

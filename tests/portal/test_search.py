@@ -121,6 +121,22 @@ def test_snippets_mark_the_words_and_escape_everything_else(client, fachgruppe, 
     assert "<mark>Zinngießerei</mark>" in snippet
 
 
+def test_snippets_show_the_words_of_markdown_not_its_syntax(client, fachgruppe, partner):
+    ThreadFactory(
+        space=fachgruppe,
+        title="Leitfaden",
+        opening_post="## Worum es geht\n\nDie **Zinngießerei** für [alle Mitarbeiter*innen](https://example.org/x).",
+    )
+    client.force_login(partner)
+
+    html = _search(client, RARE).content.decode()
+    snippet = re.search(r'<p class="mb-0 search-snippet">(.*?)</p>', html).group(1)
+
+    assert "Worum es geht Die <mark>Zinngießerei</mark> für alle Mitarbeiter*innen" in snippet
+    assert "#" not in snippet
+    assert "example.org" not in snippet
+
+
 def test_draft_minutes_their_decisions_and_tasks_are_found_by_coordinators_only(
     client, fachgruppe, partner, fachgruppe_coordinator
 ):
