@@ -2,6 +2,7 @@
 
 from django import forms, template
 from django.forms import BoundField
+from django.forms.boundfield import BoundWidget
 from django.utils.safestring import SafeString
 
 from portal import legal, writing
@@ -31,6 +32,16 @@ def bootstrap_widget(field: BoundField) -> SafeString:
     if field.errors:
         classes.append("is-invalid")
     return field.as_widget(attrs={"class": " ".join(c for c in classes if c), "placeholder": False})
+
+
+@register.filter
+def check_input(choice: BoundWidget) -> SafeString:
+    """One radio button or checkbox of a choice list, with Bootstrap's check class: it floats
+    beside its label, so a long label wraps beside it instead of dropping below it."""
+    attrs = choice.data["attrs"]
+    classes = " ".join(c for c in (attrs.get("class"), "form-check-input") if c)
+    context = {"widget": {**choice.data, "attrs": {**attrs, "class": classes}, "wrap_label": False}}
+    return choice.parent_widget._render(choice.template_name, context, choice.renderer)
 
 
 @register.filter

@@ -5,10 +5,12 @@ import importlib
 
 import pytest
 from django import forms
+from django.template.loader import render_to_string
 
 from groups.models import Thread
 from portal import limits
 from portal.forms import HardenedFieldsMixin, NoControlCharacters, harden_fields, is_multiline
+from tests import htmltree
 
 FORM_MODULES = [
     "groups.forms",
@@ -169,3 +171,20 @@ def test_the_links_of_a_project_are_saved_and_a_nul_among_them_is_refused(client
     assert project.links == ["https://example.org/a", "https://example.org/b"]
     assert refused.status_code == 200
     assert "Dieses Feld darf keine Steuerzeichen enthalten." in refused.content.decode()
+
+
+class _Choice(forms.Form):
+    date = forms.ChoiceField(
+        label="Gewählter Termin",
+        choices=[("1", "Donnerstag, 25. Februar 2027, 10:00–16:00 Uhr"), ("2", "Donnerstag, 4. März 2027")],
+        widget=forms.RadioSelect,
+    )
+
+
+def test_every_radio_button_of_a_choice_list_floats_beside_its_label():
+    html = render_to_string("components/form_field.html", {"field": _Choice()["date"]})
+    inputs = htmltree.parse(html).all("input")
+
+    assert [(i.attrs["type"], i.attrs["value"]) for i in inputs] == [("radio", "1"), ("radio", "2")]
+    # Without Bootstrap's check class a long label (an inline-block) drops below its button on a phone.
+    assert all("form-check-input" in i.attrs["class"].split() for i in inputs)
