@@ -2,8 +2,13 @@
 
 What is deleted: the sign-in (addresses, password, two-factor, sessions), the
 profile, memberships and join requests, preferences, notifications, tokens of
-links (calendar feed, unsubscribe), the subscription by mail, registrations,
-date-poll answers, unfinished project drafts and earlier data exports.
+links (calendar feed, unsubscribe), the subscription by mail, the mails to the
+address (counted first, portal.notifications.tallies), registrations, date-poll
+answers, unfinished project drafts and earlier data exports.
+
+The journal of notification mails stays without its error texts (an error may
+quote the address), what still waits is skipped: the dashboard's figures are
+counted from it, and the retention deletes it after the rollup counted it.
 
 What others rely on stays: posts and their history, documents and comments,
 minutes and the attendance they record, decisions, action items, reviews,
@@ -30,6 +35,7 @@ from groups import access
 from groups.models import JoinRequest, Membership, Profile, Space, Subscriber, User
 from meetings.models import CalendarToken, Participant, PollAnswer, Registration
 from portal.models import FormSubmission, OverviewVisit
+from portal.notifications import tallies
 from portal.notifications.models import (
     Delivery,
     Event,
@@ -84,7 +90,8 @@ def account_erase(*, person: User, actor: User, request=None, on_request: bool =
                     "spaces": "“, „".join(space.name for space in blockers),
                 }
             )
-        label = person.name or person.email
+        name, email = person.name, person.email
+        spaces = list(Space.objects.filter(memberships__user=person).order_by("name"))
         _delete_personal_rows(person)
         _anonymise_kept_rows(person)
         person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
@@ -104,8 +111,10 @@ def account_erase(*, person: User, actor: User, request=None, on_request: bool =
         signals.account_erased.send(
             sender=User,
             person_id=person.pk,
-            person_label=label,
+            name=name,
+            email=email,
             actor=actor,
+            spaces=spaces,
             request=request,
             on_request=on_request,
         )
@@ -125,14 +134,13 @@ def _delete_personal_rows(person: User) -> None:
     Unfollow.objects.filter(user=person).delete()
     UnsubscribeToken.objects.filter(user=person).delete()
     Notification.objects.filter(user=person).delete()
-    Delivery.objects.filter(user=person).delete()
     CalendarToken.objects.filter(user=person).delete()
     Registration.objects.filter(user=person).delete()
     PollAnswer.objects.filter(user=person).delete()
     FormSubmission.objects.filter(user=person).delete()
     OverviewVisit.objects.filter(user=person).delete()
     Subscriber.objects.filter(email__iexact=address).delete()
-    Mail.objects.filter(recipient__iexact=address).delete()
+    tallies.delete_counted(Mail.objects.filter(recipient__iexact=address))
     for data_export in DataExport.objects.filter(user=person):
         if data_export.file:
             data_export.file.delete(save=False)
@@ -150,6 +158,9 @@ def _delete_personal_rows(person: User) -> None:
 
 
 def _anonymise_kept_rows(person: User) -> None:
+    deliveries = Delivery.objects.filter(user=person)
+    deliveries.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.SKIPPED)
+    deliveries.exclude(last_error="").update(last_error="")
     # Attendance stays in the minutes; the personal note of the answer goes.
     Participant.objects.filter(user=person).update(note="", email="", name="")
     # A project's contact is whoever its submitter named; when that was the person, the contact goes.
