@@ -24,6 +24,8 @@ without anyone to run it (`erasure_blockers`).
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,6 +36,7 @@ from django.utils.translation import gettext as _
 from groups import access
 from groups.models import JoinRequest, Membership, Profile, Space, Subscriber, User
 from meetings.models import CalendarToken, Participant, PollAnswer, Registration
+from portal.audit import services as audit
 from portal.models import FormSubmission, OverviewVisit
 from portal.notifications import tallies
 from portal.notifications.models import (
@@ -167,6 +170,10 @@ def _anonymise_kept_rows(person: User) -> None:
     Project.objects.filter(contact_email__iexact=person.email).update(
         contact_name="", contact_email="", contact_phone=""
     )
+    # The admin's own history of the account (its "Recent actions") named it by its name.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk)
+    ).update(object_repr=audit.former_member_label(person.pk))
     # Events keep what their messages said; the person's name, where it was written in, goes.
     if person.name:
         written_in = Q(actor=person) | Q(data__actor=person.name) | Q(data__title=person.name)

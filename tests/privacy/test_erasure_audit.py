@@ -3,6 +3,8 @@ erasure; once erased, the person's name and address are gone from the log, its C
 the table itself, while who (the account's id), what and when stay."""
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
@@ -86,6 +88,13 @@ def erased_coordinator(fachgruppe, coordinator, requester):
         before={"name": "Bernd Beispielmann", "organisation": ["Beispielmann GmbH"]},
         after={"name": "Bernd Beispielmann", "organisation": ["Bäckerei Beispielmann"]},
     )
+    LogEntry.objects.create(
+        user=coordinator,
+        content_type=ContentType.objects.get_for_model(person),
+        object_id=str(person.pk),
+        object_repr=str(person),
+        action_flag=CHANGE,
+    )
     approved = AuditEntry.objects.get(action=Action.JOIN_APPROVED)
     erasure.account_erase(person=person, actor=coordinator, on_request=True)
     return person, approved
@@ -108,11 +117,14 @@ def test_an_erased_persons_name_is_gone_from_the_log_and_the_table(
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM audit_auditentry")
         raw = repr(cursor.fetchall())
+        cursor.execute("SELECT * FROM django_admin_log")
+        raw_admin_history = repr(cursor.fetchall())
 
     for shown in [page, csv, raw, *(response.content.decode() for response in admin_pages)]:
         assert name.lower() not in shown.lower()
         assert email not in shown
         assert former in shown
+    assert name.lower() not in raw_admin_history.lower()
     assert all(response.status_code == 200 for response in admin_pages)
     # The fact stays: who (the account's id), what, when, and whom it concerned.
     kept = AuditEntry.objects.get(pk=approved.pk)

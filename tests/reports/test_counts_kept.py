@@ -156,24 +156,35 @@ def test_an_erasure_keeps_every_counted_mail(client, dashboard, fachgruppe, part
     _mails(page, LAST_OF_JANUARY, 2)
     _mails(page, FIRST_OF_FEBRUARY, 1, status=FAILED)
     Mail.objects.filter(template=PAGE_MAIL).update(recipient=partner.email)
-    for at, status in [(LAST_OF_JANUARY, SENT), (FIRST_OF_FEBRUARY, FAILED), (FIRST_OF_FEBRUARY, SKIPPED)]:
+    now = timezone.now()
+    for at, status in [
+        (LAST_OF_JANUARY, SENT),
+        (FIRST_OF_FEBRUARY, FAILED),
+        (FIRST_OF_FEBRUARY, SKIPPED),
+        # Rolled up but still recounted, and not yet rolled up.
+        (now - datetime.timedelta(days=20), SENT),
+        (now - datetime.timedelta(days=3), FAILED),
+    ]:
         event = _event(fachgruppe, at, [])
         Delivery.objects.create(event=event, user=partner, channel=Channel.IMMEDIATE, status=status)
         Delivery.objects.filter(event=event).update(created_at=at)
     tallies.roll_up_deliveries()
+    recent = f"?von={timezone.localdate(now - datetime.timedelta(days=40)):%Y-%m-%d}"
 
     def report_counts() -> dict[str, int]:
         response = client.get(f"/auswertung/{fachgruppe.slug}/taetigkeitsbericht/{YEAR}/")
         return {row.title: row.subscriber_mails for row in response.context["report"].information.rows}
 
-    before, report_before = dashboard(), report_counts()
+    before, recent_before, report_before = dashboard(), dashboard(recent), report_counts()
     erasure.account_erase(person=partner, actor=partner)
     tallies.roll_up_deliveries()
     retention.forget_delivered_mail()
-    after, report_after = dashboard(), report_counts()
+    after, recent_after, report_after = dashboard(), dashboard(recent), report_counts()
 
     assert before[1] == [1, 1, 0, 0, 2, 0]
     assert before[2] == [2, 0, 1, 1, 0, 1]
+    assert [sum(row[column] for row in recent_before.values()) for column in (0, 1, 2)] == [2, 1, 1]
+    assert recent_after == recent_before
     assert not Mail.objects.filter(recipient__iexact=partner.email).exists()
     assert after == before
     assert report_after == report_before == {"Quereinstieg in die Backstube": 2}
