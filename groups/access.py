@@ -544,7 +544,7 @@ def can_read_audit_log(user) -> bool:
 
 def visible_audit_entries(queryset: QuerySet, user) -> QuerySet:
     """Entries of the spaces `user` coordinates; staff read every entry, those of no space too
-    (account erasures, the admin's changes to people). Nobody else reads any."""
+    (the admin's changes to people, the erasure of a person of no space). Nobody else reads any."""
     if not _active(user):
         return queryset.none()
     if user.is_staff:

@@ -2,8 +2,13 @@
 
 What is deleted: the sign-in (addresses, password, two-factor, sessions), the
 profile, memberships and join requests, preferences, notifications, tokens of
-links (calendar feed, unsubscribe), the subscription by mail, registrations,
-date-poll answers, unfinished project drafts and earlier data exports.
+links (calendar feed, unsubscribe), the subscription by mail, the mails to the
+address (counted first, portal.notifications.tallies), registrations, date-poll
+answers, unfinished project drafts and earlier data exports.
+
+The journal of notification mails stays without its error texts (an error may
+quote the address), what still waits is skipped: the dashboard's figures are
+counted from it, and the retention deletes it after the rollup counted it.
 
 What others rely on stays: posts and their history, documents and comments,
 minutes and the attendance they record, decisions, action items, reviews,
@@ -19,6 +24,8 @@ without anyone to run it (`erasure_blockers`).
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +36,9 @@ from django.utils.translation import gettext as _
 from groups import access
 from groups.models import JoinRequest, Membership, Profile, Space, Subscriber, User
 from meetings.models import CalendarToken, Participant, PollAnswer, Registration
+from portal.audit import services as audit
 from portal.models import FormSubmission, OverviewVisit
+from portal.notifications import tallies
 from portal.notifications.models import (
     Delivery,
     Event,
@@ -84,7 +93,8 @@ def account_erase(*, person: User, actor: User, request=None, on_request: bool =
                     "spaces": "“, „".join(space.name for space in blockers),
                 }
             )
-        label = person.name or person.email
+        name, email = person.name, person.email
+        spaces = list(Space.objects.filter(memberships__user=person).order_by("name"))
         _delete_personal_rows(person)
         _anonymise_kept_rows(person)
         person.email = f"erased-{person.pk}@{ERASED_EMAIL_DOMAIN}"
@@ -104,8 +114,10 @@ def account_erase(*, person: User, actor: User, request=None, on_request: bool =
         signals.account_erased.send(
             sender=User,
             person_id=person.pk,
-            person_label=label,
+            name=name,
+            email=email,
             actor=actor,
+            spaces=spaces,
             request=request,
             on_request=on_request,
         )
@@ -125,14 +137,13 @@ def _delete_personal_rows(person: User) -> None:
     Unfollow.objects.filter(user=person).delete()
     UnsubscribeToken.objects.filter(user=person).delete()
     Notification.objects.filter(user=person).delete()
-    Delivery.objects.filter(user=person).delete()
     CalendarToken.objects.filter(user=person).delete()
     Registration.objects.filter(user=person).delete()
     PollAnswer.objects.filter(user=person).delete()
     FormSubmission.objects.filter(user=person).delete()
     OverviewVisit.objects.filter(user=person).delete()
     Subscriber.objects.filter(email__iexact=address).delete()
-    Mail.objects.filter(recipient__iexact=address).delete()
+    tallies.delete_counted(Mail.objects.filter(recipient__iexact=address))
     for data_export in DataExport.objects.filter(user=person):
         if data_export.file:
             data_export.file.delete(save=False)
@@ -150,12 +161,19 @@ def _delete_personal_rows(person: User) -> None:
 
 
 def _anonymise_kept_rows(person: User) -> None:
+    deliveries = Delivery.objects.filter(user=person)
+    deliveries.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.SKIPPED)
+    deliveries.exclude(last_error="").update(last_error="")
     # Attendance stays in the minutes; the personal note of the answer goes.
     Participant.objects.filter(user=person).update(note="", email="", name="")
     # A project's contact is whoever its submitter named; when that was the person, the contact goes.
     Project.objects.filter(contact_email__iexact=person.email).update(
         contact_name="", contact_email="", contact_phone=""
     )
+    # The admin's own history of the account (its "Recent actions") named it by its name.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk)
+    ).update(object_repr=audit.former_member_label(person.pk))
     # Events keep what their messages said; the person's name, where it was written in, goes.
     if person.name:
         written_in = Q(actor=person) | Q(data__actor=person.name) | Q(data__title=person.name)

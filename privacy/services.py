@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from groups.models import User
+from groups.models import Space, User
 from portal.notifications import events
 from privacy import builds, signals
 from privacy.models import DataExport
@@ -29,7 +29,11 @@ def export_request(*, person: User, actor: User | None = None, request=None) -> 
             )
         data_export = DataExport.objects.create(user=person)
         signals.data_export_requested.send(
-            sender=DataExport, person=person, actor=actor or person, request=request
+            sender=DataExport,
+            person=person,
+            actor=actor or person,
+            spaces=list(Space.objects.filter(memberships__user=person).order_by("name")),
+            request=request,
         )
         transaction.on_commit(lambda: _enqueue(data_export.pk))
     return data_export

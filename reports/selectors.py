@@ -650,13 +650,13 @@ def information(*, space: Space, period: Period) -> Section:
 def delivery(*, space: Space, period: Period) -> Section:
     mails = Delivery.objects.filter(event__space=space)
     status = Delivery.Status
-    # By the month of their event: the settled days from the rollup, the recent ones from the rows.
+    # By the month they were handed out: the settled days from the rollup, the recent ones from the rows.
     by_month = tallies.deliveries_by_month(space_id=space.pk, first=period.first, last=period.last)
     # Counted also after the outbox deleted them (KEEP_SENT): tallies.delete_counted.
     pages = list(
         access.coordination_scope(InformationPage.objects.all(), space=space).values_list("pk", flat=True)
     )
-    to_subscribers = tallies.sent_mails_by_month(
+    to_subscribers = tallies.mails_by_month(
         template=PAGE_MAIL, subject_ids=pages, first=period.first, last=period.last
     )
     waiting = Q(channel=Channel.IMMEDIATE, status__in=[status.PENDING, status.SENDING])
@@ -668,7 +668,11 @@ def delivery(*, space: Space, period: Period) -> Section:
     events = Event.objects.filter(space=space, state=Event.State.PENDING).count()
     names = ["total", "sent", "failed", "skipped"]
     rows = [
-        [month, *(_row(by_month, month, name) for name in names), to_subscribers.get(month, 0)]
+        [
+            month,
+            *(_row(by_month, month, name) for name in names),
+            *(to_subscribers.get(month, {}).get(ending, 0) for ending in (status.SENT, status.FAILED)),
+        ]
         for month in period.months
     ]
     oldest = (
@@ -680,7 +684,7 @@ def delivery(*, space: Space, period: Period) -> Section:
         table=Table(
             slug="delivery",
             caption=_(
-                "Benachrichtigungen des Raums per E-Mail nach dem Monat ihres Ereignisses "
+                "Benachrichtigungen des Raums per E-Mail nach dem Monat, in dem sie verteilt wurden, "
                 "und was aus ihnen wurde"
             ),
             columns=[
@@ -690,6 +694,7 @@ def delivery(*, space: Space, period: Period) -> Section:
                 Column(_("Fehlgeschlagen")),
                 Column(_("Übersprungen")),
                 Column(_("E-Mails an Abonnements verschickt")),
+                Column(_("E-Mails an Abonnements fehlgeschlagen")),
             ],
             rows=rows,
         ),
@@ -712,7 +717,7 @@ def delivery(*, space: Space, period: Period) -> Section:
                 Kind.DECIMAL,
             ),
             Fact(_("E-Mails, die auf einen Überblick warten"), backlog["digest"]),
-            Fact(_("Fehlgeschlagene E-Mails im Zeitraum"), sum(row[3] for row in rows)),
+            Fact(_("Fehlgeschlagene E-Mails im Zeitraum"), sum(row[3] + row[6] for row in rows)),
         ],
     )
 

@@ -3,8 +3,10 @@
 Every reference (who acted, whom it concerned, the space, the object) is
 kept twice: as a foreign key that turns NULL when the row it points to is
 deleted, and as a label written at the time, so an entry still says who and
-what after an account is erased or an object deleted. On PostgreSQL a trigger
-refuses every DELETE and every UPDATE but that NULLing (migration 0002).
+what after an object is deleted. An erased account keeps its id and loses its
+name and address in the texts (services.pseudonymise). On PostgreSQL a trigger
+refuses every DELETE and every UPDATE but that NULLing (migration 0002) and
+that pseudonymisation (migration 0003).
 """
 
 from django.conf import settings

@@ -1,11 +1,11 @@
-"""Receivers for the signals of the data rights (issue 16, points 2 and 3): connect them where the
-signals are defined, e.g.
+"""Receivers for the signals of the data rights (issue 16, points 2 and 3), connected in
+privacy.apps.
 
-    data_export_requested.connect(receivers.data_export_requested, dispatch_uid="audit-data-export")
-    account_erased.connect(receivers.account_erased, dispatch_uid="audit-account-erased")
-
-The erased account no longer exists when its signal arrives: the entry names it by the label and
-id the signal carries. Without a `space` an entry is read by staff only.
+Both acts are recorded once for each space the person was a member of, so that the coordinators
+of those spaces read them (groups.access.visible_audit_entries); a person of no space gets one
+entry without a space, read by staff only. An erasure first removes the person's name and address
+from the entries about them (services.pseudonymise) and names them by `former_member_label` in
+its own entry: the fact stays, the name goes.
 """
 
 from django.utils.translation import gettext as _
@@ -21,29 +21,32 @@ def _existing(user, *, unless_id=None):
     return user
 
 
-def data_export_requested(sender, *, person, actor, request=None, space=None, **_signal):
-    audit.record(
-        Action.DATA_EXPORT_REQUESTED,
-        actor=_existing(actor),
-        person=_existing(person),
-        space=space,
-        request=request,
-        target_label=_("Datenauskunft (Art. 15 und 20 DSGVO)"),
-    )
+def data_export_requested(sender, *, person, actor, spaces=(), request=None, **_signal):
+    for space in list(spaces) or [None]:
+        audit.record(
+            Action.DATA_EXPORT_REQUESTED,
+            actor=_existing(actor),
+            person=_existing(person),
+            space=space,
+            request=request,
+            target_label=_("Datenauskunft (Art. 15 und 20 DSGVO)"),
+        )
 
 
 def account_erased(
-    sender, *, person_id, person_label, actor, request=None, on_request=False, space=None, **_signal
+    sender, *, person_id, name, email, actor, spaces=(), request=None, on_request=False, **_signal
 ):
-    label = f"{person_label} (#{person_id})" if person_label else f"#{person_id}"
+    audit.pseudonymise(person_id=person_id, name=name, email=email)
+    label = audit.former_member_label(person_id)
     by = _existing(actor, unless_id=person_id)
-    audit.record(
-        Action.ACCOUNT_ERASED,
-        actor=by,
-        actor_label="" if by is not None else label,
-        person_label=label,
-        space=space,
-        request=request,
-        target_label=_("Konto"),
-        after={"person_id": person_id, "on_request": bool(on_request)},
-    )
+    for space in list(spaces) or [None]:
+        audit.record(
+            Action.ACCOUNT_ERASED,
+            actor=by,
+            actor_label="" if by is not None else label,
+            person_label=label,
+            space=space,
+            request=request,
+            target_label=_("Konto"),
+            after={"person_id": person_id, "on_request": bool(on_request)},
+        )

@@ -8,12 +8,17 @@ parameter; a Celery task or a command records no address. The address is the
 one allauth's rate limits use (`TRUSTED_PROXY_COUNT` honoured).
 """
 
+import contextlib
 import contextvars
 import logging
+import re
 
 from allauth.account.adapter import get_adapter
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Q
 
 from portal.audit.actions import Action
 from portal.audit.models import AuditEntry
@@ -24,6 +29,12 @@ _current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_
 
 LABEL_LENGTH = 300
 SUMMARY_LENGTH = 2000
+# How an erased account is named in the log, in every language: stored text, not a page's.
+FORMER_MEMBER = "Ehemaliges Mitglied"
+# The session setting under which the append-only trigger lets `pseudonymise()` change the
+# texts of an entry (migration 0003); set for its own transaction only.
+PSEUDONYMISING = "portal.audit_pseudonymise"
+TEXT_FIELDS = ("actor_label", "person_label", "target_label", "summary", "before", "after")
 
 
 def client_ip(request) -> str | None:
@@ -113,3 +124,73 @@ def _home_space(target):
     if getattr(target, "space_id", None) is not None:
         return target.space
     return None
+
+
+def former_member_label(person_id: int) -> str:
+    """An erased account in the log: no name, and the id, so that its entries still go together."""
+    return f"{FORMER_MEMBER} #{person_id}"
+
+
+def pseudonymise(*, person_id: int, name: str, email: str) -> int:
+    """Replaces an erased account's name and address in the log by `former_member_label`.
+
+    Art. 17(3) DSGVO lets the record of who did what stay; the name is not needed for it. The
+    entries keep their references (the account's id as actor or person), kind, object and time;
+    the labels, summaries and before/after of the entries about the account (by reference, or
+    naming its address) lose the name and the address. Returns how many entries changed.
+    """
+    placeholder = former_member_label(person_id)
+    texts = [text for text in (f"{name} ({email})" if name and email else "", email, name) if text]
+    concerning = (
+        Q(actor_id=person_id)
+        | Q(person_id=person_id)
+        | Q(target_type=ContentType.objects.get_for_model(get_user_model()), target_id=str(person_id))
+    )
+    if email:
+        for field in ("actor_label", "person_label", "target_label", "summary"):
+            concerning |= Q(**{f"{field}__icontains": email})
+    changed = 0
+    with transaction.atomic(), _pseudonymising():
+        for entry in AuditEntry.objects.filter(concerning).only("pk", "actor_id", "person_id", *TEXT_FIELDS):
+            values = {}
+            for field in TEXT_FIELDS:
+                value = _without(getattr(entry, field), texts, placeholder)
+                if field.endswith("_label"):
+                    value = _clip(value, LABEL_LENGTH)
+                if value != getattr(entry, field):
+                    values[field] = value
+            if entry.actor_id == person_id and entry.actor_label != placeholder:
+                values["actor_label"] = placeholder
+            if entry.person_id == person_id and entry.person_label != placeholder:
+                values["person_label"] = placeholder
+            if values:
+                AuditEntry.objects.filter(pk=entry.pk).update(**values)
+                changed += 1
+    return changed
+
+
+@contextlib.contextmanager
+def _pseudonymising():
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [PSEUDONYMISING])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [PSEUDONYMISING])
+
+
+def _without(value, texts: list[str], placeholder: str):
+    """`value` (a text, or the JSON of before/after) with each of `texts` replaced, any case."""
+    if isinstance(value, str):
+        for text in texts:
+            value = re.sub(re.escape(text), placeholder, value, flags=re.IGNORECASE)
+        return value
+    if isinstance(value, dict):
+        return {key: _without(item, texts, placeholder) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without(item, texts, placeholder) for item in value]
+    return value

@@ -298,8 +298,8 @@ class MailTally(models.Model):
 
 
 class DeliveryDay(models.Model):
-    """The deliveries of one space's events of one day (Europe/Berlin, by the event's time), counted
-    once they have settled (portal.notifications.tallies.roll_up_deliveries)."""
+    """The deliveries about one space's events handed out on one day (Europe/Berlin, by the
+    delivery's own time), counted once they have settled (portal.notifications.tallies.roll_up_deliveries)."""
 
     space = models.ForeignKey("groups.Space", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

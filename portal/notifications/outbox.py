@@ -50,8 +50,10 @@ REPLAY_AFTER = timedelta(seconds=60)
 # Sent rows (without their bodies) are kept as long as the journal remembers them, then counted
 # (tallies.delete_counted).
 KEEP_SENT = timedelta(days=7)
-# A mail that fails this often (not its connection) is given up and left for staff to see.
+# A mail that fails this often (not its connection) is given up and left for staff to see for
+# KEEP_FAILED, then counted and deleted like a sent one.
 MAX_FAILURES = 5
+KEEP_FAILED = timedelta(days=30)
 BATCH_SIZE = 200
 
 _BUILDERS: dict[str, Callable[[Mail], EmailMessage | None]] = {}
@@ -277,6 +279,7 @@ def recover() -> list[int]:
     # Counted as they go: the dashboard and the activity report still show how many went out.
     tallies.delete_counted(Mail.objects.filter(status=Mail.Status.SENT, sent_at__lt=now - KEEP_SENT))
     tallies.delete_counted(Mail.objects.filter(status=Mail.Status.SKIPPED, created_at__lt=now - KEEP_SENT))
+    tallies.delete_counted(Mail.objects.filter(status=Mail.Status.FAILED, created_at__lt=now - KEEP_FAILED))
     return list(
         Mail.objects.filter(status=Mail.Status.PENDING, created_at__lt=now - REPLAY_AFTER)
         .order_by("pk")

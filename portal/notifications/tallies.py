@@ -8,7 +8,9 @@ out over years, and counting 500,000 deliveries per page view is no answer eithe
   status) in the same transaction: a mail is either a row or a count, never both, never neither;
 - `roll_up_deliveries()` (beat, and before the retention deletes anything) counts the deliveries
   per space and day into `DeliveryDay` once their day lies SETTLE_AFTER back, recounting the
-  last REFRESH of counted days so that a late change still arrives. Whatever lies after the
+  last REFRESH of counted days so that a late change still arrives. A delivery counts on the day
+  it was handed out (its own `created_at`), not on its event's: one handed out weeks after its
+  event (a replay, a late digest) lands on a day still open and is never missed. Whatever lies after the
   mark (`deliveries_counted_before`) is counted from the rows: a reader adds both and is right
   whether the rollup ran an hour or a month ago.
 
@@ -86,41 +88,41 @@ def delete_counted(mails: QuerySet[Mail]) -> int:
     return deleted
 
 
-def sent_mails_by_month(
+def mails_by_month(
     *, template: str, subject_ids: list[int], first: datetime.date, last: datetime.date
-) -> dict[datetime.date, int]:
-    """The mails of the template about these subjects sent per month (first day) from `first` to
-    `last`, both days included: the tallies and the rows still in the outbox."""
+) -> dict[datetime.date, dict[str, int]]:
+    """The mails of the template about these subjects that were sent or finally failed, per month
+    (first day) from `first` to `last`, both days included, by status: the tallies and the rows
+    still in the outbox. A mail's day is the one it was sent on, else the one it was written on
+    (as `delete_counted` tallies it)."""
     param = _COUNT_BY[template]
-    by_month: dict[datetime.date, int] = defaultdict(int)
+    counted = [Mail.Status.SENT, Mail.Status.FAILED]
+    by_month: dict[datetime.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(counted, 0))
     tallied = (
         MailTally.objects.filter(
             template=template,
-            status=Mail.Status.SENT,
+            status__in=counted,
             subject_id__in=subject_ids,
             day__gte=first,
             day__lte=last,
         )
         .annotate(month=TruncMonth("day"))
-        .values("month")
+        .values("month", "status")
         .annotate(n=Sum("count"))
     )
     for row in tallied:
-        by_month[_as_date(row["month"])] += row["n"]
+        by_month[_as_date(row["month"])][row["status"]] += row["n"]
     rows = (
-        Mail.objects.filter(
-            template=template,
-            status=Mail.Status.SENT,
-            sent_at__gte=midnight(first),
-            sent_at__lt=midnight(last + datetime.timedelta(days=1)),
-            **{f"params__{param}__in": subject_ids},
-        )
-        .annotate(month=TruncMonth("sent_at", tzinfo=_zone()))
-        .values("month")
+        Mail.objects.filter(status__in=counted, template=template, **{f"params__{param}__in": subject_ids})
+        .annotate(at=Coalesce("sent_at", "created_at"))
+        .filter(at__gte=midnight(first), at__lt=midnight(last + datetime.timedelta(days=1)))
+        .annotate(month=TruncMonth("at", tzinfo=_zone()))
+        .values("month", "status")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     for row in rows:
-        by_month[_as_date(row["month"])] += row["n"]
+        by_month[_as_date(row["month"])][row["status"]] += row["n"]
     return dict(by_month)
 
 
@@ -172,15 +174,13 @@ def roll_up_deliveries(*, now: datetime.datetime | None = None) -> int:
         RollupMark.objects.get_or_create(name=DELIVERIES)
         mark = RollupMark.objects.select_for_update().get(name=DELIVERIES)
         start = None if mark.complete_before is None else min(mark.complete_before, until) - REFRESH
-        deliveries = Delivery.objects.filter(
-            event__space__isnull=False, event__created_at__lt=midnight(until)
-        )
+        deliveries = Delivery.objects.filter(event__space__isnull=False, created_at__lt=midnight(until))
         days = DeliveryDay.objects.filter(day__lt=until)
         if start is not None:
-            deliveries = deliveries.filter(event__created_at__gte=midnight(start))
+            deliveries = deliveries.filter(created_at__gte=midnight(start))
             days = days.filter(day__gte=start)
         rows = (
-            deliveries.annotate(day=TruncDate("event__created_at", tzinfo=_zone()))
+            deliveries.annotate(day=TruncDate("created_at", tzinfo=_zone()))
             .values("event__space_id", "day")
             .annotate(**_counts())
             .order_by()
@@ -209,8 +209,9 @@ def deliveries_counted_before() -> datetime.date | None:
 def deliveries_by_month(
     *, space_id: int, first: datetime.date, last: datetime.date
 ) -> dict[datetime.date, dict]:
-    """Per month (first day) from `first` to `last` (both included): the mails of the space's events
-    of that month, how many of them were sent, failed and skipped. Three queries at any range."""
+    """Per month (first day) from `first` to `last` (both included): the mails about the space's
+    events handed out that month, how many of them were sent, failed and skipped. Three queries at
+    any range."""
     counted_before = deliveries_counted_before()
     by_month: dict[datetime.date, dict] = defaultdict(lambda: dict.fromkeys(_counts(), 0))
     live_from = first
@@ -231,10 +232,10 @@ def deliveries_by_month(
         rows = (
             Delivery.objects.filter(
                 event__space_id=space_id,
-                event__created_at__gte=midnight(live_from),
-                event__created_at__lt=midnight(last + datetime.timedelta(days=1)),
+                created_at__gte=midnight(live_from),
+                created_at__lt=midnight(last + datetime.timedelta(days=1)),
             )
-            .annotate(month=TruncMonth("event__created_at", tzinfo=_zone()))
+            .annotate(month=TruncMonth("created_at", tzinfo=_zone()))
             .values("month")
             .annotate(**_counts())
             .order_by()

@@ -131,8 +131,10 @@ def test_erasing_deletes_the_account_and_keeps_posts_as_former_member(
         {
             "signal": signals.account_erased,
             "person_id": partner.pk,
-            "person_label": name,
+            "name": name,
+            "email": email,
             "actor": partner,
+            "spaces": [fachgruppe],
             "request": heard[0]["request"],
             "on_request": False,
         }

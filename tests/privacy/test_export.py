@@ -246,7 +246,7 @@ def test_the_link_expires_after_seven_days(partner):
 
 
 @pytest.mark.django_db
-def test_the_signal_names_the_person_and_who_asked(partner, rf):
+def test_the_signal_names_the_person_who_asked_and_their_spaces(partner, fachgruppe, rf):
     heard = []
 
     def receiver(sender, **kwargs):
@@ -260,7 +260,13 @@ def test_the_signal_names_the_person_and_who_asked(partner, rf):
         signals.data_export_requested.disconnect(receiver)
 
     assert heard == [
-        {"signal": signals.data_export_requested, "person": partner, "actor": partner, "request": request}
+        {
+            "signal": signals.data_export_requested,
+            "person": partner,
+            "actor": partner,
+            "spaces": [fachgruppe],
+            "request": request,
+        }
     ]
 
 

@@ -5,6 +5,7 @@ import datetime
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,7 @@ from groups.subscriptions import PAGE_MAIL
 from portal.notifications import outbox, tallies
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Delivery, DeliveryDay, Event, Mail
-from privacy import retention
+from privacy import erasure, retention
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +62,9 @@ def test_delivery_figures_survive_the_rollup_and_the_retention_at_a_month_s_edge
     retention.forget_delivered_mail()
     after = dashboard()
 
-    # Columns: mails, sent, failed, skipped, mails to subscribers.
-    assert before[1] == [3, 2, 1, 0, 0]
-    assert before[2] == [2, 1, 0, 1, 0]
+    # Columns: mails, sent, failed, skipped, mails to subscribers sent and failed.
+    assert before[1] == [3, 2, 1, 0, 0, 0]
+    assert before[2] == [2, 1, 0, 1, 0, 0]
     assert not Delivery.objects.exists()
     assert after == before
 
@@ -120,6 +121,7 @@ def _mails(page: InformationPage, at: datetime.datetime, count: int, status: str
         )
         for number in range(count)
     )
+    Mail.objects.filter(template=PAGE_MAIL, params__page=page.pk, status=status).update(created_at=at)
 
 
 def test_subscriber_mails_shown_before_the_outbox_deletes_them_are_shown_after(
@@ -140,7 +142,73 @@ def test_subscriber_mails_shown_before_the_outbox_deletes_them_are_shown_after(
     after, report_after = dashboard(), report_counts()
 
     assert (before[1][4], before[2][4]) == (3, 2)
+    # The mail that finally failed is counted as well, also once the outbox gave it up for good.
+    assert (before[1][5], before[2][5]) == (0, 1)
     assert report_before == {"Quereinstieg in die Backstube": 5}
-    assert not Mail.objects.filter(status=SENT).exists()
+    assert not Mail.objects.filter(status__in=[SENT, FAILED]).exists()
     assert after == before
     assert report_after == report_before
+
+
+def test_an_erasure_keeps_every_counted_mail(client, dashboard, fachgruppe, partner):
+    """The erased person's mails (to their address, and their notifications) stay counted."""
+    page = _page(fachgruppe, "Quereinstieg in die Backstube", "quereinstieg")
+    _mails(page, LAST_OF_JANUARY, 2)
+    _mails(page, FIRST_OF_FEBRUARY, 1, status=FAILED)
+    Mail.objects.filter(template=PAGE_MAIL).update(recipient=partner.email)
+    now = timezone.now()
+    for at, status in [
+        (LAST_OF_JANUARY, SENT),
+        (FIRST_OF_FEBRUARY, FAILED),
+        (FIRST_OF_FEBRUARY, SKIPPED),
+        # Rolled up but still recounted, and not yet rolled up.
+        (now - datetime.timedelta(days=20), SENT),
+        (now - datetime.timedelta(days=3), FAILED),
+    ]:
+        event = _event(fachgruppe, at, [])
+        Delivery.objects.create(event=event, user=partner, channel=Channel.IMMEDIATE, status=status)
+        Delivery.objects.filter(event=event).update(created_at=at)
+    tallies.roll_up_deliveries()
+    recent = f"?von={timezone.localdate(now - datetime.timedelta(days=40)):%Y-%m-%d}"
+
+    def report_counts() -> dict[str, int]:
+        response = client.get(f"/auswertung/{fachgruppe.slug}/taetigkeitsbericht/{YEAR}/")
+        return {row.title: row.subscriber_mails for row in response.context["report"].information.rows}
+
+    before, recent_before, report_before = dashboard(), dashboard(recent), report_counts()
+    erasure.account_erase(person=partner, actor=partner)
+    tallies.roll_up_deliveries()
+    retention.forget_delivered_mail()
+    after, recent_after, report_after = dashboard(), dashboard(recent), report_counts()
+
+    assert before[1] == [1, 1, 0, 0, 2, 0]
+    assert before[2] == [2, 0, 1, 1, 0, 1]
+    assert [sum(row[column] for row in recent_before.values()) for column in (0, 1, 2)] == [2, 1, 1]
+    assert recent_after == recent_before
+    assert not Mail.objects.filter(recipient__iexact=partner.email).exists()
+    assert after == before
+    assert report_after == report_before == {"Quereinstieg in die Backstube": 2}
+
+
+def test_a_delivery_handed_out_two_months_after_its_event_is_counted(dashboard, fachgruppe):
+    """The beat rolls up every day; the delivery is handed out 60 days after its event (a replay)
+    and its journal row is deleted 90 days later: the dashboard still counts it."""
+    event_at = datetime.datetime(YEAR, 3, 2, 10, 0, tzinfo=BERLIN)
+    event = _event(fachgruppe, event_at, [])
+    handed_out = event_at + datetime.timedelta(days=60)
+    for day in range(1, 200):
+        now = event_at + datetime.timedelta(days=day)
+        if now >= handed_out and not Delivery.objects.filter(event=event).exists():
+            with time_machine.travel(handed_out, tick=False):
+                Delivery.objects.create(
+                    event=event, user=UserFactory(), channel=Channel.IMMEDIATE, status=SENT
+                )
+        tallies.roll_up_deliveries(now=now)
+    with time_machine.travel(event_at + datetime.timedelta(days=200), tick=False):
+        retention.forget_delivered_mail()
+
+    rows = dashboard()
+    assert not Delivery.objects.exists()
+    # Counted in the month it was handed out (May), once.
+    assert rows[handed_out.month][:3] == [1, 1, 0]
+    assert sum(row[0] for row in rows.values()) == 1

@@ -168,7 +168,7 @@ def test_delivery_health_shows_the_backlog_and_failures(dashboard, fachgruppe, p
     section = _section(dashboard(""), "delivery")
     facts = {fact.label: fact.value for fact in section.facts}
 
-    assert section.table.rows[-1][1:] == [4, 1, 1, 0, 0]
+    assert section.table.rows[-1][1:] == [4, 1, 1, 0, 0, 0]
     assert facts["Ereignisse, die jetzt auf die Verteilung warten"] == 1
     assert facts["E-Mails, die jetzt auf den Versand warten"] == 1
     assert facts["E-Mails, die auf einen Überblick warten"] == 1
