@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from groups.models import InformationPage, Space, Thread, User
+from groups.models import Document, InformationPage, Question, Space, Thread, User
 from groups.spaces import FACHGRUPPE_SLUG
 from meetings.models import Minutes
 from projects.models import Project
@@ -56,8 +56,9 @@ def java() -> str:
 
 
 @pytest.fixture
-def demo(db):
-    """The demo portal: every kind of content, in the states a visitor meets."""
+def demo(fachgruppe, inner):
+    """The demo portal: every kind of content, in the states a visitor meets (on the two spaces of the
+    migration, which a transactional test before may have flushed)."""
     call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
 
 
@@ -68,6 +69,8 @@ def representative_pages() -> dict[str, list[str]]:
     project = Project.objects.filter(status=Project.Status.ACCEPTED).first().get_absolute_url()
     meeting = f"/meetings/{Minutes.objects.filter(status=Minutes.Status.PUBLISHED).first().meeting_id}/"
     thread = Thread.objects.filter(space=fachgruppe).first().get_absolute_url()
+    document = Document.objects.filter(space=fachgruppe).first().get_absolute_url()
+    question = Question.objects.first().get_absolute_url()
     return {
         "anonymous": [
             "/",
@@ -83,6 +86,8 @@ def representative_pages() -> dict[str, list[str]]:
             "/rechtliches/datenschutz/",
             "/rechtliches/barrierefreiheit/",
             "/suche/?q=Ausbildung",
+            "/informationen/abonnieren/",
+            "/spaces/",
         ],
         "partner": [
             "/",
@@ -98,6 +103,17 @@ def representative_pages() -> dict[str, list[str]]:
             "/notifications/preferences/",
             "/profile/",
             "/suche/?q=Ausbildung",
+            f"{space}/documents/",
+            document,
+            information,
+            "/meetings/tasks/",
+            "/projects/neu/",
+            "/projects/meine/",
+            "/fragen/neu/",
+            "/profile/api-zugaenge/",
+            "/konto/daten/",
+            "/accounts/email/",
+            "/accounts/sessions/",
         ],
         "coordinator": [
             "/",
@@ -111,6 +127,13 @@ def representative_pages() -> dict[str, list[str]]:
             "/informationen/neu/",
             "/notifications/",
             f"/auswertung/{fachgruppe.slug}/",
+            f"{space}/requests/",
+            f"{meeting}edit/",
+            f"{meeting}minutes/history/",
+            "/fragen/",
+            question,
+            "/accounts/2fa/",
+            "/aktivitaetsprotokoll/",
         ],
     }
 
