@@ -7,6 +7,11 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
+# The Nu Html Checker from npm (it carries Jing for the Atom feeds' RELAX NG schema), pinned by version and digest.
+VNU_VERSION := 26.9.27
+VNU_SHA256 := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
+VNU_DIR ?= $(TOOLS)/vnu
+export VNU_JAR := $(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
 # Python 3.12+ (Django 6.1): the first that really runs, or PYTHON=... from outside.
 # pyenv's shims answer for versions that are not active, so each candidate must really run.
 PYTHON ?= $(shell for p in python3.13 python3.12 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3; do \
@@ -14,7 +19,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $${PYENV_ROOT:-$$HOME/.pyenv}/v
 DEMO_PASSWORD ?= demo-Handwerk-2026
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: pdf-deps help install run test test-fast lint format messages mutants bench bench-fanout rehearsal services browser-deps clean
+.PHONY: pdf-deps help install run test test-fast lint format messages mutants bench bench-fanout rehearsal services browser-deps validator-deps clean
 
 help:
 	@echo "make run    - the portal with demo data at http://127.0.0.1:8000/ (Ctrl-C stops it)"
@@ -65,11 +70,32 @@ browser-deps:
 			chromium gettext poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; \
 	fi
 
+# The outside validators of tests/portal/test_outside_validators.py: Java from Debian, vnu.jar from npm
+# into .tools/vnu/ (git-ignored; VNU_DIR=... puts it elsewhere, the tests follow VNU_JAR). The package's
+# postinstall script would download a Java runtime of its own: it is not run.
+validator-deps: $(VNU_DIR)/$(VNU_VERSION).installed
+	@if ! command -v java >/dev/null; then \
+		echo "Installing Java from Debian for the Nu Html Checker..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			default-jre-headless >/dev/null; \
+	fi
+
+$(VNU_DIR)/$(VNU_VERSION).installed:
+	@if ! command -v npm >/dev/null; then \
+		echo "Installing npm from Debian for the Nu Html Checker..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; \
+	fi
+	rm -rf $(VNU_DIR)
+	npm install --prefix $(VNU_DIR) --ignore-scripts --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+		"vnu-jar@$(VNU_VERSION)"
+	echo "$(VNU_SHA256)  $(VNU_JAR)" | sha256sum --check --quiet
+	@touch $@
+
 # Starts PostgreSQL and Redis of this machine when they are installed but stopped.
 services:
 	@.ci/ensure-services
 
-test: install browser-deps
+test: install browser-deps validator-deps
 	@if [ "$${CI:-}" = "true" ]; then .ci/ensure-services; fi
 	$(PY) -m pytest
 

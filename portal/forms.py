@@ -79,7 +79,9 @@ def harden_fields(fields: dict[str, forms.Field], *, text_limits: dict[str, int]
         field.max_length = limit
         field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
         field.validators.append(TextMaxLengthValidator(limit) if multiline else MaxLengthValidator(limit))
-        field.widget.attrs["maxlength"] = str(limit)
+        if not field.widget.is_hidden:
+            # HTML allows maxlength only on inputs a person types into (as Django itself leaves it off).
+            field.widget.attrs["maxlength"] = str(limit)
         check = NoControlCharacters(multiline=multiline)
         if check not in field.validators:
             # Our check names NUL too, in the portal's words.
