@@ -219,7 +219,8 @@ def test_the_digest_says_what_happened_with_the_salutation_in_the_shared_layout(
     assert "max-width: 640px" in html
 
 
-def test_the_demo_addresses_its_coordinator_and_guest_formally(settings):
+def test_the_demo_addresses_its_coordinator_and_guest_formally(settings, fachgruppe, inner):
+    # The demo seeds onto the spaces of the migration, which a transactional test before may have flushed.
     from django.core.management import call_command
 
     from groups.models import User
