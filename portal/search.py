@@ -14,8 +14,8 @@ On PostgreSQL each source matches its table's stored, weighted German vector
 (portal.fulltext, GIN indexes) with what was typed in websearch syntax, every
 word stemmed ("Ausbildungen" finds "Ausbildung"; "phrase", -word and OR work);
 words inside compounds ("handwerk" in "Bäckerhandwerk", "Handwerk" in
-"Handwerksbetrieb") are found in titles (and in the texts of projects) through
-trigram indexes. Each source reads at most
+"Handwerksbetrieb") are found in titles, in the bodies of posts and comments
+and in the texts of projects through trigram indexes. Each source reads at most
 CANDIDATES of its most recent hits with their rank, in one query, so a common
 word costs no more than a rare one; the counts say "mehr als" once a source
 is exhausted. Snippets are made with ts_headline over the rows of the shown
@@ -292,6 +292,7 @@ def _sources_of(standing: _Standing) -> list[Source]:
             space="thread__space_id",
             related=("thread__space",),
             describe=thread_of,
+            substring_fields=("body",),
         ),
         Source(
             Kind.DOCUMENT,
@@ -311,6 +312,7 @@ def _sources_of(standing: _Standing) -> list[Source]:
             space="document__space_id",
             related=("document__space",),
             describe=document_of,
+            substring_fields=("body",),
         ),
         Source(
             Kind.DOCUMENT,
@@ -430,8 +432,8 @@ def _query(terms: str) -> SearchQuery | None:
     """The tsquery of what was typed (websearch syntax: "phrase", -word, OR), stemmed in German.
 
     Not prefix queries: PostgreSQL cannot estimate how many rows a prefix matches and then walks
-    the whole table backwards for a rare word; words inside compounds are found through the titles'
-    trigram indexes instead (Source.substring_fields).
+    the whole table backwards for a rare word; words inside compounds are found through trigram
+    indexes instead (Source.substring_fields).
     """
     if not fulltext.is_indexed():
         return None
