@@ -66,13 +66,15 @@ def add_search_vector(table: str, weights: dict[str, str], *, column: str = VECT
     )
 
 
-def add_trigram_indexes(table: str, columns: list[str]) -> PostgresOnly:
-    """GIN trigram indexes on UPPER(column::text), which `icontains` compiles to on PostgreSQL."""
+def add_trigram_indexes(table: str, columns: list[str], *, cased: bool = False) -> PostgresOnly:
+    """GIN trigram indexes on UPPER(column::text), which `icontains` compiles to on PostgreSQL, or
+    with `cased` on the column itself, for `contains` (LIKE without UPPER, cheaper on long texts)."""
     names = [f"{table}_{column}_trgm" for column in columns]
+    indexed = "{}" if cased else "(UPPER({}::text))"
     return PostgresOnly(
         sql=[
             f"CREATE INDEX {_quote(name)} ON {_quote(table)} "
-            f"USING gin ((UPPER({_quote(column)}::text)) gin_trgm_ops)"
+            f"USING gin ({indexed.format(_quote(column))} gin_trgm_ops)"
             for name, column in zip(names, columns, strict=True)
         ],
         reverse_sql=[f"DROP INDEX {_quote(name)}" for name in names],

@@ -14,8 +14,8 @@ On PostgreSQL each source matches its table's stored, weighted German vector
 (portal.fulltext, GIN indexes) with what was typed in websearch syntax, every
 word stemmed ("Ausbildungen" finds "Ausbildung"; "phrase", -word and OR work);
 words inside compounds ("handwerk" in "Bäckerhandwerk", "Handwerk" in
-"Handwerksbetrieb") are found in titles (and in the texts of projects) through
-trigram indexes. Each source reads at most
+"Handwerksbetrieb") are found in titles, in the bodies of posts and comments
+and in the texts of projects through trigram indexes. Each source reads at most
 CANDIDATES of its most recent hits with their rank, in one query, so a common
 word costs no more than a rare one; the counts say "mehr als" once a source
 is exhausted. Snippets are made with ts_headline over the rows of the shown
@@ -109,6 +109,10 @@ class Source:
     column: str = fulltext.VECTOR_COLUMN
     # Fields with trigram indexes on PostgreSQL: words are also found inside them (compounds).
     substring_fields: tuple[str, ...] = ()
+    # Long texts with trigram indexes on the column itself, where words are found inside compounds in
+    # lower case or capitalised ("handwerk" in "Bäckerhandwerk", "Handwerk" in "Handwerksbetrieb"):
+    # UPPER() of every body the search walks through costs more than all the rest of the search.
+    cased_substring_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,7 @@ def _sources_of(standing: _Standing) -> list[Source]:
             space="thread__space_id",
             related=("thread__space",),
             describe=thread_of,
+            cased_substring_fields=("body",),
         ),
         Source(
             Kind.DOCUMENT,
@@ -311,6 +316,7 @@ def _sources_of(standing: _Standing) -> list[Source]:
             space="document__space_id",
             related=("document__space",),
             describe=document_of,
+            cased_substring_fields=("body",),
         ),
         Source(
             Kind.DOCUMENT,
@@ -430,22 +436,31 @@ def _query(terms: str) -> SearchQuery | None:
     """The tsquery of what was typed (websearch syntax: "phrase", -word, OR), stemmed in German.
 
     Not prefix queries: PostgreSQL cannot estimate how many rows a prefix matches and then walks
-    the whole table backwards for a rare word; words inside compounds are found through the titles'
-    trigram indexes instead (Source.substring_fields).
+    the whole table backwards for a rare word; words inside compounds are found through trigram
+    indexes instead (Source.substring_fields).
     """
     if not fulltext.is_indexed():
         return None
     return fulltext.web_query(terms)
 
 
-def _every_word_in(fields: tuple[str, ...], words: list[str]) -> Q:
+def _every_word_in(fields: tuple[str, ...], words: list[str], *, cased: tuple[str, ...] = ()) -> Q:
+    """Every word in one of `fields` in any case, or in one of `cased` in lower case or capitalised."""
     every_word = Q()
     for word in words:
         anywhere = Q()
         for name in fields:
-            anywhere |= Q(**{f"{name}__icontains": word})
+            anywhere |= Q(**{f"{name}__icontains": word.lower()})
+        for name in cased:
+            anywhere |= Q(**{f"{name}__contains": word.lower()}) | Q(
+                **{f"{name}__contains": _capitalised(word)}
+            )
         every_word &= anywhere
     return every_word
+
+
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
 
 
 def _candidates_per_source(
@@ -499,10 +514,13 @@ def _candidate_statement(sources: list[Source], *, standing: _Standing, query: s
     else:
         words = [_PLACEHOLDER.format(n) for n in range(shape)]
         template = " ".join(words)
-        placeholders = {
-            f"%{placeholder}%": f"%{connection.ops.prep_for_like_query(word)}%"
-            for placeholder, word in zip(words, fulltext.substring_words(query), strict=True)
-        }
+        placeholders = {}
+        for placeholder, word in zip(words, fulltext.substring_words(query), strict=True):
+            # icontains puts UPPER() around the lower-case word too, so one parameter serves both.
+            for spelt in (str.lower, _capitalised):
+                placeholders[f"%{spelt(placeholder)}%"] = (
+                    f"%{connection.ops.prep_for_like_query(spelt(word))}%"
+                )
 
     def compiled() -> statements.Statement:
         search_query = _query(template)
@@ -533,8 +551,9 @@ def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> 
     else:
         match = Q(search_vector_match=search_query)
         words = fulltext.substring_words(query)
-        if source.substring_fields and not _uses_operators(query) and len(words) == len(query.split()):
-            match |= _every_word_in(source.substring_fields, words)
+        inside = source.substring_fields or source.cased_substring_fields
+        if inside and not _uses_operators(query) and len(words) == len(query.split()):
+            match |= _every_word_in(source.substring_fields, words, cased=source.cased_substring_fields)
         newest = (
             rows.alias(search_vector_match=fulltext.stored_vector(source.column))
             .filter(match)

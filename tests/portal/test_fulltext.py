@@ -7,8 +7,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.utils import timezone
 
+from groups.models import DocumentComment, Post
 from meetings import search as meeting_search
 from meetings.models import AgendaItem, Meeting, Minutes
+from portal import search as portal_search
 from projects import catalogue
 from projects.catalogue import CatalogueFilter, Sort
 from projects.models import Project
@@ -194,3 +196,14 @@ def test_a_meeting_search_can_use_the_indexes(fachgruppe):
 
     assert "meetings_meeting_search_vector_gin" in _plan(hits)
     assert meeting_search.CANDIDATES >= meeting_search.MAX_HITS
+
+
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [(Post, "groups_post_body_trgm"), (DocumentComment, "groups_documentcomment_body_trgm")],
+)
+def test_a_word_inside_a_compound_of_a_body_can_use_the_trigram_index(model, index):
+    """The condition the search adds for compounds (Source.substring_fields), on the indexed expression."""
+    assert index in _plan(
+        model.objects.filter(portal_search._every_word_in((), ["handwerk"], cased=("body",)))
+    )

@@ -318,6 +318,60 @@ def test_documents_are_found_by_their_comments(client, fachgruppe, inner, partne
     assert _facets(response, "kinds") == {"Dokumente": 1}
 
 
+COMPOUND_PART = "Handwerk"
+
+
+def test_a_word_inside_a_compound_of_a_post_is_found_where_the_post_may_be_seen(
+    client, fachgruppe, inner, partner, inner_member
+):
+    thread = ThreadFactory(space=fachgruppe, title="Praxistage", opening_post="Kurz.")
+    Post.objects.create(thread=thread, body="Nachwuchs im Bäckerhandwerk gesucht.")
+    ThreadFactory(space=inner, title="Innen", opening_post="Das Geheimrezept im Bäckerhandwerk.")
+
+    client.force_login(partner)
+    partner_sees = _search(client, COMPOUND_PART)
+    client.force_login(inner_member)
+    inner_sees = _search(client, COMPOUND_PART)
+
+    assert _titles(partner_sees) == ["Praxistage"]
+    assert _facets(partner_sees, "kinds") == {"Diskussionen": 1}
+    assert _facets(partner_sees, "spaces") == {"Fachgruppe Handwerk": 1}
+    assert "Geheimrezept" not in partner_sees.content.decode()
+    assert sorted(_titles(inner_sees)) == ["Innen", "Praxistage"]
+    assert _facets(inner_sees, "kinds") == {"Diskussionen": 2}
+    assert _facets(inner_sees, "spaces") == {"Fachkräftezentren Handwerk": 1, "Fachgruppe Handwerk": 1}
+
+
+def test_a_word_inside_a_compound_of_a_comment_is_found_where_the_document_may_be_seen(
+    client, fachgruppe, inner, partner, inner_member
+):
+    document = services.document_create(
+        space=fachgruppe,
+        by=partner,
+        title="Konzeptpapier",
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF"),
+    )
+    services.document_comment(document=document, author=partner, body="Bitte das Bäckerhandwerk ergänzen.")
+    hidden = services.document_create(
+        space=inner, by=inner_member, title="Innen", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF")
+    )
+    services.document_comment(
+        document=hidden, author=inner_member, body="Das Geheimrezept im Bäckerhandwerk."
+    )
+
+    client.force_login(partner)
+    partner_sees = _search(client, COMPOUND_PART)
+    client.force_login(inner_member)
+    inner_sees = _search(client, COMPOUND_PART)
+
+    assert _titles(partner_sees) == ["Konzeptpapier"]
+    assert _facets(partner_sees, "kinds") == {"Dokumente": 1}
+    assert _facets(partner_sees, "spaces") == {"Fachgruppe Handwerk": 1}
+    assert "Geheimrezept" not in partner_sees.content.decode()
+    assert sorted(_titles(inner_sees)) == ["Innen", "Konzeptpapier"]
+    assert _facets(inner_sees, "kinds") == {"Dokumente": 2}
+
+
 def test_facets_narrow_by_kind_and_space_and_count_what_the_other_filter_leaves(
     client, fachgruppe, inner, inner_member
 ):
