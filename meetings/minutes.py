@@ -88,10 +88,10 @@ def minutes_record(*, user, meeting: Meeting, drafts: bool = True) -> MinutesRec
     """The minutes of a meeting the person may already see; None when there are none for them.
     `drafts=False` for a channel that never shows a draft, not even to its coordinators (the API)."""
     minutes = Minutes.objects.filter(meeting=meeting).select_related("published_by").first()
-    if minutes is None or (not drafts and minutes.status != Minutes.Status.PUBLISHED):
+    if minutes is None:
         return None
     minutes.meeting = meeting
-    if not access.can_see_minutes(user, minutes, meeting_visible=True):
+    if not access.can_see_minutes(user, minutes, meeting_visible=True, drafts=drafts):
         return None
     return _record(minutes, meeting=meeting, visible=lambda queryset: access.visible_items(queryset, user))
 
@@ -156,12 +156,8 @@ def my_action_items(user) -> QuerySet[ActionItem]:
     """The person's action items from published minutes of meetings they may still see; open ones first."""
     if not user.is_authenticated:
         return ActionItem.objects.none()
-    meetings = access.visible_items(Meeting.objects.all(), user).filter(
-        minutes__status=Minutes.Status.PUBLISHED
-    )
     return (
-        _action_items()
-        .filter(assignees=user, meeting__in=meetings)
+        access.readable_minutes(_action_items().filter(assignees=user), user, via="meeting", drafts=False)
         .select_related("meeting", "agenda_item")
         .alias(
             finished=Case(When(status=ActionItem.Status.DONE, then=Value(1)), default=Value(0)),
@@ -171,12 +167,16 @@ def my_action_items(user) -> QuerySet[ActionItem]:
 
 
 def can_change_status(user, action_item: ActionItem) -> bool:
-    if not access.can_view(user, action_item.meeting):
+    """The home space's coordinators, and the assignees once they may read the minutes (published)."""
+    minutes = Minutes.objects.filter(meeting=action_item.meeting).first()
+    if minutes is None:
         return False
-    if access.can_coordinate(user, action_item.meeting.space):
-        return True
-    published = Minutes.objects.filter(meeting=action_item.meeting, status=Minutes.Status.PUBLISHED)
-    return published.exists() and action_item.assignees.filter(pk=user.pk).exists()
+    minutes.meeting = action_item.meeting
+    if not access.can_see_minutes(user, minutes):
+        return False
+    return access.can_coordinate(user, action_item.meeting.space) or (
+        action_item.assignees.filter(pk=user.pk).exists()
+    )
 
 
 # --- Writes --------------------------------------------------------------
