@@ -12,6 +12,7 @@ keeps no revision.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,9 +30,12 @@ from meetings import selectors
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision, Participant
 from portal.audit import services as audit
 from portal.audit.actions import Action
+from portal.celery import named_task
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
+
+logger = logging.getLogger(__name__)
 
 DUE_SOON = datetime.timedelta(days=3)
 
@@ -245,11 +249,22 @@ REASON_REQUIRED = gettext_lazy(
 
 def new_version(minutes: Minutes) -> None:
     """The published record changes: a new version, whose PDF the task renders after the commit."""
-    from meetings.pdf import enqueue_rendering  # weasyprint is loaded where PDFs are made only
-
     minutes.version += 1
     Minutes.objects.filter(pk=minutes.pk).update(version=F("version") + 1)
     enqueue_rendering(minutes)
+
+
+def enqueue_rendering(minutes: Minutes) -> None:
+    """After the change commits, the task renders the new version; without a broker the first request does."""
+    kwargs = {"minutes_id": minutes.pk, "version": minutes.version}
+
+    def enqueue():
+        try:
+            named_task("meetings.render_minutes_pdf").apply_async(kwargs=kwargs, retry=False)
+        except Exception as exc:  # noqa: BLE001 - any broker failure: the first request renders it
+            logger.warning("minutes PDF not enqueued", extra={**kwargs, "error": repr(exc)})
+
+    transaction.on_commit(enqueue)
 
 
 def published_record_changed(*, meeting: Meeting) -> None:

@@ -151,18 +151,3 @@ def render_all_languages(*, minutes_id: int, version: int) -> int:
         if stored_pdf(minutes=minutes, language=language) is None:
             rendered += render_and_store(minutes=minutes, language=language) is not None
     return rendered
-
-
-def enqueue_rendering(minutes: Minutes) -> None:
-    """After the change commits, the task renders the new version; without a broker the first request does."""
-    from meetings.tasks import render_minutes_pdf
-
-    kwargs = {"minutes_id": minutes.pk, "version": minutes.version}
-
-    def enqueue():
-        try:
-            render_minutes_pdf.apply_async(kwargs=kwargs, retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure: the first request renders it
-            logger.warning("minutes PDF not enqueued", extra={**kwargs, "error": repr(exc)})
-
-    transaction.on_commit(enqueue)
