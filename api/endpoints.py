@@ -20,8 +20,8 @@ from ninja.security import HttpBearer
 from api import schemas, serialise, tokens
 from api.cursor import DEFAULT_LIMIT, MAX_LIMIT, CursorError, Key, keyset_page, position_page
 from groups import access
-from groups.information import InformationFilter, information_detail, published_pages
 from groups.models import Document, DocumentVersion, Post, Space, Thread, Topic, Trade
+from groups.selectors_information import InformationFilter, information_detail, published_pages
 from meetings import minutes as meeting_minutes
 from meetings import selectors as meeting_selectors
 from meetings.models import ActionItem, Meeting
