@@ -32,9 +32,9 @@ from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from meetings import minutes as records
-from meetings.minutes import MinutesRecord
+from meetings import selectors_minutes
 from meetings.models import Minutes, MinutesPdf
+from meetings.selectors_minutes import MinutesRecord
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def render_and_store(*, minutes: Minutes, language: str) -> MinutesPdf | None:
         return None
     try:
         with translation.override(language):
-            record = records.audience_record(minutes=minutes)
+            record = selectors_minutes.audience_record(minutes=minutes)
             content = minutes_pdf(record)
         return _store(minutes=minutes, language=language, content=content)
     finally:
