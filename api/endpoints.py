@@ -20,10 +20,10 @@ from ninja.security import HttpBearer
 from api import schemas, serialise, tokens
 from api.cursor import DEFAULT_LIMIT, MAX_LIMIT, CursorError, Key, keyset_page, position_page
 from groups import access
-from groups.information import InformationFilter, information_detail, published_pages
 from groups.models import Document, DocumentVersion, Post, Space, Thread, Topic, Trade
-from meetings import minutes as meeting_minutes
+from groups.selectors_information import InformationFilter, information_detail, published_pages
 from meetings import selectors as meeting_selectors
+from meetings import selectors_minutes
 from meetings.models import ActionItem, Meeting
 from portal import fulltext
 from projects import catalogue
@@ -322,7 +322,7 @@ def meeting_detail(request, response: HttpResponse, pk: int):
     the decisions and the action items. Drafts of minutes are never in the API."""
     user = _reader(request)
     page = meeting_selectors.meeting_detail(user=user, pk=pk)
-    record = meeting_minutes.minutes_record(user=user, meeting=page.meeting, drafts=False)
+    record = selectors_minutes.minutes_record(user=user, meeting=page.meeting, drafts=False)
     _last_modified(response, [page.meeting.updated_at, record.minutes.updated_at if record else None])
     return serialise.meeting_detail(page, record)
 
@@ -457,7 +457,7 @@ def action_item_list(
     limit: int = DEFAULT_LIMIT,
 ):
     """The reader's own action items from published minutes of meetings they may still see."""
-    items = meeting_minutes.my_action_items(_reader(request))
+    items = selectors_minutes.my_action_items(_reader(request))
     if status is not None:
         items = items.filter(status=status)
     page = keyset_page(items, keys=(Key("pk"),), cursor=cursor, limit=_limit(limit))

@@ -19,8 +19,8 @@ from api import reference as api_reference
 from api import tokens
 from api.endpoints import api
 from api.forms import TokenForm
-from groups.information import InformationFilter, published_pages
 from groups.models import Trade
+from groups.selectors_information import InformationFilter, published_pages
 from projects import catalogue
 
 EMBED_LENGTH = 6

@@ -414,6 +414,11 @@ def coordinator_memberships(*, active_only: bool = True) -> QuerySet[Membership]
     return memberships.filter(user__is_active=True) if active_only else memberships
 
 
+def is_coordinator_membership(membership: Membership) -> bool:
+    """Whether the record carries the coordinator role (as stored, whatever the account's state)."""
+    return membership.role == Membership.Role.COORDINATOR
+
+
 def coordinators_of(space: Space) -> QuerySet[User]:
     """The people who coordinate `space`: active accounts with the coordinator role there."""
     return User.objects.filter(
@@ -482,27 +487,32 @@ def guest_sees_meeting_link(participant) -> bool:
 _PUBLISHED_MINUTES = "published"  # meetings.Minutes.Status.PUBLISHED (the rule book imports no feature)
 
 
-def can_see_minutes(user, minutes, *, meeting_visible: bool = False) -> bool:
+def can_see_minutes(user, minutes, *, meeting_visible: bool = False, drafts: bool = True) -> bool:
     """Published minutes follow their meeting; drafts are for the home space's coordinators only.
 
     `meeting_visible` for a caller that resolved the meeting through the rule book already (it
-    saves the query); the rule is that of readable_minutes, which lists what this lets one read.
+    saves the query); `drafts=False` for a channel that shows no draft, not even to coordinators
+    (the API, the person's own task list). The rule is that of readable_minutes, which lists what
+    this lets one read.
     """
     if not meeting_visible and not can_view(user, minutes.meeting):
         return False
-    return minutes.status == _PUBLISHED_MINUTES or can_coordinate(user, minutes.meeting.space)
+    if minutes.status == _PUBLISHED_MINUTES:
+        return True
+    return drafts and can_coordinate(user, minutes.meeting.space)
 
 
-def readable_minutes(queryset: QuerySet, user, *, via: str) -> QuerySet:
+def readable_minutes(queryset: QuerySet, user, *, via: str, drafts: bool = True) -> QuerySet:
     """What of `queryset` belongs to minutes `user` may read (can_see_minutes), reaching the meeting
     through the lookup path `via`: "meeting" from an agenda item's discussion or an action item,
     "agenda_item__meeting" from a decision. The meeting is visible to them, and its minutes are
-    published or at home in a space they coordinate."""
+    published or (with `drafts`) at home in a space they coordinate."""
     meeting_model = _related_model(queryset.model, via)
     meetings = visible_items(meeting_model._default_manager.all(), user)
-    published = Q(**{f"{via}__minutes__status": _PUBLISHED_MINUTES})
-    coordinated = Q(**{f"{via}__space_id__in": sorted(coordinated_space_ids(user))})
-    return queryset.filter(**{f"{via}__in": meetings}).filter(published | coordinated)
+    readable = Q(**{f"{via}__minutes__status": _PUBLISHED_MINUTES})
+    if drafts:
+        readable |= Q(**{f"{via}__space_id__in": sorted(coordinated_space_ids(user))})
+    return queryset.filter(**{f"{via}__in": meetings}).filter(readable)
 
 
 def _related_model(model, path: str):
@@ -510,6 +520,25 @@ def _related_model(model, path: str):
     for name in path.split("__"):
         model = model._meta.get_field(name).related_model
     return model
+
+
+# --- Notifications ------------------------------------------------------
+
+# portal.notifications.models.Event.Audience (the rule book imports no feature)
+_RING_EVENTS = ("ring", "newly_reached")
+_COORDINATION_EVENTS = "coordinators"
+
+
+def readable_events(user, *, prefix: str = "") -> Q:
+    """Which events a person may still read by whom they were for: an event of a ring only while
+    they are inside that ring, an event for a space's coordination only while they coordinate it
+    (memberships and roles change between the event and the reading). `prefix` is the path to the
+    event ("event__" from a notification or a delivery)."""
+    in_ring = Q(**{f"{prefix}ring_id__in": ring_space_ids(user)})
+    coordinating = Q(**{f"{prefix}space_id__in": coordinated_space_ids(user)})
+    return (~Q(**{f"{prefix}audience__in": _RING_EVENTS}) | in_ring) & (
+        ~Q(**{f"{prefix}audience": _COORDINATION_EVENTS}) | coordinating
+    )
 
 
 # --- Projects ------------------------------------------------------------

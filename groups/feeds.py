@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from groups import information
+from groups import selectors_information
 from groups.views_information import filters_from
 from portal.feeds import PortalFeed
 
@@ -25,7 +25,7 @@ class InformationFeed(PortalFeed):
 
     def items(self, filters):
         # Only what the public may see: published pages, through the ring rules (groups.information).
-        return information.published_pages(filters=filters)[:FEED_LENGTH]
+        return selectors_information.published_pages(filters=filters)[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title

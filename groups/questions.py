@@ -1,16 +1,14 @@
 """Questions brought to the Fachgruppe: intake, triage (accept and assign, decline, merge), answer.
 
 Writes are keyword-only services, each one transition of the state machine
-below, refusing any other with a translated ValidationError. Reads are named
-selectors that resolve everything through groups.access.
+below, refusing any other with a translated ValidationError. The reads are in
+groups.selectors_questions.
 """
-
-from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,61 +162,3 @@ def question_mark_answered(*, question: Question, page, by: User) -> Question:
     question.save(update_fields=["status", "answered_at"])
     notify_questions.question_answered(question, page, by=by)
     return question
-
-
-# --- Reads ---------------------------------------------------------------
-
-
-def _questions(user) -> QuerySet[Question]:
-    return access.visible_items(Question.objects.all(), user).select_related(
-        "space", "asked_by", "assignee", "merged_into"
-    )
-
-
-@dataclass
-class QuestionList:
-    is_triage: bool
-    questions: QuerySet[Question]
-
-
-def question_list(*, user, status: str = "") -> QuestionList:
-    """The triage list for coordinators of the Fachgruppe; everyone else sees their own and assigned ones."""
-    space = fachgruppe()
-    questions = _questions(user).prefetch_related("trades", "topics")
-    is_triage = access.can_coordinate(user, space)
-    if is_triage:
-        questions = questions.filter(space=space)
-    else:
-        questions = questions.filter(Q(asked_by=user) | Q(assignee=user))
-    if status:
-        questions = questions.filter(status=status)
-    return QuestionList(is_triage=is_triage, questions=questions)
-
-
-def question_detail(*, user, pk: int) -> Question:
-    question = access.get_visible_or_404(
-        Question.objects.select_related(
-            "space", "asked_by", "assignee", "merged_into", "thread", "decided_by"
-        ).prefetch_related("trades", "topics"),
-        user,
-        pk=pk,
-    )
-    question.merged_list = list(_questions(user).filter(merged_into=question))
-    question.page_list = list(
-        access.visible_items(question.information_pages.all(), user).order_by("-published_at", "-created_at")
-    )
-    return question
-
-
-def merge_candidates(*, question: Question) -> QuerySet[Question]:
-    """Questions of the same space this one could be folded into."""
-    return (
-        Question.objects.filter(space=question.space)
-        .exclude(pk=question.pk)
-        .exclude(status__in=[Status.DECLINED, Status.MERGED])
-        .order_by("-created_at")
-    )
-
-
-def assignee_candidates(*, question: Question) -> QuerySet[User]:
-    return User.objects.filter(pk__in=access.audience_member_ids(question.space)).order_by("name")

@@ -292,7 +292,7 @@ def _require_coordinators_remain(memberships: list[Membership], *, message: str,
     Counts active coordinators only, under a lock of the coordinators' rows of
     those spaces, so that concurrent changes are decided one after the other.
     """
-    going = {m.pk for m in memberships if m.role == Membership.Role.COORDINATOR}
+    going = {m.pk for m in memberships if access.is_coordinator_membership(m)}
     spaces = {m.space_id: m.space for m in memberships if m.pk in going}
     if not spaces:
         return

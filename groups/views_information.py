@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from groups import access, information, subscriptions, widening
+from groups import access, information, selectors_information, subscriptions, widening
 from groups.forms_questions import InformationFilterForm, InformationPageForm, SubscriptionForm
 from groups.models import Subscriber
 from groups.spaces import fachgruppe
@@ -28,19 +28,21 @@ from portal.viewhelpers import form_error, widen_confirmation
 PAGE_SIZE = 10
 
 
-def filters_from(params) -> tuple[InformationFilterForm, information.InformationFilter]:
+def filters_from(params) -> tuple[InformationFilterForm, selectors_information.InformationFilter]:
     """The list's and the feeds' filters from GET parameters; unknown values are reported, not applied."""
     form = InformationFilterForm(params or None)
     if form.is_bound and form.is_valid():
-        return form, information.InformationFilter(
+        return form, selectors_information.InformationFilter(
             trade=form.cleaned_data["gewerk"], topic=form.cleaned_data["thema"]
         )
-    return form, information.InformationFilter()
+    return form, selectors_information.InformationFilter()
 
 
 def information_list(request):
     filter_form, filters = filters_from(request.GET)
-    page = pagination.paginate(request, information.published_pages(filters=filters), page_size=PAGE_SIZE)
+    page = pagination.paginate(
+        request, selectors_information.published_pages(filters=filters), page_size=PAGE_SIZE
+    )
     return render(
         request,
         "groups/information/information_list.html",
@@ -48,7 +50,7 @@ def information_list(request):
             "page": page,
             "filter_form": filter_form,
             "filter_query": query_without_page(request),
-            "drafts": information.draft_list(user=request.user),
+            "drafts": selectors_information.draft_list(user=request.user),
             "can_draft": access.can_see_space_content(request.user, fachgruppe()),
             "subscription_form": SubscriptionForm(),
         },
@@ -56,7 +58,7 @@ def information_list(request):
 
 
 def information_detail(request, slug: str):
-    page = information.information_detail(user=request.user, slug=slug)
+    page = selectors_information.information_detail(user=request.user, slug=slug)
     return render(
         request,
         "groups/information/information_detail.html",
@@ -90,7 +92,7 @@ def information_create(request):
 
 @login_required
 def information_edit(request, slug: str):
-    page = information.information_detail(user=request.user, slug=slug)
+    page = selectors_information.information_detail(user=request.user, slug=slug)
     if not information.can_edit(request.user, page):
         raise Http404
     form = InformationPageForm(request.POST or None, instance=page)
@@ -109,7 +111,7 @@ def information_edit(request, slug: str):
 @login_required
 def information_publish(request, slug: str):
     """Publishing (also of an answer drafted from a question) widens to the public: confirmed first."""
-    page = information.information_detail(user=request.user, slug=slug)
+    page = selectors_information.information_detail(user=request.user, slug=slug)
     if not access.can_coordinate(request.user, page.space):
         raise Http404
     refusal = information.publish_refusal(page)

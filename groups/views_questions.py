@@ -1,6 +1,6 @@
 """Views of questions: intake, the triage list or "Meine Fragen", one question with its triage actions.
 
-Thin: each resolves the question through groups.questions (and so through
+Thin: each resolves the question through groups.selectors_questions (and so through
 groups.access) and calls one service. Hidden questions answer 404 like missing ones.
 """
 
@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from groups import access, information, questions
+from groups import access, information, questions, selectors_questions
 from groups.forms_questions import AcceptForm, DeclineForm, MergeForm, QuestionFilterForm, QuestionForm
 from portal import once, pagination
 from portal.pagination import query_without_page
@@ -48,7 +48,7 @@ def question_create(request):
 def question_list(request):
     filter_form = QuestionFilterForm(request.GET or None)
     status = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
-    listing = questions.question_list(user=request.user, status=status)
+    listing = selectors_questions.question_list(user=request.user, status=status)
     page = pagination.paginate(request, listing.questions, page_size=PAGE_SIZE)
     return render(
         request,
@@ -65,7 +65,7 @@ def question_list(request):
 
 @login_required
 def question_detail(request, pk: int):
-    question = questions.question_detail(user=request.user, pk=pk)
+    question = selectors_questions.question_detail(user=request.user, pk=pk)
     can_triage = access.can_coordinate(request.user, question.space)
     is_open = question.status == question.Status.SUBMITTED
     forms = {}
@@ -75,12 +75,12 @@ def question_detail(request, pk: int):
         forms = {
             "accept": AcceptForm(
                 data if action == "accept" else None,
-                candidates=questions.assignee_candidates(question=question),
+                candidates=selectors_questions.assignee_candidates(question=question),
             ),
             "decline": DeclineForm(data if action == "decline" else None),
             "merge": MergeForm(
                 data if action == "merge" else None,
-                candidates=questions.merge_candidates(question=question),
+                candidates=selectors_questions.merge_candidates(question=question),
             ),
         }
         if request.method == "POST":
@@ -127,7 +127,7 @@ def _triage(request, question, action: str, data: dict) -> None:
 @login_required
 @require_POST
 def question_draft_answer(request, pk: int):
-    question = questions.question_detail(user=request.user, pk=pk)
+    question = selectors_questions.question_detail(user=request.user, pk=pk)
     if not access.can_coordinate(request.user, question.space):
         raise Http404
     try:

@@ -9,7 +9,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Sitzungen und Protokolle")
 
     def ready(self):
-        from meetings import guests, invitation_mail, kinds, panels  # noqa: F401 - kinds registers the notification kinds
+        # kinds registers the notification kinds, tasks the tasks the code hands work to by name
+        from meetings import guests, invitation_mail, kinds, panels, tasks  # noqa: F401
 
         invitation_mail.register()
         guests.register_mails()

@@ -1,4 +1,5 @@
-"""The minutes (Protokoll) of a meeting: reads and writes of the record, its decisions and action items.
+"""The minutes (Protokoll) of a meeting: the writes of the record, its decisions and action items (the reads
+are in meetings.selectors_minutes).
 
 A draft is for the coordinators of the meeting's home space; publishing shows
 it to everyone who may see the meeting. The life cycle is enforced here: a
@@ -12,11 +13,11 @@ keeps no revision.
 """
 
 import datetime
-from dataclasses import dataclass, field
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,157 +27,18 @@ from django.utils.translation import gettext_lazy
 from groups import access
 from groups.models import User
 from meetings import selectors
-from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision, Participant
+from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision
+from meetings.selectors_minutes import can_change_status, ordered_action_items
 from portal.audit import services as audit
 from portal.audit.actions import Action
+from portal.celery import named_task
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
 
+logger = logging.getLogger(__name__)
+
 DUE_SOON = datetime.timedelta(days=3)
-
-
-# --- Reads ---------------------------------------------------------------
-
-
-@dataclass
-class ItemRecord:
-    item: AgendaItem
-    decisions: list[Decision]
-    action_items: list[ActionItem] = field(default_factory=list)
-
-
-@dataclass
-class MinutesRecord:
-    """Everything a page or the PDF shows of the minutes, loaded in a fixed number of queries."""
-
-    meeting: Meeting
-    minutes: Minutes
-    items: list[ItemRecord]
-    action_items: list[ActionItem]
-    participants: list[Participant]
-    next_meetings: list[Meeting]
-    revisions: list[MinutesRevision] = field(default_factory=list)
-
-    @property
-    def is_draft(self) -> bool:
-        return self.minutes.status == Minutes.Status.DRAFT
-
-    @property
-    def attendees(self) -> list[Participant]:
-        """Who took part (as recorded, or as they answered), then who excused themselves."""
-        present = [
-            person
-            for person in self.participants
-            if person.attended
-            or (
-                person.attended is None
-                and person.response in (Participant.Response.ACCEPTED, Participant.Response.INVITED)
-            )
-        ]
-        excused = [person for person in self.participants if person.response == Participant.Response.EXCUSED]
-        return present + [person for person in excused if person not in present]
-
-
-def _action_items() -> QuerySet[ActionItem]:
-    return ActionItem.objects.prefetch_related(
-        Prefetch("assignees", queryset=User.objects.order_by("name"))
-    ).order_by("due_date", "pk")
-
-
-def minutes_record(*, user, meeting: Meeting, drafts: bool = True) -> MinutesRecord | None:
-    """The minutes of a meeting the person may already see; None when there are none for them.
-    `drafts=False` for a channel that never shows a draft, not even to its coordinators (the API)."""
-    minutes = Minutes.objects.filter(meeting=meeting).select_related("published_by").first()
-    if minutes is None or (not drafts and minutes.status != Minutes.Status.PUBLISHED):
-        return None
-    minutes.meeting = meeting
-    if not access.can_see_minutes(user, minutes, meeting_visible=True):
-        return None
-    return _record(minutes, meeting=meeting, visible=lambda queryset: access.visible_items(queryset, user))
-
-
-def audience_record(*, minutes: Minutes) -> MinutesRecord:
-    """The record as every person who may see the meeting may see it: for the stored PDF they share."""
-    meeting = minutes.meeting
-    return _record(
-        minutes, meeting=meeting, visible=lambda queryset: access.visible_to_audience(queryset, meeting)
-    )
-
-
-def _record(minutes: Minutes, *, meeting: Meeting, visible) -> MinutesRecord:
-    items = selectors.with_linked_items(
-        list(
-            meeting.agenda_items.order_by("position", "pk")
-            .select_related("presenter")
-            .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("position", "pk")))
-        ),
-        visible=visible,
-    )
-    records = {item.pk: ItemRecord(item=item, decisions=list(item.decisions.all())) for item in items}
-    action_items = list(_action_items().filter(meeting=meeting))
-    for action_item in action_items:
-        if action_item.agenda_item_id in records:
-            records[action_item.agenda_item_id].action_items.append(action_item)
-    return MinutesRecord(
-        meeting=meeting,
-        minutes=minutes,
-        items=list(records.values()),
-        action_items=action_items,
-        participants=list(meeting.participants.select_related("user").order_by("name", "user__name", "pk")),
-        next_meetings=next_meetings(meeting=meeting, visible=visible),
-        revisions=list(revisions(minutes=minutes)) if minutes.status == Minutes.Status.PUBLISHED else [],
-    )
-
-
-def next_meetings(*, meeting: Meeting, visible) -> list[Meeting]:
-    """The follow-up meeting when one is linked, otherwise the space's later meetings `visible` keeps."""
-    later = visible(Meeting.objects.exclude(status=Meeting.Status.CANCELLED))
-    if meeting.next_meeting_id:
-        return list(later.filter(pk=meeting.next_meeting_id))
-    after = Q(status=Meeting.Status.TENTATIVE, starts_at__isnull=True)
-    if meeting.starts_at:
-        after |= Q(starts_at__gt=meeting.starts_at)
-    return list(
-        later.filter(after, space_id=meeting.space_id).exclude(pk=meeting.pk).order_by("starts_at")[:3]
-    )
-
-
-def visible_meeting_or_404(*, user, pk: int) -> Meeting:
-    return access.get_visible_or_404(
-        Meeting.objects.select_related("space", "audience", "next_meeting"), user, pk=pk
-    )
-
-
-def revisions(*, minutes: Minutes) -> QuerySet[MinutesRevision]:
-    return minutes.revisions.select_related("changed_by")
-
-
-def my_action_items(user) -> QuerySet[ActionItem]:
-    """The person's action items from published minutes of meetings they may still see; open ones first."""
-    if not user.is_authenticated:
-        return ActionItem.objects.none()
-    meetings = access.visible_items(Meeting.objects.all(), user).filter(
-        minutes__status=Minutes.Status.PUBLISHED
-    )
-    return (
-        _action_items()
-        .filter(assignees=user, meeting__in=meetings)
-        .select_related("meeting", "agenda_item")
-        .alias(
-            finished=Case(When(status=ActionItem.Status.DONE, then=Value(1)), default=Value(0)),
-        )
-        .order_by("finished", F("due_date").asc(nulls_last=True), "pk")
-    )
-
-
-def can_change_status(user, action_item: ActionItem) -> bool:
-    if not access.can_view(user, action_item.meeting):
-        return False
-    if access.can_coordinate(user, action_item.meeting.space):
-        return True
-    published = Minutes.objects.filter(meeting=action_item.meeting, status=Minutes.Status.PUBLISHED)
-    return published.exists() and action_item.assignees.filter(pk=user.pk).exists()
 
 
 # --- Writes --------------------------------------------------------------
@@ -245,11 +107,22 @@ REASON_REQUIRED = gettext_lazy(
 
 def new_version(minutes: Minutes) -> None:
     """The published record changes: a new version, whose PDF the task renders after the commit."""
-    from meetings.pdf import enqueue_rendering  # weasyprint is loaded where PDFs are made only
-
     minutes.version += 1
     Minutes.objects.filter(pk=minutes.pk).update(version=F("version") + 1)
     enqueue_rendering(minutes)
+
+
+def enqueue_rendering(minutes: Minutes) -> None:
+    """After the change commits, the task renders the new version; without a broker the first request does."""
+    kwargs = {"minutes_id": minutes.pk, "version": minutes.version}
+
+    def enqueue():
+        try:
+            named_task("meetings.render_minutes_pdf").apply_async(kwargs=kwargs, retry=False)
+        except Exception as exc:  # noqa: BLE001 - any broker failure: the first request renders it
+            logger.warning("minutes PDF not enqueued", extra={**kwargs, "error": repr(exc)})
+
+    transaction.on_commit(enqueue)
 
 
 def published_record_changed(*, meeting: Meeting) -> None:
@@ -290,7 +163,7 @@ def snapshot(minutes: Minutes) -> dict:
                 "due_date": action_item.due_date.isoformat() if action_item.due_date else None,
                 "status": action_item.status,
             }
-            for action_item in _action_items().filter(meeting=meeting)
+            for action_item in ordered_action_items().filter(meeting=meeting)
         ],
     }
 
@@ -523,7 +396,7 @@ def minutes_publish(*, meeting: Meeting, by: User) -> Minutes:
     new_version(minutes)
     audit.record(Action.MINUTES_PUBLISHED, actor=by, target=meeting, space=meeting.space)
     _published(meeting, by=by)
-    for action_item in _action_items().filter(meeting=meeting):
+    for action_item in ordered_action_items().filter(meeting=meeting):
         assigned(action_item, people=list(action_item.assignees.all()), by=by)
     return minutes
 
@@ -622,7 +495,7 @@ def assigned(action_item: ActionItem, *, people: list[User], by: User) -> None:
 
 def _open_of_published_minutes() -> QuerySet[ActionItem]:
     return (
-        _action_items()
+        ordered_action_items()
         .filter(meeting__minutes__status=Minutes.Status.PUBLISHED, due_date__isnull=False)
         .exclude(status=ActionItem.Status.DONE)
         .select_related("meeting__space")

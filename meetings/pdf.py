@@ -32,9 +32,9 @@ from django.utils import translation
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from meetings import minutes as records
-from meetings.minutes import MinutesRecord
+from meetings import selectors_minutes
 from meetings.models import Minutes, MinutesPdf
+from meetings.selectors_minutes import MinutesRecord
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ def render_and_store(*, minutes: Minutes, language: str) -> MinutesPdf | None:
         return None
     try:
         with translation.override(language):
-            record = records.audience_record(minutes=minutes)
+            record = selectors_minutes.audience_record(minutes=minutes)
             content = minutes_pdf(record)
         return _store(minutes=minutes, language=language, content=content)
     finally:
@@ -151,18 +151,3 @@ def render_all_languages(*, minutes_id: int, version: int) -> int:
         if stored_pdf(minutes=minutes, language=language) is None:
             rendered += render_and_store(minutes=minutes, language=language) is not None
     return rendered
-
-
-def enqueue_rendering(minutes: Minutes) -> None:
-    """After the change commits, the task renders the new version; without a broker the first request does."""
-    from meetings.tasks import render_minutes_pdf
-
-    kwargs = {"minutes_id": minutes.pk, "version": minutes.version}
-
-    def enqueue():
-        try:
-            render_minutes_pdf.apply_async(kwargs=kwargs, retry=False)
-        except Exception as exc:  # noqa: BLE001 - any broker failure: the first request renders it
-            logger.warning("minutes PDF not enqueued", extra={**kwargs, "error": repr(exc)})
-
-    transaction.on_commit(enqueue)

@@ -59,3 +59,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+
+
+def named_task(name: str):
+    """A task by its name, for the code the task itself calls: that code hands work to the task
+    without importing its module, so the imports point one way (the task module → the code). The
+    apps import their task modules when they are ready (AppConfig.ready), so the name is known."""
+    return app.tasks[name]

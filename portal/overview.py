@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from groups import access
 from groups.models import Document, InformationPage, JoinRequest, Post, Question, Space, Thread
-from meetings import minutes as meeting_minutes
 from meetings import selectors as meetings
+from meetings import selectors_minutes
 from meetings.models import ActionItem, Meeting, Minutes
 from portal import readcache
 from portal.models import OverviewVisit
@@ -214,7 +214,7 @@ def _overview(*, user, now, visit: OverviewVisit, first_visit: bool, since: date
 
 def _open_action_items(user) -> Listing:
     rows = (
-        meeting_minutes.my_action_items(user)
+        selectors_minutes.my_action_items(user)
         .exclude(status=ActionItem.Status.DONE)
         # The overview names neither the assignees nor the agenda item: only the meeting.
         .prefetch_related(None)

@@ -3,7 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from groups import information
+from groups import selectors_information
 from meetings import selectors as meetings
 from projects import catalogue as projects
 
@@ -41,5 +41,5 @@ def home_page_context(*, user) -> dict:
         "rings": RINGS,
         "upcoming_meetings": SimpleLazyObject(lambda: meetings.upcoming_meetings(user=user, limit=3)),
         "showcased_projects": SimpleLazyObject(lambda: projects.showcased_projects(limit=3)),
-        "latest_information": SimpleLazyObject(lambda: information.latest_published(limit=3)),
+        "latest_information": SimpleLazyObject(lambda: selectors_information.latest_published(limit=3)),
     }

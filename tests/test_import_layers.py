@@ -35,7 +35,7 @@ def _lint_imports(tree: Path) -> subprocess.CompletedProcess:
 
 
 def _layer_modules() -> list[str]:
-    (layers,) = [contract["layers"] for contract in CONFIG["contracts"] if contract["type"] == "layers"]
+    (layers,) = [contract["layers"] for contract in CONFIG["contracts"] if contract["id"] == "layers"]
     return [name.strip() for layer in layers for name in layer.replace("|", ":").split(":")]
 
 
@@ -73,3 +73,38 @@ def test_an_arrow_from_the_core_to_a_feature_breaks_the_contracts(tmp_path):
     assert result.returncode == 1
     assert "groups.widening -> meetings.models" in result.stdout
     assert "The core (and groups) imports no meetings" in result.stdout
+
+
+def _cycle_breakers(graph) -> dict[str, set[tuple[str, str]]]:
+    """For every package, the imports among its modules (subpackages taken whole) that close a circle."""
+    found = {}
+    for package in sorted(graph.modules):
+        if graph.find_children(package):
+            breakers = graph.nominate_cycle_breakers(package)
+            if breakers:
+                found[package] = breakers
+    return found
+
+
+@pytest.fixture(scope="module")
+def import_graph():
+    import grimp  # comes with import-linter
+
+    sys.path.insert(0, str(ROOT))
+    try:
+        return grimp.build_graph(*CONFIG["root_packages"], cache_dir=None)
+    finally:
+        sys.path.remove(str(ROOT))
+
+
+def test_no_circle_of_imports_inside_any_package(import_graph):
+    """Lazy imports inside a function count too: a circle of them is still a circle."""
+    assert _cycle_breakers(import_graph) == {}
+
+
+def test_a_circle_inside_an_app_is_found(import_graph):
+    import_graph.add_import(importer="meetings.minutes", imported="meetings.tasks")
+    try:
+        assert "meetings" in _cycle_breakers(import_graph)
+    finally:
+        import_graph.remove_import(importer="meetings.minutes", imported="meetings.tasks")

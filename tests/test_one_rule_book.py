@@ -8,12 +8,16 @@ no import) and fails on a spot that writes such a rule itself:
   `audience`, `role`, `is_staff` or `parent` (`audience__isnull=True`, `memberships__role=...`);
 - reading the tree's shape (`values_list("pk", "parent_id")`);
 - following `.parent` inside a loop or comprehension (a walk up the tree);
-- reading `.is_staff`.
+- reading `.is_staff`;
+- comparing a `.role` (`membership.role == Membership.Role.COORDINATOR`);
+- such a lookup spelled as a dict key (`filter(**{"audience": ...})`, `Q(**{f"{prefix}role": ...})`:
+  an f-string's fixed part is read as the path).
 
 A spot that is not a ring rule stays where it is with a named exemption below, and one line why.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -56,7 +60,8 @@ def _modules():
 
 
 def _segments(lookup: str) -> set[str]:
-    return set(lookup.split("__"))
+    """The names along a lookup path; an f-string's placeholder (`{prefix}`) ends a name too."""
+    return set(re.split(r"__|\{[^{}]*\}", lookup))
 
 
 def _call_name(node: ast.Call) -> str | None:
@@ -64,6 +69,19 @@ def _call_name(node: ast.Call) -> str | None:
         return node.func.attr
     if isinstance(node.func, ast.Name):
         return node.func.id
+    return None
+
+
+def _written_key(key: ast.expr | None) -> str | None:
+    """A lookup spelled as a dict key (`**{"audience": ...}`, `**{f"{prefix}role": ...}`); an
+    f-string's placeholders stay as written, so its fixed part is read as a path."""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return key.value
+    if isinstance(key, ast.JoinedStr):
+        return "".join(
+            part.value if isinstance(part, ast.Constant) else "{" + ast.unparse(part.value) + "}"
+            for part in key.values
+        )
     return None
 
 
@@ -99,11 +117,22 @@ class _Finder(ast.NodeVisitor):
             for keyword in node.keywords:
                 if keyword.arg and _segments(keyword.arg) & RULE_SEGMENTS:
                     self._found(node, f"{name}({keyword.arg}=...)")
+                elif keyword.arg is None and isinstance(keyword.value, ast.Dict):
+                    for key in keyword.value.keys:
+                        lookup = _written_key(key)
+                        if lookup and _segments(lookup) & RULE_SEGMENTS:
+                            self._found(node, f"{name}(**{{{lookup!r}: ...}})")
         if name in SHAPE_CALLS:
             for argument in node.args:
                 text = argument.value if isinstance(argument, ast.Constant) else None
                 if isinstance(text, str) and _segments(text) & {"parent", "parent_id"}:
                     self._found(node, f"{name}({text!r})")
+        self.generic_visit(node)
+
+    def visit_Compare(self, node):
+        sides = [node.left, *node.comparators]
+        if any(isinstance(side, ast.Attribute) and side.attr == "role" for side in sides):
+            self._found(node, ".role compared")
         self.generic_visit(node)
 
     def visit_Attribute(self, node):
@@ -147,6 +176,11 @@ def test_every_exempt_spot_still_exists():
         ("Space.objects.values_list('pk', 'parent_id')", "values_list('parent_id')"),
         ("def f(space):\n    while space:\n        space = space.parent", ".parent in a loop"),
         ("def f(user):\n    return user.is_staff", ".is_staff"),
+        ("membership.role == Membership.Role.COORDINATOR", ".role compared"),
+        ("[m for m in memberships if m.role != 'member']", ".role compared"),
+        ("Event.objects.filter(**{'audience': 'ring'})", "filter(**{'audience': ...})"),
+        ("Q(**{f'{prefix}role': 'coordinator'})", "Q(**{'{prefix}role': ...})"),
+        ("Q(**{f'{via}__space__parent_id': space.pk})", "Q(**{'{via}__space__parent_id': ...})"),
     ],
 )
 def test_the_guard_names_each_kind_of_rule(source, what):
@@ -160,6 +194,9 @@ def test_the_guard_names_each_kind_of_rule(source, what):
         "Path(__file__).resolve().parent.parent",  # a file's folder, no tree walk
         "Space.objects.select_related('parent')",  # showing the parent's name
         "person.is_staff = False",  # the erasure takes the staff flag away
+        "membership.role = Membership.Role.COORDINATOR",  # a promotion writes the role
+        "Q(**{f'{field}__icontains': word})",  # a search over fields named by the caller
+        "Thread.objects.filter(**{f'{via}__in': meetings})",  # the path's fixed part is no rule
     ],
 )
 def test_the_guard_leaves_what_is_no_rule(source):

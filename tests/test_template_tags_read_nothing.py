@@ -31,7 +31,9 @@ def _reads(path: Path) -> list[str]:
         else:
             names = []
         for name in names:
-            if name.split(".")[-1] in FORBIDDEN_MODULE_ENDINGS:
+            last = name.split(".")[-1]
+            # also the split read modules, named like groups.selectors_questions
+            if last in FORBIDDEN_MODULE_ENDINGS or last.startswith(("selectors_", "services_")):
                 found.append(f"line {node.lineno}: imports {name}")
         if isinstance(node, ast.Attribute) and node.attr == "objects":
             found.append(f"line {node.lineno}: queries a model's manager")
@@ -60,3 +62,11 @@ def test_the_guard_sees_a_selector_call(tmp_path):
         "from meetings import selectors\nfrom groups.models import Space\nSpace.objects.all()\n"
     )
     assert len(_reads(module)) == 3
+
+
+def test_the_guard_sees_a_split_read_module(tmp_path):
+    module = tmp_path / "tags.py"
+    module.write_text(
+        "from groups import selectors_questions\nfrom groups.selectors_information import draft_list\n"
+    )
+    assert len(_reads(module)) == 2

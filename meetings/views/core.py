@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.models import Space
-from meetings import minutes as minutes_service
-from meetings import registrations, rsvp, selectors, services
+from meetings import registrations, rsvp, selectors, selectors_minutes, services
 from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -108,7 +107,7 @@ def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
         "registration": SimpleLazyObject(
             lambda: registrations.registration_panel(meeting=meeting, user=user)
         ),
-        "record": SimpleLazyObject(lambda: minutes_service.minutes_record(user=user, meeting=meeting)),
+        "record": SimpleLazyObject(lambda: selectors_minutes.minutes_record(user=user, meeting=meeting)),
     }
     if page.my_participation is not None:
         context["respond_form"] = respond_form or RespondForm(

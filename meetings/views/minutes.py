@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from meetings import minutes as service
 from meetings import minutes_document as document
-from meetings import pdf, selectors
+from meetings import pdf, selectors, selectors_minutes
 from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
 from meetings.models import ActionItem, Meeting, Minutes, MinutesPdf
 from portal import pagination, readcache, writing
@@ -182,12 +182,12 @@ def minutes_approve(request, pk: int):
 @anonymous_to_login
 def minutes_history(request, pk: int):
     """Earlier wordings of published minutes, for everyone who may read them."""
-    meeting = service.visible_meeting_or_404(user=request.user, pk=pk)
+    meeting = selectors_minutes.visible_meeting_or_404(user=request.user, pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting, status=Minutes.Status.PUBLISHED)
     return render(
         request,
         "meetings/minutes_history.html",
-        {"meeting": meeting, "minutes": minutes, "revisions": service.revisions(minutes=minutes)},
+        {"meeting": meeting, "minutes": minutes, "revisions": selectors_minutes.revisions(minutes=minutes)},
     )
 
 
@@ -210,10 +210,10 @@ def minutes_download(request, pk: int):
             MinutesPdf.file.field.storage.open(name, "rb"), content_type="application/pdf"
         )
         return _as_minutes_pdf(response, pk=pk, private=inner)
-    meeting = service.visible_meeting_or_404(user=request.user, pk=pk)
+    meeting = selectors_minutes.visible_meeting_or_404(user=request.user, pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
     if minutes.status == Minutes.Status.DRAFT:
-        record = service.minutes_record(user=request.user, meeting=meeting)
+        record = selectors_minutes.minutes_record(user=request.user, meeting=meeting)
         if record is None:
             raise Http404
         response = HttpResponse(pdf.minutes_pdf(record), content_type="application/pdf")
@@ -236,7 +236,7 @@ def minutes_download(request, pk: int):
 def _stored_published_pdf(user, *, pk: int, language: str) -> tuple[str, bool] | None:
     """The stored file of the published minutes' current version and whether they are the inner
     ring's; None when the minutes are not published or not yet stored in `language`."""
-    meeting = service.visible_meeting_or_404(user=user, pk=pk)
+    meeting = selectors_minutes.visible_meeting_or_404(user=user, pk=pk)
     minutes = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).first()
     stored = pdf.stored_pdf(minutes=minutes, language=language) if minutes is not None else None
     if stored is None:
@@ -264,7 +264,7 @@ def task_list(request):
     return render(
         request,
         "meetings/tasks.html",
-        {"tasks": pagination.paginate(request, service.my_action_items(request.user))},
+        {"tasks": pagination.paginate(request, selectors_minutes.my_action_items(request.user))},
     )
 
 
@@ -272,7 +272,7 @@ def task_list(request):
 @require_POST
 def task_status(request, pk: int):
     action_item = get_object_or_404(ActionItem.objects.select_related("meeting__space"), pk=pk)
-    if not service.can_change_status(request.user, action_item):
+    if not selectors_minutes.can_change_status(request.user, action_item):
         raise Http404
     form = StatusForm(request.POST)
     if not form.is_valid():

@@ -14,7 +14,10 @@ class NotificationsConfig(AppConfig):
         # by one (the admin, a deletion); the services forget it themselves for their bulk writes.
         from django.db.models.signals import post_delete, post_save
 
-        from portal.notifications import checks  # noqa: F401 - registers the system checks
+        from portal.notifications import (
+            checks,  # noqa: F401 - registers the system checks
+            tasks,  # noqa: F401 - the code hands work to them by name
+        )
         from portal.notifications.models import Notification
         from portal.notifications.selectors import forget_unread_counts
 

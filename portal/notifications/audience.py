@@ -11,8 +11,6 @@ from portal.notifications import kinds, personal
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Event, Preference, Unfollow
 
-_RING_AUDIENCES = [Event.Audience.RING, Event.Audience.NEWLY_REACHED]
-
 # Events that ask someone to act stay only while there is something to do: a join request
 # withdrawn or decided, a question triaged, a project decided no longer waits for anyone.
 # Keyed by the subject's model ("app_label.model"): the kinds and the filter of open subjects.
@@ -123,11 +121,7 @@ def still_visible(user, *, subject_type_ids, prefix: str = "") -> Q:
     from a Notification or a Delivery); `subject_type_ids` are the content types of the
     subjects among the events asked about (an event of any other subject type is left out).
     """
-    rings = access.ring_space_ids(user)
-    coordinated = access.coordinated_space_ids(user)
-    rule = (~Q(**{f"{prefix}audience__in": _RING_AUDIENCES}) | Q(**{f"{prefix}ring_id__in": rings})) & (
-        ~Q(**{f"{prefix}audience": Event.Audience.COORDINATORS}) | Q(**{f"{prefix}space_id__in": coordinated})
-    )
+    rule = access.readable_events(user, prefix=prefix)
     subjects = Q(**{f"{prefix}subject_type__isnull": True})
     for type_id in sorted(t for t in subject_type_ids if t is not None):
         model = ContentType.objects.get_for_id(type_id).model_class()

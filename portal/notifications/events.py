@@ -12,6 +12,7 @@ import time
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from portal.celery import named_task
 from portal.notifications import kinds
 from portal.notifications.models import Event
 
@@ -54,9 +55,7 @@ _broker_resting_until = 0.0
 
 def enqueue_dispatch(event_id: int) -> bool:
     """Hands the event to Celery; False (and a log line) when the broker is away."""
-    from portal.notifications.tasks import dispatch_event
-
-    return enqueue(dispatch_event, event_id=event_id)
+    return enqueue(named_task("notifications.dispatch_event"), event_id=event_id)
 
 
 def enqueue(task, **kwargs) -> bool:

@@ -35,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from portal.celery import named_task
 from portal.email import PortalEmail
 from portal.notifications import events, journal, tallies
 from portal.notifications.models import Mail
@@ -133,9 +134,7 @@ def enqueue(mail_ids: list[int]) -> None:
 
 
 def _enqueue(mail_ids: list[int]) -> bool:
-    from portal.notifications.tasks import send_mails
-
-    return events.enqueue(send_mails, mail_ids=mail_ids)
+    return events.enqueue(named_task("notifications.send_mails"), mail_ids=mail_ids)
 
 
 # --- Sending (the worker) -------------------------------------------------

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from groups import access
+from portal.celery import named_task
 from portal.notifications import kinds
 from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Notification, Preference, Unfollow, UnsubscribeToken
@@ -116,8 +117,7 @@ def deliveries_retry(*, ids: list[int]) -> int:
 
 
 def _enqueue_mails(delivery_ids: list[int]) -> None:
-    from portal.notifications.tasks import send_immediate
-
+    send_immediate = named_task("notifications.send_immediate")
     try:
         send_immediate.apply_async(kwargs={"delivery_ids": delivery_ids}, retry=False)
     except Exception as exc:  # noqa: BLE001 - the outbox replay hands them out anyway

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from groups import information, questions
+from groups import information, questions, selectors_information
 from groups.models import AudienceChange, InformationPage, Question, Topic, Trade
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification
@@ -136,7 +136,7 @@ def test_a_draft_does_not_exist_for_the_public(client, fachgruppe, coordinator, 
         assert "Geheimer Entwurf" not in client.get("/").content.decode()
     assert rss_titles(client) == ["Öffentliche Information"]
     assert atom_titles(client) == ["Öffentliche Information"]
-    assert information.published_pages().count() == 1
+    assert selectors_information.published_pages().count() == 1
 
     client.force_login(partner)
     assert client.get(page.get_absolute_url()).status_code == 200

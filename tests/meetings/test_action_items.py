@@ -50,6 +50,16 @@ def test_meine_aufgaben_lists_only_ones_own_items_of_published_minutes(
     assert "Aus einem Entwurf" not in html
 
 
+def test_meine_aufgaben_shows_no_draft_item_even_to_the_coordinator_who_may_read_the_draft(
+    client, meeting, coordinator
+):
+    _task(meeting, coordinator, title="Eigene Aufgabe im Entwurf", assignees=[coordinator])
+    client.force_login(coordinator)
+
+    assert "Eigene Aufgabe im Entwurf" in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "Eigene Aufgabe im Entwurf" not in client.get("/meetings/tasks/").content.decode()
+
+
 def test_meine_aufgaben_lists_open_items_before_finished_ones(client, meeting, coordinator, partner):
     finished = _task(meeting, coordinator, title="Schon erledigt", assignees=[partner])
     _task(meeting, coordinator, title="Noch offen", assignees=[partner])

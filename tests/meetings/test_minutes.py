@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from meetings import minutes as service
+from meetings import selectors_minutes
 from meetings.models import Decision, Minutes, MinutesRevision
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Notification
@@ -21,7 +22,7 @@ def _section(meeting, user, *, can_coordinate: bool) -> str:
     request = RequestFactory().get("/")
     request.user = user
     # What the meeting page's view hands its minutes section (meetings/views/core.py).
-    record = service.minutes_record(user=user, meeting=meeting)
+    record = selectors_minutes.minutes_record(user=user, meeting=meeting)
     return render_to_string(
         "meetings/_minutes_section.html",
         {"meeting": meeting, "can_coordinate": can_coordinate, "record": record},

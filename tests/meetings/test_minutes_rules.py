@@ -9,7 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from meetings import minutes as service
-from meetings import pdf, services
+from meetings import pdf, selectors_minutes, services
 from meetings.models import AgendaItem, Minutes
 from tests.factories.meetings import AgendaItemFactory, HeldMeetingFactory, MeetingFactory, PastMeetingFactory
 
@@ -129,7 +129,7 @@ def test_a_coordinator_notes_the_approval_shown_on_the_page_and_in_the_pdf(
     client.force_login(partner)
     # A meta line of running text: the long date, as beside it "Veröffentlicht am" (portal.dates).
     assert f"Genehmigt am {day.day}. " in client.get(published.get_absolute_url()).content.decode()
-    record = service.audience_record(minutes=minutes)
+    record = selectors_minutes.audience_record(minutes=minutes)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.minutes_pdf(record))).pages)
     assert "Genehmigt am" in text
 
