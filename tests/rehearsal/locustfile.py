@@ -247,10 +247,13 @@ class SigningIn(Partner):
     def sign_in(self):
         form = self.page("/accounts/login/", "sign-in (form)")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text or "")
+        if form.status_code != 200 or token is None:
+            # No form, nothing to send: a person tries again later (the failed page counts already).
+            return
         with self.client.post(
             "/accounts/login/",
             data={
-                "csrfmiddlewaretoken": token.group(1) if token else "",
+                "csrfmiddlewaretoken": token.group(1),
                 "login": self.email,
                 "password": FIXTURES["password"],
             },

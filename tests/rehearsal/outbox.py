@@ -1,14 +1,14 @@
 """The outbox's state as JSON, for `make rehearsal`; run in the portal's environment.
 
-`python -m tests.rehearsal.outbox [--after-event N]` prints what is still to do
-(events not dispatched, mails pending, claimed or failed, account mails,
-subscriber mails), the newest event's id, and the ids of every notification
-mail of the events after N marked sent, whose Message-ID
+`python -m tests.rehearsal.outbox [--after-delivery N]` prints what is still to
+do (events not dispatched, mails pending, claimed or failed, account mails,
+subscriber mails), the newest delivery's id, and the ids of every notification
+mail after delivery N marked sent, whose Message-ID
 (`<notification-ID@domain>`, portal.notifications.delivery) the orchestrator then
 looks for in the mail sink: a sent mail missing there was lost, one there twice
 was sent twice. The demo portal comes with a history of deliveries (sent long
 ago, two failed for good) that no mail of the run's sink can match: the
-deliveries of events up to N are left out.
+deliveries up to N (there before the load) are left out.
 """
 
 import argparse
@@ -20,8 +20,8 @@ import django
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--after-event", type=int, default=0)
-    after = parser.parse_args().after_event
+    parser.add_argument("--after-delivery", type=int, default=0)
+    after = parser.parse_args().after_delivery
     django.setup()
     from django.db.models import Count
 
@@ -29,14 +29,14 @@ def main() -> int:
     from portal.notifications.kinds import Channel
     from portal.notifications.models import Delivery, Event, Mail, Notification
 
-    runs = Delivery.objects.filter(event_id__gt=after)
+    runs = Delivery.objects.filter(pk__gt=after)
     deliveries = {
         f"{row['channel']}:{row['status']}": row["n"]
         for row in runs.values("channel", "status").annotate(n=Count("pk"))
     }
     state = {
         "events": Event.objects.count(),
-        "last_event": Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "last_delivery": Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
         "events_pending": Event.objects.filter(state=Event.State.PENDING).count(),
         "events_by_kind": dict(Event.objects.values_list("kind").annotate(n=Count("pk")).order_by("kind")),
         "deliveries": deliveries,

@@ -440,9 +440,11 @@ def mail_ids(folder: Path) -> collections.Counter:
     return found
 
 
-def drained(stack: Stack, after_event: int) -> dict:
+def drained(stack: Stack, after_delivery: int) -> dict:
     state = json.loads(
-        stack.manage(f"--after-event={after_event}", module="tests.rehearsal.outbox").strip().splitlines()[-1]
+        stack.manage(f"--after-delivery={after_delivery}", module="tests.rehearsal.outbox")
+        .strip()
+        .splitlines()[-1]
     )
     state["done"] = not any(
         state[key]
@@ -496,6 +498,10 @@ def main() -> int:
         fixtures.write_text(
             stack.manage(f"--password={PASSWORD}", module="tests.rehearsal.seed").strip().splitlines()[-1]
         )
+        # Before the workers start: every delivery after this one is the run's (or the seed's) and
+        # mailed into this run's sink.
+        before = json.loads(stack.manage(module="tests.rehearsal.outbox").strip().splitlines()[-1])
+        events_before, kinds_before = before["events"], before["events_by_kind"]
         for process in (
             stack.web_node("node-a"),
             stack.web_node("node-b"),
@@ -508,8 +514,6 @@ def main() -> int:
         for name in ("node-a", "node-b"):
             wait_until(lambda name=name: answers(f"http://{HOST}:{stack.ports[name]}/healthz"), 120, name)
         wait_until(lambda: answers(f"{site}/healthz"), 30, "nginx")
-        before = json.loads(stack.manage(module="tests.rehearsal.outbox").strip().splitlines()[-1])
-        events_before, kinds_before = before["events"], before["events_by_kind"]
 
         log(f"locust: {USERS} users for {SECONDS} s")
         locust = subprocess.Popen(
@@ -550,12 +554,17 @@ def main() -> int:
         if timeline:
             timeline.join(timeout=180)
         load_ended = time.monotonic()
+        # Requests the load gave up on (its timeout) may still be running and make events: the web
+        # nodes finish them and stop before the outbox is judged, or a mail of theirs would reach
+        # the sink after the last look at the outbox.
+        for name in ("nginx", "node-a", "node-b"):
+            stack.processes[name].stop()
 
         log(f"load over; waiting up to {DRAIN_SECONDS} s for the outbox to drain")
-        state = drained(stack, before["last_event"])
+        state = drained(stack, before["last_delivery"])
         while not state["done"] and time.monotonic() - load_ended < DRAIN_SECONDS:
             time.sleep(10)
-            state = drained(stack, before["last_event"])
+            state = drained(stack, before["last_delivery"])
         drain_seconds = time.monotonic() - load_ended
     finally:
         stop.set()
