@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from portal.notifications import audience, journal, outbox, personal
@@ -109,7 +110,11 @@ def send_immediate(delivery_ids: list[int]) -> int:
     sent: list[int] = []
     failed: dict[int, Exception] = {}
     try:
-        with outbox.connection() as connection, journal.Notebook() as notebook:
+        notebook = journal.Notebook(
+            rows=Delivery.objects.filter(status=Delivery.Status.SENDING),
+            sent={"status": Delivery.Status.SENT, "sent_at": Now(), "next_attempt_at": None},
+        )
+        with outbox.connection() as connection, notebook:
             for delivery in batch:
                 try:
                     token = tokens[delivery.event.kind][delivery.user_id]
@@ -120,8 +125,9 @@ def send_immediate(delivery_ids: list[int]) -> int:
                     if _breaks_the_connection(exc):
                         raise
                     continue
-                # Counted as sent before the journal is written: when Redis fails the note, the
-                # mail has still left, and putting it back to pending would send it again.
+                # Counted as sent before the journal is written: when the database and Redis fail
+                # the note, the mail has still left, and putting it back to pending would send it
+                # again.
                 sent.append(delivery.pk)
                 notebook.note(delivery.pk)
     finally:

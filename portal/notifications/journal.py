@@ -1,15 +1,24 @@
-"""A note, outside the database transaction, of every message that has left.
+"""A note, outside the claim's transaction, of every message that has left.
 
 A worker may die between sending a message and committing that it did. The
-note (one cache write per message, in Redis in production) lets the recovery
-tell the sent from the unsent of a batch that never finished, so the sent are
-not mailed twice and the unsent are not lost.
+note lets the recovery tell the sent from the unsent of a batch that never
+finished, so the sent are not mailed twice and the unsent are not lost. It is
+written twice: on the claimed row itself in PostgreSQL (marked sent, committed
+on its own the moment the message has left), which a restart of Redis without
+persistence cannot take away, and in the cache (Redis in production), which
+still knows when the database did not take the row's note.
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import Error
+from django.db import connection as database
+from django.db.models import QuerySet
+
+logger = logging.getLogger(__name__)
 
 _TTL_SECONDS = 7 * 24 * 60 * 60
 
@@ -37,7 +46,15 @@ def forget(delivery_ids: Iterable[int], *, namespace: str = DEFAULT_NAMESPACE) -
 
 
 class Notebook:
-    """The notes of one batch of mails, written through one connection.
+    """The notes of one batch of mails: on their rows, and in the cache through one connection.
+
+    `rows` are the batch's claimed rows and `sent` what marks one of them sent:
+    `note()` updates the message's row first, outside any transaction, so the
+    mark is committed before the next message goes. While the notebook is open
+    those commits do not wait for the disk (synchronous_commit off): a worker's
+    death does not touch them, only a crash of PostgreSQL itself within a second
+    could, and the cache's note covers that. A database that fails the row's
+    note leaves it to the cache's note and to the caller's marking afterwards.
 
     On Redis each note is written to the socket the moment its message has
     left, and its answer is read only after the next message has left (or on
@@ -50,8 +67,10 @@ class Notebook:
     `note_sent`.
     """
 
-    def __init__(self, *, namespace: str = DEFAULT_NAMESPACE):
+    def __init__(self, *, namespace: str = DEFAULT_NAMESPACE, rows: QuerySet, sent: dict):
         self.namespace = namespace
+        self._rows = rows
+        self._sent = sent
         self._connection = None
         self._awaiting = False
         self._pool = None
@@ -64,6 +83,10 @@ class Notebook:
             self._value = client._serializer.dumps(1)
 
     def note(self, delivery_id: int) -> None:
+        try:
+            self._rows.filter(pk=delivery_id).update(**self._sent)
+        except Error:
+            logger.warning("the database did not take a sent mail's note", extra={"row": delivery_id})
         key = _key(delivery_id, self.namespace)
         if self._pool is None:
             note_sent(delivery_id, namespace=self.namespace)
@@ -106,10 +129,24 @@ class Notebook:
         self._pool.release(connection)
 
     def __enter__(self) -> "Notebook":
+        _synchronous_commit("SET synchronous_commit TO off")
         return self
 
     def __exit__(self, exc_type, exc, traceback) -> None:
-        if exc_type is None:
-            self.close()
-        elif self._connection is not None:
-            self._discard()
+        try:
+            if exc_type is None:
+                self.close()
+            elif self._connection is not None:
+                self._discard()
+        finally:
+            _synchronous_commit("RESET synchronous_commit")
+
+
+def _synchronous_commit(statement: str) -> None:
+    """Only the notes commit without waiting for the disk: the batch's other writes wait as usual."""
+    try:
+        with database.cursor() as cursor:
+            cursor.execute(statement)
+    except Error:
+        # A database that is away takes no notes either; a new connection starts with the default.
+        logger.warning("synchronous_commit not changed", extra={"statement": statement})

@@ -17,8 +17,9 @@ first mail, not a second one. After the commit the mail's id is handed to
 Celery through events.enqueue (the broker's circuit breaker); when the broker
 is away the beat replay (`recover`) hands out what is still pending after
 REPLAY_AFTER. The worker claims a mail under a row lock, sends it, notes it in
-the journal the moment it has left, then marks it sent and clears its body;
-a dead worker's claims are sorted by the journal. Nothing is ever sent inside
+the journal the moment it has left (its row marked sent and its body cleared,
+committed at once, and a note in Redis); a dead worker's claims are sorted by
+the journal. Nothing is ever sent inside
 a request, and no module outside this one opens a mail connection
 (tests/notifications/test_one_mail_path.py).
 """
@@ -33,6 +34,7 @@ from django.core import mail as django_mail
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone, translation
 
 from portal.celery import named_task
@@ -175,7 +177,12 @@ def send_mails(mail_ids: list[int]) -> int:
     refused: dict[int, Exception] = {}
     failed: dict[int, Exception] = {}
     try:
-        with connection() as mail_connection, journal.Notebook(namespace=JOURNAL_NAMESPACE) as notebook:
+        notebook = journal.Notebook(
+            namespace=JOURNAL_NAMESPACE,
+            rows=Mail.objects.filter(status=Mail.Status.SENDING),
+            sent={"status": Mail.Status.SENT, "sent_at": Now(), "text": "", "html": ""},
+        )
+        with connection() as mail_connection, notebook:
             for mail in batch:
                 try:
                     message = _message(mail)

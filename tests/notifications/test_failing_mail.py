@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from groups import services
 from groups.models import Membership, User
-from portal.notifications import delivery, journal
+from portal.email import PortalEmail
+from portal.notifications import delivery, journal, outbox
 from portal.notifications.kinds import Channel, Kind
-from portal.notifications.models import Delivery, Event, Preference
+from portal.notifications.models import Delivery, Event, Mail, Preference
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,9 +163,52 @@ def test_staff_see_a_failed_mail_with_its_error_and_can_try_it_again(staff_clien
 
 
 def test_the_notebook_notes_every_mail_it_was_given(fachgruppe):
-    with journal.Notebook() as notebook:
+    with journal.Notebook(rows=Delivery.objects.none(), sent={}) as notebook:
         for pk in (101, 102, 103):
             notebook.note(pk)
 
     assert journal.which_were_sent([100, 101, 102, 103]) == {101, 102, 103}
     journal.forget([101, 102, 103])
+
+
+class _SeesTheRowsOfWhatLeftBefore(EmailBackend):
+    """Notes, as each mail goes, the status the database has for every mail already sent."""
+
+    rows = Delivery.objects.all()
+    seen: list[set] = []
+    left: list[int] = []
+
+    def send_messages(self, messages):
+        cls = _SeesTheRowsOfWhatLeftBefore
+        cls.seen.append(set(cls.rows.filter(pk__in=cls.left).values_list("status", flat=True)))
+        cls.left.append(_row_id(messages[0]))
+        return super().send_messages(messages)
+
+
+def _row_id(message) -> int:
+    return int(message.extra_headers["Message-ID"].split("-")[1].split("@")[0])
+
+
+@pytest.mark.parametrize("kind", ["notification", "addressed mail"])
+def test_each_mail_is_marked_sent_in_the_database_before_the_next_one_goes(kind, fachgruppe, settings):
+    """A worker that dies mid-batch leaves the mails that left marked sent on their rows, where a
+    restart of Redis without persistence cannot take the note away (test_reliability.py)."""
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}._SeesTheRowsOfWhatLeftBefore"}}
+    _SeesTheRowsOfWhatLeftBefore.seen, _SeesTheRowsOfWhatLeftBefore.left = [], []
+    if kind == "notification":
+        author, *_readers = _members_who_want_threads_at_once(fachgruppe, 4)
+        services.thread_create(space=fachgruppe, author=author, title="Ausbildung 2027", body="Text")
+        [batch] = delivery.dispatch(Event.objects.get().pk)
+        _SeesTheRowsOfWhatLeftBefore.rows, sent = Delivery.objects.all(), Delivery.Status.SENT
+        assert delivery.send_immediate(batch) == 3
+    else:
+        batch = [
+            outbox.record(
+                message=PortalEmail(subject=f"Hallo {n}", body="Text", to=[f"a{n}@example.org"]), template="t"
+            ).pk
+            for n in range(3)
+        ]
+        _SeesTheRowsOfWhatLeftBefore.rows, sent = Mail.objects.all(), Mail.Status.SENT
+        assert outbox.send_mails(batch) == 3
+
+    assert _SeesTheRowsOfWhatLeftBefore.seen == [set(), {sent}, {sent}]

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import kombu.pools
 import pytest
+import redis
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import connection
@@ -280,6 +281,46 @@ def test_a_worker_killed_while_sending_loses_nothing_and_repeats_at_most_the_mai
     assert all(deliveries[pk] == recipient for recipient, pk in sent)
     assert {pk for (_, pk), times in sent.items() if times > 1} <= in_flight
     assert max(sent.values()) <= 2
+
+
+def test_a_worker_killed_while_sending_and_redis_wiped_before_its_claims_expire_repeats_no_mail(
+    client, crowd, portal_redis, mail, start_worker, beat
+):
+    space, author, recipients = crowd
+    worker = start_worker()
+    _post_thread(client, space=space, author=author, title="Ausbildung 2027")
+    event = Event.objects.get(kind=Kind.THREAD_CREATED)
+    wait_until(
+        lambda: len(mail.sent()) >= 300, seconds=60, what="the second batch is being sent", interval=0.02
+    )
+    killed_at = timezone.now()
+    worker.kill()
+
+    dead_claims = set(
+        Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=killed_at).values_list(
+            "pk", flat=True
+        )
+    )
+    assert dead_claims, "the kill came between two batches"
+
+    # Redis loses everything while the dead worker's claims are still held (within
+    # OUTBOX_CLAIM_TIMEOUT): the queue, the cache and the journal's notes in it.
+    redis.Redis.from_url(portal_redis.url).flushdb()
+    # What the database still holds as claimed but has left: the one message on its way when
+    # the process died, whose row the worker could not mark any more.
+    in_flight = mail.delivery_ids() & dead_claims
+    assert len(in_flight) <= 1, f"{len(in_flight)} mails left but their rows do not say so"
+    Delivery.objects.filter(pk__in=dead_claims).update(
+        claimed_at=killed_at - delivery.CLAIM_TIMEOUT - timedelta(seconds=1)
+    )
+    start_worker()
+    _drive_until_delivered(event, CROWD, beat=beat)
+
+    deliveries = dict(Delivery.objects.filter(event=event).values_list("pk", "user_id"))
+    assert set(deliveries.values()) == recipients
+    sent = mail.sent()
+    assert {pk for _, pk in sent} == set(deliveries)
+    assert sum(times - 1 for times in sent.values()) <= len(in_flight)
 
 
 def test_a_hanging_redis_delays_a_post_by_the_socket_timeout_and_the_event_waits(client, portal_redis, beat):

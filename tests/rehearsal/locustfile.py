@@ -11,6 +11,13 @@ per kind come from locust's own statistics. A POST whose work is already done
 (minutes another coordinator published a moment ago, a request already decided)
 answers as the portal answers a person: a redirect with a message, or 404 for a
 request that is no longer pending, which counts as a success.
+
+A share of the partners sign in themselves, through allauth's form with the
+production hasher (Argon2), at their start and again now and then after signing
+out: their POST is the page kind "sign-in". Each of them connects from an
+address of its own on loopback (127.0.0.2, ...): nginx passes the peer's address
+on, so the portal's per-address sign-in limit (30 a minute) applies per person
+as it would in production, not to the whole load at once.
 """
 
 import itertools
@@ -22,12 +29,17 @@ import time
 from html.parser import HTMLParser
 
 from locust import HttpUser, between, events, task
+from locust.clients import LocustHttpAdapter
+from urllib3 import PoolManager
 
 FIXTURES = json.loads(open(os.environ["REHEARSAL_FIXTURES"], encoding="utf-8").read())  # noqa: SIM115
 RESULTS = os.environ.get("REHEARSAL_RESULTS", "")
 TIMEOUT = float(os.environ.get("REHEARSAL_REQUEST_TIMEOUT", "30"))
 FAILURES: list[dict] = []
 _COOKIES = {role: itertools.cycle(keys) for role, keys in FIXTURES["cookies"].items() if keys}
+_SIGNING_IN = itertools.cycle(FIXTURES["signing_in"])
+_ADDRESSES = itertools.count(2)
+SIGN_IN = "sign-in"
 
 
 class _Forms(HTMLParser):
@@ -218,6 +230,49 @@ class InnerMember(Visitor):
         self.send(
             path, "reply with mention", {"body": f"Danke, @{name}, das sehe ich auch so."}, form_page=path
         )
+
+
+class SigningIn(Partner):
+    """A partner who signs in with e-mail address and password, browses, signs out and in again."""
+
+    weight = 3
+
+    def on_start(self):
+        address = next(_ADDRESSES)
+        source = f"127.0.{address // 250}.{address % 250 + 1}"
+        self.client.mount("http://", LocustHttpAdapter(pool_manager=PoolManager(source_address=(source, 0))))
+        self.email = next(_SIGNING_IN)
+        self.sign_in()
+
+    def sign_in(self):
+        form = self.page("/accounts/login/", "sign-in (form)")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text or "")
+        if form.status_code != 200 or token is None:
+            # No form, nothing to send: a person tries again later (the failed page counts already).
+            return
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "login": self.email,
+                "password": FIXTURES["password"],
+            },
+            name=SIGN_IN,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+            catch_response=True,
+            headers={"Referer": self.host + "/accounts/login/"},
+        ) as response:
+            # Signed in is a redirect away from the form; the form again (200) is a refused sign-in.
+            if response.status_code == 302 and "/accounts/" not in response.headers.get("Location", ""):
+                response.success()
+            else:
+                self._judge(response, ())
+
+    @task(1)
+    def sign_out_and_in(self):
+        self.send("/accounts/logout/", "sign-out", {}, allowed=(302,))
+        self.sign_in()
 
 
 class Coordinator(Visitor):

@@ -1,10 +1,12 @@
 """The rehearsal's people and work on top of the demo portal, as JSON; run in the portal's environment.
 
-`python -m tests.rehearsal.seed --partners N --inner N --coordinators N` adds that
-many partners (members of the Fachgruppe), inner members (Fachkräftezentren) and
-coordinators (of both spaces, with TOTP), signs each in with Django's test client
-(a session row, as a real sign-in leaves it; coordinators' sessions record the
-second factor, as tests/bench/fixtures.py does) and prepares what the coordinators
+`python -m tests.rehearsal.seed --password P --partners N --inner N --coordinators N
+--signing-in N` adds that many partners (members of the Fachgruppe), inner members
+(Fachkräftezentren) and coordinators (of both spaces, with TOTP), signs each in with
+Django's test client (a session row, as a real sign-in leaves it; coordinators'
+sessions record the second factor, as tests/bench/fixtures.py does), adds the
+partners who sign in themselves during the run (through the sign-in form, with the
+password P: their addresses go into the JSON) and prepares what the coordinators
 work through during the run: held meetings with draft minutes to publish, inner
 threads to widen, join requests to approve. Every partner and inner member is a
 participant of the upcoming Fachgruppe meeting, so they can answer (RSVP).
@@ -22,9 +24,11 @@ import django
 
 def main() -> int:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--password", required=True)
     parser.add_argument("--partners", type=int, default=50)
     parser.add_argument("--inner", type=int, default=30)
     parser.add_argument("--coordinators", type=int, default=20)
+    parser.add_argument("--signing-in", type=int, default=40, help="partners who sign in during the run")
     parser.add_argument("--drafts", type=int, default=24, help="held meetings with draft minutes")
     parser.add_argument("--widenable", type=int, default=40, help="inner threads to widen")
     parser.add_argument("--requests", type=int, default=60, help="pending join requests")
@@ -34,7 +38,7 @@ def main() -> int:
     from allauth.account.models import EmailAddress
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
-    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.hashers import identify_hasher, make_password
     from django.db import transaction
     from django.test import Client
 
@@ -45,8 +49,12 @@ def main() -> int:
 
     fachgruppe = Space.objects.get(slug=FACHGRUPPE_SLUG)
     inner = Space.objects.get(slug=INNER_SLUG)
-    # One hash for everybody: hashing hundreds of passwords with Argon2 would take minutes.
-    password = make_password("rehearsal-not-for-sign-in")
+    # One hash for everybody: hashing hundreds of passwords with Argon2 would take minutes. So every
+    # account shares the hash's salt too, which production never does (make_password salts each
+    # one); a sign-in costs the same either way, which is all the rehearsal measures.
+    password = make_password(args.password)
+    if identify_hasher(password).algorithm != "argon2":
+        raise SystemExit("The rehearsal measures sign-ins with Argon2: PASSWORD_HASHERS must start with it.")
 
     def person(email: str, name: str) -> User:
         user = User.objects.create(
@@ -90,6 +98,12 @@ def main() -> int:
                 Membership.objects.create(space=space, user=user, role=Membership.Role.COORDINATOR)
             cookies["coordinator"].append(cookie(user, totp=True))
             coordinators.append(user)
+        signing_in = []
+        for n in range(args.signing_in):
+            user = person(f"probe-anmeldung-{n}@example.org", f"Partner Probe Anmeldung {n}")
+            Membership.objects.create(space=fachgruppe, user=user, role=Membership.Role.MEMBER)
+            Participant.objects.create(meeting=upcoming, user=user)
+            signing_in.append(user.email)
         drafts = []
         for n in range(args.drafts):
             meeting = HeldMeetingFactory(space=fachgruppe, title=f"Probe-Sitzung {n}")
@@ -117,6 +131,8 @@ def main() -> int:
             {
                 "session_cookie": settings.SESSION_COOKIE_NAME,
                 "cookies": cookies,
+                "signing_in": signing_in,
+                "password": args.password,
                 "inner_names": inner_names,
                 "fachgruppe": fachgruppe.slug,
                 "inner": inner.slug,

@@ -3,7 +3,15 @@ failure, and a mail sent twice or lost fails the run. The run itself takes ten m
 
 from tests.rehearsal import run
 
-RESULTS = {"requests": 1000, "failures": 2, "p50": 40, "p95": 90, "kinds": {}, "failed": []}
+SIGN_IN = {"requests": 50, "failures": 0, "p50": 300, "p95": 600}
+RESULTS = {
+    "requests": 1000,
+    "failures": 2,
+    "p50": 40,
+    "p95": 90,
+    "kinds": {run.SIGN_IN_KIND: SIGN_IN},
+    "failed": [],
+}
 
 
 def _state(sent_ids):
@@ -47,3 +55,32 @@ def test_a_mail_twice_or_a_sent_mail_missing_from_the_sink_fails_the_run(tmp_pat
     out = capsys.readouterr().out
     assert "FAIL  no mail twice (by Message-ID)" in out
     assert "FAIL  no mail lost (every sent one in the sink)" in out
+
+
+def test_a_refused_sign_in_outside_a_faults_window_or_a_slow_one_fails_the_run(tmp_path, capsys):
+    _sink(tmp_path, "<notification-1@127.0.0.1>")
+    fault = run.Fault("SIGKILL node-a, restarted", started=100.0, ended=104.0)
+    # The form again: a 200, no 5xx, yet nobody got in.
+    refused = {"t": 104.0 + run.GRACE + 1, "name": "sign-in", "status": 200, "error": "unexpected 200"}
+
+    assert (
+        run.summary({**RESULTS, "failed": [{**refused, "t": 101.0}]}, [fault], _state([1]), 0, 1.0, tmp_path)
+        == 0
+    )
+    assert run.summary({**RESULTS, "failed": [refused]}, [fault], _state([1]), 0, 1.0, tmp_path) == 1
+    slow = {**RESULTS, "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p95": run.SIGN_IN_P95_MS + 1}}}
+    assert run.summary(slow, [], _state([1]), 0, 1.0, tmp_path) == 1
+    assert run.summary({**RESULTS, "kinds": {}}, [], _state([1]), 0, 1.0, tmp_path) == 1
+
+    out = capsys.readouterr().out
+    assert "FAIL  no failed sign-in outside the fault windows" in out
+    assert f"FAIL  sign-in p95 < {run.SIGN_IN_P95_MS} ms" in out
+    assert "p50 300 ms, p95 600 ms" in out
+
+
+def test_a_request_without_an_answer_outside_a_faults_window_fails_the_run(tmp_path, capsys):
+    _sink(tmp_path, "<notification-1@127.0.0.1>")
+    timed_out = {"t": 50.0, "name": "anonymous: catalogue", "status": 0, "error": "ReadTimeout()"}
+
+    assert run.summary({**RESULTS, "failed": [timed_out]}, [], _state([1]), 0, 1.0, tmp_path) == 1
+    assert "FAIL  no 5xx outside the fault windows" in capsys.readouterr().out
