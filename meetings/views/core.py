@@ -30,7 +30,7 @@ from meetings.forms import (
     MeetingForm,
     RespondForm,
 )
-from meetings.forms_calendar import poll_panel
+from meetings.forms_calendar import panel_of_poll
 from meetings.models import Meeting, Participant
 from portal import dates, pagination, readcache
 from portal.notifications.selectors import following_state
@@ -103,7 +103,7 @@ def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
         # Read only when their section is shown; the minutes only when their shared fragment is
         # not kept already (portal/templatetags/shared_fragments.py).
         "poll": SimpleLazyObject(
-            lambda: poll_panel(meeting=meeting, user=user, can_coordinate=can_coordinate)
+            lambda: panel_of_poll(poll=page.poll, meeting=meeting, user=user, can_coordinate=can_coordinate)
         ),
         "registration": SimpleLazyObject(
             lambda: registrations.registration_panel(meeting=meeting, user=user)
