@@ -110,7 +110,11 @@ def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
         ),
         "record": SimpleLazyObject(lambda: minutes_service.minutes_record(user=user, meeting=meeting)),
     }
-    if page.my_participation is not None:
+    # The answer form is shown only while the meeting lies ahead.
+    if page.my_participation is not None and meeting.status in (
+        Meeting.Status.PLANNED,
+        Meeting.Status.TENTATIVE,
+    ):
         context["respond_form"] = respond_form or RespondForm(
             initial={"response": page.my_participation.response, "note": page.my_participation.note}
         )
