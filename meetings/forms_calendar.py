@@ -111,6 +111,13 @@ class PollPanel:
 def poll_panel(*, meeting: Meeting, user, can_coordinate: bool, data=None) -> PollPanel:
     """In a constant number of queries; `data` binds the answer form to what was just submitted."""
     poll = DatePoll.objects.filter(meeting=meeting).first()
+    return panel_of_poll(poll=poll, meeting=meeting, user=user, can_coordinate=can_coordinate, data=data)
+
+
+def panel_of_poll(
+    *, poll: DatePoll | None, meeting: Meeting, user, can_coordinate: bool, data=None
+) -> PollPanel:
+    """The panel of a poll already read (the meeting page has it from its shared read)."""
     if poll is None:
         may_start = can_coordinate and meeting.status == Meeting.Status.TENTATIVE
         return PollPanel(meeting=meeting, poll=None, may_start=may_start)

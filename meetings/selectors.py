@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from groups import access
 from groups.models import Organisation, Question, Space, User
-from meetings.models import ActionItem, AgendaItem, Meeting, Minutes, Participant, Registration
+from meetings.models import ActionItem, AgendaItem, DatePoll, Meeting, Minutes, Participant, Registration
 from portal import readcache
 from portal.pagination import PAGE_SIZE, Page, capped_count
 from projects.models import Project
@@ -220,6 +220,7 @@ class MeetingPage:
     my_participation: Participant | None = None
     counts: dict[str, int] = field(default_factory=dict)
     agenda_frozen: bool = False
+    poll: DatePoll | None = None
     # What of the page depends on the reader's own rights (agenda links to their own question or
     # project): part of the key of the page's shared fragment.
     own_links_key: str = ""
@@ -236,6 +237,9 @@ class _SharedMeetingPage:
     carried_action_items: list[ActionItem]
     counts: dict[str, int]
     unresolved_links: dict[str, set[int]]
+    # Read with the rest so that a page without a poll, or a coordinator's page, asks nothing more.
+    poll: DatePoll | None
+    minutes_published: bool
 
 
 def agenda_frozen(*, meeting: Meeting) -> bool:
@@ -247,7 +251,7 @@ def meeting_detail(*, user, pk: int) -> MeetingPage:
     """A meeting's page: a shared read (portal/readcache.py) of what everyone of the reader's
     standing sees, plus their own answer, the video link and agenda links to what is theirs."""
     shared = readcache.shared_read(
-        "meeting_page", pk, user=user, build=lambda: _shared_meeting_page(user=user, pk=pk)
+        "meeting_detail", pk, user=user, build=lambda: _shared_meeting_page(user=user, pk=pk)
     )
     meeting, agenda = shared.meeting, shared.agenda
     own_links = _resolve_own_links(agenda, shared.unresolved_links, user=user)
@@ -265,8 +269,9 @@ def meeting_detail(*, user, pk: int) -> MeetingPage:
         and access.can_see_meeting_link(user, meeting, takes_part=my_participation is not None),
         my_participation=my_participation,
         counts=shared.counts,
-        agenda_frozen=can_coordinate and agenda_frozen(meeting=meeting),
+        agenda_frozen=can_coordinate and shared.minutes_published,
         own_links_key=own_links,
+        poll=shared.poll,
     )
 
 
@@ -298,6 +303,8 @@ def _shared_meeting_page(*, user, pk: int) -> _SharedMeetingPage:
         carried_action_items=carried_action_items(user=user, meeting=meeting),
         counts=counts,
         unresolved_links=unresolved,
+        poll=DatePoll.objects.filter(meeting=meeting).first(),
+        minutes_published=agenda_frozen(meeting=meeting),
     )
 
 

@@ -29,7 +29,7 @@ from meetings.forms import (
     MeetingForm,
     RespondForm,
 )
-from meetings.forms_calendar import poll_panel
+from meetings.forms_calendar import panel_of_poll
 from meetings.models import Meeting, Participant
 from portal import dates, pagination, readcache
 from portal.notifications.selectors import following_state
@@ -102,14 +102,18 @@ def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
         # Read only when their section is shown; the minutes only when their shared fragment is
         # not kept already (portal/templatetags/shared_fragments.py).
         "poll": SimpleLazyObject(
-            lambda: poll_panel(meeting=meeting, user=user, can_coordinate=can_coordinate)
+            lambda: panel_of_poll(poll=page.poll, meeting=meeting, user=user, can_coordinate=can_coordinate)
         ),
         "registration": SimpleLazyObject(
             lambda: registrations.registration_panel(meeting=meeting, user=user)
         ),
         "record": SimpleLazyObject(lambda: selectors_minutes.minutes_record(user=user, meeting=meeting)),
     }
-    if page.my_participation is not None:
+    # The answer form is shown only while the meeting lies ahead.
+    if page.my_participation is not None and meeting.status in (
+        Meeting.Status.PLANNED,
+        Meeting.Status.TENTATIVE,
+    ):
         context["respond_form"] = respond_form or RespondForm(
             initial={"response": page.my_participation.response, "note": page.my_participation.note}
         )

@@ -1,6 +1,7 @@
 """One project: the showcase page for everyone who may see it, with status and feedback for its submitter."""
 
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from groups import access
 from portal.panels import panels_for
@@ -24,10 +25,17 @@ def project_detail(request, slug: str):
             "can_edit": access.can_edit_project(user, project),
             "can_review": access.can_review(user, project),
             "can_coordinate": can_coordinate,
-            "decisions": selectors.decisions_for_submitter(project) if is_submitter or can_coordinate else [],
-            "missing": services.missing_for_submission(project) if is_submitter else [],
-            # What other apps show on a project's page (portal/panels.py): its meetings.
-            "shown_panels": panels_for("project-shown", request, project),
-            "action_panels": panels_for("project-actions", request, project),
+            # The review's state is a shared fragment too (for the submitter and for the coordinators
+            # apart): read only when it is not kept already.
+            "decisions": SimpleLazyObject(lambda: selectors.decisions_for_submitter(project))
+            if is_submitter or can_coordinate
+            else [],
+            "missing": SimpleLazyObject(lambda: services.missing_for_submission(project))
+            if is_submitter
+            else [],
+            # What other apps show on a project's page (portal/panels.py): its meetings. Read only
+            # when the shared fragment they are part of is not kept already.
+            "shown_panels": SimpleLazyObject(lambda: panels_for("project-shown", request, project)),
+            "action_panels": SimpleLazyObject(lambda: panels_for("project-actions", request, project)),
         },
     )

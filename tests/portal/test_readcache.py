@@ -302,3 +302,112 @@ def test_a_shared_fragment_with_forms_carries_each_readers_own_working_csrf_toke
     # The move writes with update(), which sends no signal: the page shows the new order at once.
     page = client.get(url).content.decode()
     assert page.index("Berichte aus den Betrieben") < page.index("Begrüßung")
+
+
+def test_a_date_poll_opened_after_the_meeting_page_was_read_is_shown_at_once(
+    fachgruppe, partner, coordinator
+):
+    import datetime
+
+    from meetings import polls
+    from meetings.models import Participant
+    from tests.factories.meetings import TentativeMeetingFactory
+
+    meeting = TentativeMeetingFactory(space=fachgruppe, audience=fachgruppe)
+    Participant.objects.create(meeting=meeting, user=partner, name=partner.name, email=partner.email)
+    url = meeting.get_absolute_url()
+    assert "Terminumfrage starten" in _client_of(coordinator).get(url).content.decode()
+    assert "poll-heading" not in _client_of(partner).get(url).content.decode()
+
+    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=20)
+    polls.poll_open(meeting=meeting, by=coordinator, options=[(starts, starts + datetime.timedelta(hours=2))])
+
+    coordinators_page = _client_of(coordinator).get(url).content.decode()
+    partners_page = _client_of(partner).get(url).content.decode()
+    assert "poll-heading" in coordinators_page
+    assert "Terminumfrage starten" not in coordinators_page
+    assert "poll-heading" in partners_page
+
+
+def test_publishing_the_minutes_freezes_the_coordinators_agenda_at_once(fachgruppe, partner, coordinator):
+    from meetings import minutes
+    from meetings.models import AgendaItem
+    from tests.factories.meetings import HeldMeetingFactory
+
+    meeting = HeldMeetingFactory(space=fachgruppe, audience=fachgruppe)
+    AgendaItem.objects.create(meeting=meeting, position=1, title="Berichte aus den Betrieben")
+    url = meeting.get_absolute_url()
+    minutes.minutes_edit(meeting=meeting, by=coordinator, introduction="Begrüßung durch die Leitung")
+    before = _client_of(coordinator).get(url).content.decode()
+    assert "Punkt hinzufügen" in before
+    assert "die Tagesordnung bleibt so" not in before
+
+    minutes.minutes_publish(meeting=meeting, by=coordinator)
+
+    after = _client_of(coordinator).get(url).content.decode()
+    assert "die Tagesordnung bleibt so" in after
+    assert "Punkt hinzufügen" not in after
+    partners_page = _client_of(partner).get(url).content.decode()
+    assert "Begrüßung durch die Leitung" in partners_page
+    assert "die Tagesordnung bleibt so" not in partners_page
+
+
+def test_the_review_state_is_the_submitters_or_the_coordinators_never_the_others(
+    fachgruppe, partner, coordinator
+):
+    from projects.models import Decision
+    from tests.factories.projects import reviewed, submitted
+
+    submitter = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=submitter)
+    project = ProjectFactory(submitted_by=submitter, space=fachgruppe, title="Lehrwerkstatt mobil")
+    url = project.get_absolute_url()
+
+    submitters_draft = _client_of(submitter).get(url).content.decode()
+    coordinators_draft = _client_of(coordinator).get(url).content.decode()
+    assert "Entwurf löschen" in submitters_draft
+    assert "Zur Prüfung" not in submitters_draft
+    assert "Zur Prüfung" in coordinators_draft
+    assert "Entwurf löschen" not in coordinators_draft
+
+    submitted(project)
+    reviewed(project, by=coordinator)
+    Decision.objects.create(
+        project=project,
+        round=project.round,
+        outcome=Decision.Outcome.RETURNED,
+        reason="Bitte die Kosten aufschlüsseln.",
+        decided_by=coordinator,
+    )
+    project.status = Project.Status.RETURNED
+    project.save()
+
+    submitters_page = _client_of(submitter).get(url).content.decode()
+    coordinators_page = _client_of(coordinator).get(url).content.decode()
+    assert "Bitte die Kosten aufschlüsseln." in submitters_page
+    assert "Überarbeiten und erneut einreichen" in submitters_page
+    assert "Bitte die Kosten aufschlüsseln." in coordinators_page
+    assert "Überarbeiten und erneut einreichen" not in coordinators_page
+    assert _client_of(partner).get(url).status_code == 404
+
+
+def test_a_coordinators_own_draft_reads_as_theirs_but_never_so_for_a_colleague_of_the_same_standing(
+    fachgruppe, inner, coordinator
+):
+    from tests.roles import with_totp
+
+    colleague = with_totp(UserFactory())
+    for space in (fachgruppe, inner):
+        Membership.objects.create(space=space, user=colleague, role=Membership.Role.COORDINATOR)
+    assert access.standing_key(colleague) == access.standing_key(coordinator)
+    project = ProjectFactory(submitted_by=coordinator, space=fachgruppe, title="Eigener Entwurf")
+    url = project.get_absolute_url()
+
+    own_page = _client_of(coordinator).get(url).content.decode()
+    colleagues_page = _client_of(colleague).get(url).content.decode()
+    own_again = _client_of(coordinator).get(url).content.decode()
+
+    assert "Entwurf löschen" in own_page
+    assert "Entwurf löschen" in own_again
+    assert "Zur Prüfung" in colleagues_page
+    assert "Entwurf löschen" not in colleagues_page
