@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings import polls
-from meetings.calendar import BERLIN
+from meetings import selectors_polls
 from meetings.models import DatePoll, Meeting, PollAnswer, PollOption
+from meetings.selectors_calendar import BERLIN
 from portal import dates
 from portal.forms import PortalForm
 
@@ -102,7 +102,7 @@ class PollPanel:
 
     meeting: Meeting
     poll: DatePoll | None
-    results: polls.PollResults | None = None
+    results: selectors_polls.PollResults | None = None
     answer_form: PollAnswerForm | None = None
     close_form: PollCloseForm | None = None
     may_start: bool = False
@@ -121,9 +121,9 @@ def panel_of_poll(
     if poll is None:
         may_start = can_coordinate and meeting.status == Meeting.Status.TENTATIVE
         return PollPanel(meeting=meeting, poll=None, may_start=may_start)
-    panel = PollPanel(meeting=meeting, poll=poll, results=polls.poll_results(poll=poll, user=user))
+    panel = PollPanel(meeting=meeting, poll=poll, results=selectors_polls.poll_results(poll=poll, user=user))
     if poll.status == DatePoll.Status.OPEN:
-        if polls.may_answer(user, meeting):
+        if selectors_polls.may_answer(user, meeting):
             panel.answer_form = PollAnswerForm(
                 data,
                 options=[result.option for result in panel.results.options],

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import User
-from meetings import calendar, rsvp
+from meetings import rsvp, selectors_calendar
 from meetings.models import Meeting, Participant
 from portal import dates
 from portal.email import PortalEmail
@@ -134,7 +134,9 @@ def _message(participant, inviter, subject: str, template: str, context: dict) -
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     if meeting.starts_at is not None:
-        message.attach(f"sitzung-{meeting.pk}.ics", calendar.ics_for_guest(participant), "text/calendar")
+        message.attach(
+            f"sitzung-{meeting.pk}.ics", selectors_calendar.ics_for_guest(participant), "text/calendar"
+        )
     return message
 
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from meetings import calendar, rsvp
+from meetings import rsvp, selectors_calendar
 from meetings.models import Meeting, Participant
 from portal.notifications.kinds import Kind
 
@@ -60,7 +60,7 @@ def complete_member_mail(message, *, event, user):
         text = render_to_string("meetings/email/member_details.txt", context)
         html = render_to_string("meetings/email/member_details.html", context)
         if calendar_file:
-            content = calendar.ics_invitation(participant, with_link=False)
+            content = selectors_calendar.ics_invitation(participant, with_link=False)
     message.body = _insert(message.body, text, before=("\n-- \n",))
     if message.alternatives:
         alternative = message.alternatives[0]

@@ -1,4 +1,5 @@
-"""Date polls that fix a tentative meeting: opening, answering, the results, closing.
+"""Date polls that fix a tentative meeting: opening, answering, closing (the results and who may answer
+are read in meetings.selectors_polls).
 
 A poll is open or closed (DatePoll.Status). The invitees are the people inside
 the meeting's ring and its participants with an account; they answer yes, if
@@ -6,19 +7,17 @@ need be or no for every proposed date. Closing the poll with one of its dates
 plans the meeting and tells the invitees.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import User
-from meetings import notify
+from meetings import notify, selectors_polls
 from meetings.models import DatePoll, Meeting, PollAnswer, PollOption
 from portal.notifications.events import record
 from portal.notifications.kinds import Kind
@@ -31,13 +30,6 @@ def invitee_ids(meeting: Meeting) -> set[int]:
     ids = access.audience_member_ids(ring)
     ids |= set(meeting.participants.filter(user__isnull=False).values_list("user_id", flat=True))
     return ids
-
-
-def may_answer(user, meeting: Meeting) -> bool:
-    if not user.is_authenticated or not access.can_view(user, meeting):
-        return False
-    ring_id = meeting.audience_id or meeting.space_id
-    return ring_id in access.ring_space_ids(user) or access.is_participant(user, meeting)
 
 
 def _notify(kind: Kind, *, meeting: Meeting, by: User, url: str) -> None:
@@ -86,7 +78,7 @@ def poll_answer(*, poll: DatePoll, user: User, answers: dict[int, str]) -> None:
     poll = DatePoll.objects.select_for_update().select_related("meeting").get(pk=poll.pk)
     if poll.status != DatePoll.Status.OPEN:
         raise ValidationError(_("Diese Terminumfrage ist bereits abgeschlossen."))
-    if not may_answer(user, poll.meeting):
+    if not selectors_polls.may_answer(user, poll.meeting):
         raise ValidationError(_("Sie sind zu dieser Terminumfrage nicht eingeladen."))
     option_ids = set(poll.options.values_list("pk", flat=True))
     if set(answers) != option_ids or not set(answers.values()) <= set(PollAnswer.Answer.values):
@@ -127,64 +119,3 @@ def poll_close(*, poll: DatePoll, option: PollOption, by: User) -> Meeting:
 
 def poll_url(meeting: Meeting) -> str:
     return reverse("meetings:poll_detail", kwargs={"pk": meeting.pk})
-
-
-# --- Reads ------------------------------------------------------------------
-
-
-@dataclass
-class OptionResult:
-    option: PollOption
-    yes: int
-    maybe: int
-    no: int
-    chosen: bool
-
-
-@dataclass
-class PersonRow:
-    name: str
-    answers: list[PollAnswer.Answer | None]
-
-
-@dataclass
-class PollResults:
-    poll: DatePoll
-    options: list[OptionResult]
-    people: list[PersonRow]
-    own: dict[int, str]
-
-
-def poll_results(*, poll: DatePoll, user) -> PollResults:
-    """Counts per date and who answered what, in two queries whatever the number of answers."""
-    options = list(
-        poll.options.prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=PollAnswer.objects.select_related("user").order_by("user__name", "pk"),
-            )
-        )
-    )
-    rows: dict[int, PersonRow] = {}
-    own: dict[int, str] = {}
-    for index, option in enumerate(options):
-        for answer in option.answers.all():
-            row = rows.setdefault(answer.user_id, PersonRow(answer.user.name, [None] * len(options)))
-            row.answers[index] = PollAnswer.Answer(answer.answer)
-            if answer.user_id == user.pk:
-                own[option.pk] = answer.answer
-    results = []
-    for option in options:
-        given = [answer.answer for answer in option.answers.all()]
-        results.append(
-            OptionResult(
-                option=option,
-                yes=given.count(PollAnswer.Answer.YES),
-                maybe=given.count(PollAnswer.Answer.IF_NEED_BE),
-                no=given.count(PollAnswer.Answer.NO),
-                chosen=option.pk == poll.chosen_option_id,
-            )
-        )
-    return PollResults(
-        poll=poll, options=results, people=sorted(rows.values(), key=lambda r: r.name), own=own
-    )

@@ -290,7 +290,7 @@ SESSION_ACTIVITY_INTERVAL = env.int("SESSION_ACTIVITY_INTERVAL", default=5 * 60)
 # --- Lists and calendars --------------------------------------------------
 
 # The personal calendar feed holds the meetings from the first of the month this many months
-# back, and everything ahead (meetings.calendar.feed_window_start).
+# back, and everything ahead (meetings.selectors_calendar.feed_window_start).
 CALENDAR_FEED_MONTHS_BACK = env.int("CALENDAR_FEED_MONTHS_BACK", default=12)
 # Reviews a model project needs before it is decided (a space may set its own number in the admin).
 PROJECT_MIN_REVIEWS = env.int("PROJECT_MIN_REVIEWS", default=2)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups import access
-from meetings import calendar, polls, registrations, selectors
+from meetings import calendar, polls, registrations, selectors, selectors_calendar, selectors_registrations
 from meetings.forms_calendar import PollCloseForm, PollOptionFormSet, poll_panel
 from meetings.models import DatePoll, Meeting, Registration
 from portal.viewhelpers import anonymous_to_login
@@ -24,7 +24,7 @@ def _meeting_or_404(request, pk: int) -> Meeting:
     return access.get_visible_or_404(Meeting.objects.select_related("space"), request.user, pk=pk)
 
 
-def _not_modified(request, validators: calendar.Validators) -> HttpResponse | None:
+def _not_modified(request, validators: selectors_calendar.Validators) -> HttpResponse | None:
     """304 when the client's copy (If-None-Match, or If-Modified-Since) is still the current one."""
     # Whole seconds, as HTTP dates have them: a header sent back must compare equal.
     last_modified = int(validators.last_modified.timestamp()) if validators.last_modified else None
@@ -34,7 +34,7 @@ def _not_modified(request, validators: calendar.Validators) -> HttpResponse | No
     return response
 
 
-def _set_validators(response: HttpResponse, validators: calendar.Validators) -> None:
+def _set_validators(response: HttpResponse, validators: selectors_calendar.Validators) -> None:
     response["ETag"] = validators.etag
     if validators.last_modified is not None:
         response["Last-Modified"] = http_date(validators.last_modified.timestamp())
@@ -43,7 +43,7 @@ def _set_validators(response: HttpResponse, validators: calendar.Validators) -> 
     patch_cache_control(response, private=True, no_cache=True)
 
 
-def _ics_response(body: bytes, *, filename: str, validators: calendar.Validators) -> HttpResponse:
+def _ics_response(body: bytes, *, filename: str, validators: selectors_calendar.Validators) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     _set_validators(response, validators)
@@ -59,25 +59,25 @@ def meeting_ics(request, pk: int):
     if meeting.starts_at is None:
         raise Http404
     with_link = access.meetings_with_visible_link(request.user, [meeting])
-    validators = calendar.meeting_validators(meeting=meeting, with_link=bool(with_link))
+    validators = selectors_calendar.meeting_validators(meeting=meeting, with_link=bool(with_link))
     if (response := _not_modified(request, validators)) is not None:
         return response
-    meetings = list(calendar.calendar_meetings(Meeting.objects.filter(pk=meeting.pk)))
-    body = calendar.ics_for(
+    meetings = list(selectors_calendar.calendar_meetings(Meeting.objects.filter(pk=meeting.pk)))
+    body = selectors_calendar.ics_for(
         meetings,
         user=request.user,
         name=meeting.title,
-        uid=calendar.meeting_calendar_uid(meeting),
+        uid=selectors_calendar.meeting_calendar_uid(meeting),
         with_link=with_link,
     )
     return _ics_response(body, filename=f"sitzung-{meeting.pk}.ics", validators=validators)
 
 
 def calendar_month(request):
-    first = calendar.parse_month(request.GET.get("month"))
+    first = selectors_calendar.parse_month(request.GET.get("month"))
     if first is None:
         raise Http404
-    month = calendar.month_view(user=request.user, first=first)
+    month = selectors_calendar.month_view(user=request.user, first=first)
     return render(request, "meetings/calendar_month.html", {"month": month})
 
 
@@ -96,14 +96,14 @@ def calendar_subscribe(request):
 
 def calendar_feed(request, token: str):
     """No login: the secret in the address stands for the person, and only what they may see now."""
-    user = calendar.feed_owner(token)
+    user = selectors_calendar.feed_owner(token)
     if user is None:
         raise Http404
-    validators = calendar.feed_validators(user=user, token=token)
+    validators = selectors_calendar.feed_validators(user=user, token=token)
     if (response := _not_modified(request, validators)) is not None:
         return response
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        body = calendar.feed_ics(user=user, validators=validators, name=_("Fachgruppe Handwerk"))
+        body = selectors_calendar.feed_ics(user=user, validators=validators, name=_("Fachgruppe Handwerk"))
     return _ics_response(body, filename="fachgruppe-handwerk.ics", validators=validators)
 
 
@@ -198,7 +198,7 @@ def registration_create(request, pk: int):
 def registration_cancel(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     registration = Registration.objects.filter(
-        meeting=meeting, user=request.user, status__in=registrations.ACTIVE
+        meeting=meeting, user=request.user, status__in=selectors_registrations.ACTIVE
     ).first()
     if registration is None:
         messages.error(request, _("Sie sind für diesen Termin nicht angemeldet."))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from groups import access
 from groups.models import Space
-from meetings import registrations, rsvp, selectors, selectors_minutes, services
+from meetings import rsvp, selectors, selectors_minutes, selectors_registrations, services
 from meetings.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -105,7 +105,7 @@ def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
             lambda: panel_of_poll(poll=page.poll, meeting=meeting, user=user, can_coordinate=can_coordinate)
         ),
         "registration": SimpleLazyObject(
-            lambda: registrations.registration_panel(meeting=meeting, user=user)
+            lambda: selectors_registrations.registration_panel(meeting=meeting, user=user)
         ),
         "record": SimpleLazyObject(lambda: selectors_minutes.minutes_record(user=user, meeting=meeting)),
     }

@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from groups.models import Membership
-from meetings import calendar, services
+from meetings import calendar, selectors_calendar, services
 from meetings.models import CalendarToken, Meeting
 from tests.factories import StaffFactory, UserFactory
 from tests.factories.meetings import (
@@ -21,7 +21,7 @@ from tests.factories.meetings import (
 )
 from tests.querycount import assert_constant_queries
 
-BERLIN = calendar.BERLIN
+BERLIN = selectors_calendar.BERLIN
 
 
 def _parse(response) -> Calendar:
@@ -81,7 +81,7 @@ def test_every_calendar_file_names_its_calendar_with_a_persistent_uid(
     client.force_login(partner)
     downloads = [_parse(client.get(f"/meetings/{meeting.pk}/ics/")) for _ in range(2)]
     invitation = Calendar.from_ical(
-        calendar.ics_invitation(ParticipantFactory(meeting=meeting), with_link=False)
+        selectors_calendar.ics_invitation(ParticipantFactory(meeting=meeting), with_link=False)
     )
     client.logout()
     first_feed = _parse(client.get(_feed_url(partner)))
@@ -285,7 +285,7 @@ def test_month_view_with_a_bad_month_shows_the_current_one(client, db):
     response = client.get("/meetings/calendar/?month=Oktober")
 
     assert response.status_code == 200
-    assert response.context["month"].first == calendar.parse_month(None)
+    assert response.context["month"].first == selectors_calendar.parse_month(None)
 
 
 def test_month_view_queries_do_not_grow_with_meetings(client, fachgruppe, partner):
@@ -302,8 +302,8 @@ def test_month_view_queries_do_not_grow_with_meetings(client, fachgruppe, partne
 
 @pytest.mark.parametrize("month", ["2026-10", "2026-12"])
 def test_month_navigation_crosses_years(month):
-    first = calendar.parse_month(month)
-    month_ = calendar.Month(first=first, weeks=[])
+    first = selectors_calendar.parse_month(month)
+    month_ = selectors_calendar.Month(first=first, weeks=[])
 
     assert month_.next.day == 1
     assert month_.previous.day == 1

@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from meetings import minutes, polls
-from meetings.calendar import BERLIN
 from meetings.models import Meeting, Minutes
+from meetings.selectors_calendar import BERLIN
 from portal import dates
 from tests.factories import UserFactory
 from tests.factories.meetings import MeetingFactory, TentativeMeetingFactory

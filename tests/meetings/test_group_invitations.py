@@ -15,9 +15,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from groups.models import Membership, Profile
-from meetings import calendar, guests, rsvp, services
-from meetings.calendar import BERLIN
+from meetings import guests, rsvp, selectors_calendar, services
 from meetings.models import Meeting, Participant
+from meetings.selectors_calendar import BERLIN
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Delivery, Event, Mail, Preference
 from tests import once
@@ -167,7 +167,7 @@ def test_a_members_mail_has_place_agenda_links_and_a_request(coordinator, partne
     cal = Calendar.from_ical(content)
     assert str(cal["METHOD"]) == "REQUEST"
     [event] = cal.events
-    assert str(event["UID"]) == calendar.meeting_uid(meeting)
+    assert str(event["UID"]) == selectors_calendar.meeting_uid(meeting)
     assert "meet.example.org" not in content
 
 
@@ -352,7 +352,7 @@ def test_a_cancellation_carries_cancel_with_the_same_uid(
         assert (str(cal["METHOD"]), str(event["STATUS"]), str(event["UID"])) == (
             "CANCEL",
             "CANCELLED",
-            calendar.meeting_uid(meeting),
+            selectors_calendar.meeting_uid(meeting),
         )
         assert "antwort/" not in message.body
     [to_guest] = [m for m in mail.outbox if m.to == [guest.email]]

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from icalendar import Calendar
 
-from meetings import calendar, guests, services
-from meetings.calendar import BERLIN
+from meetings import guests, selectors_calendar, services
 from meetings.models import Meeting, Participant
+from meetings.selectors_calendar import BERLIN
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Mail
 from tests.factories import UserFactory
@@ -115,7 +115,7 @@ def test_a_guest_gets_the_details_and_the_calendar_file_by_mail(
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (f"sitzung-{meeting.pk}.ics", "text/calendar")
     [event] = Calendar.from_ical(content).events
-    assert str(event["UID"]) == calendar.meeting_uid(meeting)
+    assert str(event["UID"]) == selectors_calendar.meeting_uid(meeting)
     assert event.decoded("DTSTART") == datetime.datetime(2026, 12, 1, 10, tzinfo=BERLIN)
     assert "https://meet.example.org/ziele" in str(event["LOCATION"])
 

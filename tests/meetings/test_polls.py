@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from groups.models import Membership
 from meetings import polls
-from meetings.calendar import BERLIN
 from meetings.models import DatePoll, Meeting, PollAnswer
+from meetings.selectors_calendar import BERLIN
 from portal.notifications import delivery
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification

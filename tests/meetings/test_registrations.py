@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from groups.models import Membership
-from meetings import registrations
+from meetings import registrations, selectors_registrations
 from meetings.models import Meeting, Registration
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
@@ -168,10 +168,10 @@ def test_closed_registration_is_refused(client, training, partner):
 def test_partner_outside_the_space_registers_only_when_open_to_partners(fachgruppe, outsider):
     public_training = MeetingFactory(space=fachgruppe, audience=None, capacity=10, registration_open=True)
 
-    assert not registrations.may_register(outsider, public_training)
+    assert not selectors_registrations.may_register(outsider, public_training)
     Meeting.objects.filter(pk=public_training.pk).update(open_to_partners=True)
     public_training.refresh_from_db()
-    assert registrations.may_register(outsider, public_training)
+    assert selectors_registrations.may_register(outsider, public_training)
 
     registrations.registration_register(meeting=public_training, user=outsider)
     assert _statuses(public_training) == {outsider.pk: "confirmed"}
@@ -183,7 +183,7 @@ def test_an_unverified_address_cannot_register_from_outside(fachgruppe, outsider
     )
     EmailAddress.objects.filter(user=outsider).update(verified=False)
 
-    assert not registrations.may_register(outsider, training)
+    assert not selectors_registrations.may_register(outsider, training)
 
 
 def test_inner_training_shared_with_the_fachgruppe_opens_to_its_partners_only_when_marked(
@@ -205,7 +205,7 @@ def test_partner_never_sees_or_registers_for_an_inner_training(client, inner, pa
     client.force_login(partner)
 
     assert client.post(f"/meetings/{training.pk}/register/").status_code == 404
-    assert not registrations.may_register(partner, training)
+    assert not selectors_registrations.may_register(partner, training)
     assert not Registration.objects.exists()
 
 

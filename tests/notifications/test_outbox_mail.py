@@ -13,7 +13,7 @@ from django.utils import timezone
 from groups import services as group_services
 from meetings import guests
 from meetings import services as meeting_services
-from meetings.calendar import BERLIN
+from meetings.selectors_calendar import BERLIN
 from portal.notifications import outbox, tasks
 from portal.notifications.models import Mail
 from tests.factories.meetings import MeetingFactory

@@ -6,8 +6,8 @@ import re
 import pytest
 from django.utils import translation
 
-from meetings.calendar import BERLIN
 from meetings.models import Minutes
+from meetings.selectors_calendar import BERLIN
 from portal import dates
 from tests.factories.meetings import HeldMeetingFactory
 
