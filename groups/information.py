@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import access, notify, notify_questions, questions, services
+from groups import access, notify, notify_questions, questions, selectors_information, services
 from groups.models import InformationPage, Question, Space, Topic, Trade, User
 from portal.audit import services as audit
 from portal.audit.actions import Action
@@ -96,13 +96,6 @@ def information_draft_from_question(*, question: Question, by: User) -> Informat
     )
 
 
-def can_edit(user, page: InformationPage) -> bool:
-    """Members of the home space edit a draft; once it is public, only its coordinators do."""
-    if page.published_at:
-        return access.can_coordinate(user, page.space)
-    return access.can_see_space_content(user, page.space)
-
-
 @transaction.atomic
 def information_update(
     *,
@@ -115,7 +108,7 @@ def information_update(
     topics: list[Topic] | QuerySet,
 ) -> InformationPage:
     """Changes text and vocabularies; the address stays, so links and feeds keep working."""
-    if not can_edit(by, page):
+    if not selectors_information.can_edit(by, page):
         raise PermissionDenied
     page.title, page.summary = _clean_fields(title=title, summary=summary, body=body)
     page.body = body
@@ -123,16 +116,6 @@ def information_update(
     page.trades.set(trades)
     page.topics.set(topics)
     return page
-
-
-def publish_refusal(page: InformationPage) -> str:
-    """Why `page` cannot be published now, or "" when it can."""
-    if page.published_at is not None:
-        return _("Diese Information ist bereits veröffentlicht.")
-    if page.audience_id is not None and access.outer_audience(page) is not None:
-        # Content flows outward one ring at a time: an inner draft is shared with the ring around it first.
-        return _("Bitte teilen Sie den Entwurf zuerst mit dem umgebenden Raum.")
-    return ""
 
 
 @transaction.atomic
@@ -147,7 +130,7 @@ def information_publish(*, page: InformationPage, by: User) -> InformationPage:
         .select_related("space", "audience")
         .get(pk=page.pk)
     )
-    refusal = publish_refusal(page)
+    refusal = selectors_information.publish_refusal(page)
     if refusal:
         raise ValidationError(refusal)
     previous = page.audience

@@ -1,10 +1,11 @@
 """Reads of the information pages: the public list, feed and start page, the drafts of a person's rings, one
-page; everything through groups.access."""
+page, who may edit it and why it cannot be published yet; everything through groups.access."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import InformationPage, Topic, Trade
@@ -61,3 +62,20 @@ def information_detail(*, user, slug: str) -> InformationPage:
         user,
         slug=slug,
     )
+
+
+def can_edit(user, page: InformationPage) -> bool:
+    """Members of the home space edit a draft; once it is public, only its coordinators do."""
+    if page.published_at:
+        return access.can_coordinate(user, page.space)
+    return access.can_see_space_content(user, page.space)
+
+
+def publish_refusal(page: InformationPage) -> str:
+    """Why `page` cannot be published now, or "" when it can."""
+    if page.published_at is not None:
+        return _("Diese Information ist bereits veröffentlicht.")
+    if page.audience_id is not None and access.outer_audience(page) is not None:
+        # Content flows outward one ring at a time: an inner draft is shared with the ring around it first.
+        return _("Bitte teilen Sie den Entwurf zuerst mit dem umgebenden Raum.")
+    return ""

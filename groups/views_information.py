@@ -64,7 +64,7 @@ def information_detail(request, slug: str):
         "groups/information/information_detail.html",
         {
             "page": page,
-            "can_edit": information.can_edit(request.user, page),
+            "can_edit": selectors_information.can_edit(request.user, page),
             "can_publish": page.published_at is None and access.can_coordinate(request.user, page.space),
         },
     )
@@ -93,7 +93,7 @@ def information_create(request):
 @login_required
 def information_edit(request, slug: str):
     page = selectors_information.information_detail(user=request.user, slug=slug)
-    if not information.can_edit(request.user, page):
+    if not selectors_information.can_edit(request.user, page):
         raise Http404
     form = InformationPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +114,7 @@ def information_publish(request, slug: str):
     page = selectors_information.information_detail(user=request.user, slug=slug)
     if not access.can_coordinate(request.user, page.space):
         raise Http404
-    refusal = information.publish_refusal(page)
+    refusal = selectors_information.publish_refusal(page)
     if refusal:
         messages.error(request, refusal)
         return redirect(page)
