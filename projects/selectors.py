@@ -5,8 +5,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups import access
+from groups.spaces import fachgruppe
 from portal import readcache
 from projects.models import Decision, Project, Review
 
@@ -16,6 +19,47 @@ DEFAULT_MIN_REVIEWS = 2
 def default_min_reviews() -> int:
     """The reviews a decision needs where the home space sets no number of its own."""
     return getattr(settings, "PROJECT_MIN_REVIEWS", DEFAULT_MIN_REVIEWS)
+
+
+def required_reviews(project: Project) -> int:
+    """How many reviews of the current round a decision needs: the home space's own number, or
+    the portal's (PROJECT_MIN_REVIEWS). Several coordinators review, as the review page says."""
+    return project.space.min_project_reviews or default_min_reviews()
+
+
+def can_submit_projects(user) -> bool:
+    """Partners inside the Fachgruppe's ring present projects."""
+    return user.is_authenticated and access.can_see_space_content(user, fachgruppe())
+
+
+# What a submission must have; a draft may lack any of it. (field, label, section)
+REQUIRED_FOR_SUBMISSION = (
+    ("title", gettext_lazy("Titel"), "grunddaten"),
+    ("summary", gettext_lazy("Kurzfassung"), "grunddaten"),
+    ("organisation", gettext_lazy("Organisation"), "grunddaten"),
+    ("region", gettext_lazy("Region"), "grunddaten"),
+    ("starts_on", gettext_lazy("Beginn"), "grunddaten"),
+    ("description", gettext_lazy("Beschreibung"), "inhalt"),
+    ("trades", gettext_lazy("mindestens ein Gewerk"), "inhalt"),
+    ("contact_name", gettext_lazy("Ansprechperson"), "kontakt"),
+    ("contact_email", gettext_lazy("E-Mail der Ansprechperson"), "kontakt"),
+)
+
+
+def missing_for_submission(project: Project) -> list[tuple[str, str]]:
+    """What the project still lacks before it can be submitted: (label, section) pairs."""
+    missing = []
+    for field, label, section in REQUIRED_FOR_SUBMISSION:
+        if field == "trades":
+            present = project.trades.exists()
+        else:
+            value = getattr(project, field)
+            present = bool(value.strip()) if isinstance(value, str) else value is not None
+        if not present:
+            missing.append((str(label), section))
+    if project.starts_on and project.ends_on and project.ends_on < project.starts_on:
+        missing.append((_("ein Ende nach dem Beginn"), "grunddaten"))
+    return missing
 
 
 def visible_projects(user) -> QuerySet[Project]:

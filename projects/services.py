@@ -1,4 +1,6 @@
-"""What people do with model projects: draft, submit, review, decide, present. Rules and events live here.
+"""What people do with model projects: draft, submit, review, decide, present. Rules and events live here;
+what the pages read first (who may submit, what a draft lacks, the reviews a decision needs) is in
+projects.selectors.
 
 The states and who moves a project between them:
 
@@ -17,7 +19,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from groups import access
 from groups.models import Space, User
@@ -38,19 +40,6 @@ MAX_ATTACHMENTS = 10
 ATTACHMENT_MAX_BYTES = UPLOAD_MAX_BYTES
 ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, ODT)
 
-# What a submission must have; a draft may lack any of it. (field, label, section)
-REQUIRED_FOR_SUBMISSION = (
-    ("title", gettext_lazy("Titel"), "grunddaten"),
-    ("summary", gettext_lazy("Kurzfassung"), "grunddaten"),
-    ("organisation", gettext_lazy("Organisation"), "grunddaten"),
-    ("region", gettext_lazy("Region"), "grunddaten"),
-    ("starts_on", gettext_lazy("Beginn"), "grunddaten"),
-    ("description", gettext_lazy("Beschreibung"), "inhalt"),
-    ("trades", gettext_lazy("mindestens ein Gewerk"), "inhalt"),
-    ("contact_name", gettext_lazy("Ansprechperson"), "kontakt"),
-    ("contact_email", gettext_lazy("E-Mail der Ansprechperson"), "kontakt"),
-)
-
 
 class TransitionRefusedError(ValidationError):
     """A step the project's state does not allow (e.g. deciding on a draft)."""
@@ -58,11 +47,6 @@ class TransitionRefusedError(ValidationError):
 
 def home_space() -> Space:
     return fachgruppe()
-
-
-def can_submit_projects(user) -> bool:
-    """Partners inside the Fachgruppe's ring present projects."""
-    return user.is_authenticated and access.can_see_space_content(user, home_space())
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -83,7 +67,7 @@ def _locked(project: Project) -> Project:
 
 @transaction.atomic
 def create_draft(*, by: User, fields: dict, trades=(), topics=()) -> Project:
-    if not can_submit_projects(by):
+    if not selectors.can_submit_projects(by):
         raise PermissionDenied
     space = home_space()
     project = Project(space=space, audience=space, submitted_by=by, status=Project.Status.DRAFT, **fields)
@@ -125,22 +109,6 @@ def delete_draft(*, project: Project, by: User) -> None:
     project.delete()
 
 
-def missing_for_submission(project: Project) -> list[tuple[str, str]]:
-    """What the project still lacks before it can be submitted: (label, section) pairs."""
-    missing = []
-    for field, label, section in REQUIRED_FOR_SUBMISSION:
-        if field == "trades":
-            present = project.trades.exists()
-        else:
-            value = getattr(project, field)
-            present = bool(value.strip()) if isinstance(value, str) else value is not None
-        if not present:
-            missing.append((str(label), section))
-    if project.starts_on and project.ends_on and project.ends_on < project.starts_on:
-        missing.append((_("ein Ende nach dem Beginn"), "grunddaten"))
-    return missing
-
-
 @transaction.atomic
 def submit(*, project: Project, by: User) -> Submission:
     """Submits a draft, or resubmits a returned project as the next round."""
@@ -149,7 +117,7 @@ def submit(*, project: Project, by: User) -> Submission:
         raise PermissionDenied
     if project.status not in (Project.Status.DRAFT, Project.Status.RETURNED):
         raise TransitionRefusedError(_("Dieses Projekt ist bereits eingereicht."))
-    missing = missing_for_submission(project)
+    missing = selectors.missing_for_submission(project)
     if missing:
         raise ValidationError(
             _("Zum Einreichen fehlt noch: %(missing)s.")
@@ -281,12 +249,6 @@ def save_review(*, project: Project, by: User, scores: dict) -> Review:
     return review
 
 
-def required_reviews(project: Project) -> int:
-    """How many reviews of the current round a decision needs: the home space's own number, or
-    the portal's (PROJECT_MIN_REVIEWS). Several coordinators review, as the review page says."""
-    return project.space.min_project_reviews or selectors.default_min_reviews()
-
-
 @transaction.atomic
 def decide(
     *,
@@ -302,7 +264,7 @@ def decide(
         raise PermissionDenied
     if project.status != Project.Status.IN_REVIEW:
         raise TransitionRefusedError(_("Entscheiden lässt sich nur über ein Projekt in Prüfung."))
-    needed, done = required_reviews(project), project.reviews.filter(round=project.round).count()
+    needed, done = selectors.required_reviews(project), project.reviews.filter(round=project.round).count()
     if done < needed:
         raise TransitionRefusedError(
             ngettext(

@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from groups import access
 from portal.panels import panels_for
 from portal.viewhelpers import anonymous_to_login
-from projects import selectors, services
+from projects import selectors
 
 
 @anonymous_to_login
@@ -30,7 +30,7 @@ def project_detail(request, slug: str):
             "decisions": SimpleLazyObject(lambda: selectors.decisions_for_submitter(project))
             if is_submitter or can_coordinate
             else [],
-            "missing": SimpleLazyObject(lambda: services.missing_for_submission(project))
+            "missing": SimpleLazyObject(lambda: selectors.missing_for_submission(project))
             if is_submitter
             else [],
             # What other apps show on a project's page (portal/panels.py): its meetings. Read only

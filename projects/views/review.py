@@ -58,7 +58,7 @@ def _review_page(request, project, *, review_form=None, decision_form=None, stat
             "review_form": review_form or ReviewForm(instance=own),
             "decision_form": decision_form or DecisionForm(),
             "own_review": own,
-            "required_reviews": services.required_reviews(project),
+            "required_reviews": selectors.required_reviews(project),
             "reviews_done": sum(len(r.reviews) for r in rounds if r.number == project.round),
         },
         status=status,

@@ -80,7 +80,7 @@ def _after_save(request, project: Project, section: str):
 
 @login_required
 def project_create(request):
-    if not services.can_submit_projects(request.user):
+    if not selectors.can_submit_projects(request.user):
         return render(request, "projects/join_first.html", status=403)
     form = ProjectCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -254,7 +254,7 @@ def project_submit(request, slug: str):
         "projects/submit.html",
         {
             "project": project,
-            "missing": services.missing_for_submission(project),
+            "missing": selectors.missing_for_submission(project),
             "error": error,
             "sections": _section_links(request, project, SUBMIT_STEP)
             if project.is_editable_by_submitter
@@ -286,6 +286,6 @@ def my_projects(request):
         "projects/mine.html",
         {
             "projects": pagination.paginate(request, selectors.my_projects(user=request.user)),
-            "can_submit": services.can_submit_projects(request.user),
+            "can_submit": selectors.can_submit_projects(request.user),
         },
     )

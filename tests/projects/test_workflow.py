@@ -6,7 +6,7 @@ from django.core import mail
 from groups.models import AudienceChange, Membership, Organisation
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event
-from projects import services
+from projects import selectors, services
 from projects.models import Decision, Project, Review
 from tests.factories import UserFactory, with_totp
 from tests.factories.groups import OrganisationFactory
@@ -363,7 +363,7 @@ def test_the_demo_has_projects_in_every_state_with_reviews(settings, client, med
     # Every demo decision had the reviews the rule asks for (two coordinators of the Fachgruppe).
     for decision in Decision.objects.select_related("project__space"):
         done = Review.objects.filter(project=decision.project, round=decision.round).count()
-        assert done >= services.required_reviews(decision.project), decision.project.title
+        assert done >= selectors.required_reviews(decision.project), decision.project.title
     resubmitted = Project.objects.get(round=2)
     assert resubmitted.status == Project.Status.IN_REVIEW
     assert resubmitted.decisions.get().outcome == Decision.Outcome.RETURNED
