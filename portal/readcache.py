@@ -69,15 +69,20 @@ def _call(operation, *args, default=None, **kwargs):
 
 def cached(key: str):
     """The cache's value for `key`, or None (also when the cache does not answer)."""
+    ahead = getattr(_this_request, "ahead", None)
+    if ahead and key in ahead:
+        return ahead.pop(key)
     return _call(cache.get, key)
 
 
 def keep(key: str, value, *, seconds: int = READ_SECONDS) -> None:
+    _drop_ahead([key])
     _call(cache.set, key, value, seconds)
 
 
 def forget(keys: list[str]) -> None:
     if keys:
+        _drop_ahead(keys)
         _call(cache.delete_many, keys)
 
 
@@ -88,11 +93,33 @@ _this_request = threading.local()
 
 
 def begin_request(**_signal_arguments) -> None:
-    _this_request.active, _this_request.generation = True, None
+    _this_request.active, _this_request.generation, _this_request.ahead = True, None, {}
 
 
 def end_request(**_signal_arguments) -> None:
-    _this_request.active, _this_request.generation = False, None
+    _this_request.active, _this_request.generation, _this_request.ahead = False, None, {}
+
+
+def read_ahead(keys: list[str]) -> None:
+    """Reads the content generation and `keys` (a person's values that the page will ask for) in one
+    round trip, before the page's first shared read would read the generation alone. Each value
+    read ahead answers this request's first `cached()` of its key; a later one, or one after the
+    request kept or forgot the key, asks the cache again. Only in requests, and only while this
+    request has not read the generation yet."""
+    if not getattr(_this_request, "active", False) or _this_request.generation is not None:
+        return
+    found = _call(cache.get_many, [GENERATION_KEY, *keys])
+    if found is None or found.get(GENERATION_KEY) is None:
+        return
+    _this_request.generation = found[GENERATION_KEY]
+    _this_request.ahead = {key: found.get(key) for key in keys}
+
+
+def _drop_ahead(keys) -> None:
+    ahead = getattr(_this_request, "ahead", None)
+    if ahead:
+        for key in keys:
+            ahead.pop(key, None)
 
 
 def generation() -> str | None:

@@ -32,7 +32,7 @@ from meetings.forms import (
 from meetings.forms_calendar import panel_of_poll
 from meetings.models import Meeting, Participant
 from portal import dates, pagination, readcache
-from portal.notifications.selectors import following_state
+from portal.notifications.selectors import following_state, read_personal_ahead
 from portal.viewhelpers import anonymous_to_login, form_error
 
 
@@ -92,6 +92,7 @@ def meeting_create(request):
 
 def _detail_page(request, pk: int, *, respond_form: RespondForm | None = None):
     """The meeting page; a small form of it that failed comes back bound, with what was typed and why."""
+    read_personal_ahead(request.user, follow_button=True)
     page = selectors.meeting_detail(user=request.user, pk=pk)
     meeting, user, can_coordinate = page.meeting, request.user, page.can_coordinate
     context = {

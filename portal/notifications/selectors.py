@@ -182,6 +182,42 @@ def following_state(user, subject) -> bool | None:
 
 def is_following(*, user, subject) -> bool:
     """Whether the person hears of the thread or meeting through its ring (the default)."""
-    return not Unfollow.objects.filter(
-        user=user, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
-    ).exists()
+    subject_type = ContentType.objects.get_for_model(subject)
+    return (subject_type.pk, subject.pk) not in _unfollowed(user)
+
+
+def _unfollowed(user) -> frozenset[tuple[int, int]]:
+    """What the person stopped following, kept in the cache per person (every thread and meeting page
+    asks) and forgotten whenever they follow or stop following something (forget_unfollowed)."""
+    key = unfollowed_cache_key(user.pk)
+    kept = readcache.cached(key)
+    if kept is not None:
+        return kept
+    unfollowed = frozenset(Unfollow.objects.filter(user=user).values_list("subject_type_id", "subject_id"))
+    readcache.keep(key, unfollowed, seconds=UNREAD_SECONDS)
+    return unfollowed
+
+
+def unfollowed_cache_key(user_id: int) -> str:
+    return f"notifications:unfollowed:{user_id}"
+
+
+def forget_unfollowed(user_id: int) -> None:
+    """After the person followed or stopped following something: now and after the commit."""
+    keys = [unfollowed_cache_key(user_id)]
+
+    def forget() -> None:
+        readcache.forget(keys)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def read_personal_ahead(user, *, follow_button: bool) -> None:
+    """A page reads the person's cached values (the header's unread count and, with a follow button,
+    what they stopped following) together with the content generation, in one round trip."""
+    if user.is_authenticated:
+        keys = [unread_cache_key(user.pk)]
+        if follow_button:
+            keys.append(unfollowed_cache_key(user.pk))
+        readcache.read_ahead(keys)

@@ -11,7 +11,7 @@ from portal.celery import named_task
 from portal.notifications import kinds
 from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Notification, Preference, Unfollow, UnsubscribeToken
-from portal.notifications.selectors import forget_unread_counts
+from portal.notifications.selectors import forget_unfollowed, forget_unread_counts
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +132,4 @@ def subject_follow(*, user, subject, follow: bool) -> None:
         Unfollow.objects.filter(user=user, subject_type=subject_type, subject_id=subject.pk).delete()
     else:
         Unfollow.objects.get_or_create(user=user, subject_type=subject_type, subject_id=subject.pk)
+    forget_unfollowed(user.pk)

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from groups import access
+from portal.notifications.selectors import read_personal_ahead
 from portal.panels import panels_for
 from portal.viewhelpers import anonymous_to_login
 from projects import selectors
@@ -11,6 +12,7 @@ from projects import selectors
 
 @anonymous_to_login
 def project_detail(request, slug: str):
+    read_personal_ahead(request.user, follow_button=False)
     project = selectors.project_detail(user=request.user, slug=slug)
     user = request.user
     is_submitter = user.is_authenticated and project.submitted_by_id == user.pk

@@ -411,3 +411,67 @@ def test_a_coordinators_own_draft_reads_as_theirs_but_never_so_for_a_colleague_o
     assert "Entwurf löschen" in own_again
     assert "Zur Prüfung" in colleagues_page
     assert "Entwurf löschen" not in colleagues_page
+
+
+def _follows(page: str) -> bool:
+    """What the meeting page's follow button says: it offers to stop following while one follows."""
+    if 'name="follow" value="0"' in page:
+        return True
+    assert 'name="follow" value="1"' in page, "the page should show a follow button"
+    return False
+
+
+def test_following_and_unfollowing_a_meeting_shows_on_the_next_page_view(fachgruppe, partner):
+    from django.urls import reverse
+
+    from tests.factories.meetings import HeldMeetingFactory
+
+    meeting = HeldMeetingFactory(space=fachgruppe, audience=fachgruppe)
+    client = _client_of(partner)
+    url = meeting.get_absolute_url()
+    follow_url = reverse("notifications:follow", args=["meeting", meeting.pk])
+    assert _follows(client.get(url).content.decode())
+
+    client.post(follow_url, {"follow": "0"})
+    assert not _follows(client.get(url).content.decode())
+    with CaptureQueriesContext(connection) as captured:
+        assert not _follows(client.get(url).content.decode())
+    assert not any("notifications_unfollow" in query["sql"] for query in captured), (
+        "a page read again should take the follow state from the cache"
+    )
+
+    client.post(follow_url, {"follow": "1"})
+    assert _follows(client.get(url).content.decode())
+
+
+def test_one_persons_follow_state_never_shows_for_another_of_the_same_standing(fachgruppe, partner):
+    from django.urls import reverse
+
+    from tests.factories.meetings import HeldMeetingFactory
+
+    meeting = HeldMeetingFactory(space=fachgruppe, audience=fachgruppe)
+    other = UserFactory()
+    Membership.objects.create(space=fachgruppe, user=other)
+    assert access.standing_key(other) == access.standing_key(partner)
+    mine, theirs = _client_of(partner), _client_of(other)
+    url = meeting.get_absolute_url()
+    mine.post(reverse("notifications:follow", args=["meeting", meeting.pk]), {"follow": "0"})
+
+    assert not _follows(mine.get(url).content.decode())
+    assert _follows(theirs.get(url).content.decode())
+    assert not _follows(mine.get(url).content.decode())
+
+
+def test_a_meeting_changed_after_its_page_was_read_with_the_header_shows_at_once(fachgruppe, partner):
+    from tests.factories.meetings import HeldMeetingFactory
+
+    meeting = HeldMeetingFactory(space=fachgruppe, audience=fachgruppe)
+    client = _client_of(partner)
+    url = meeting.get_absolute_url()
+    client.get(url)
+    client.get(url)
+
+    meeting.title = "Umbenannt: Herbsttreffen der Innungen"
+    meeting.save()
+
+    assert "Umbenannt: Herbsttreffen der Innungen" in client.get(url).content.decode()
