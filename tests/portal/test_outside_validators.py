@@ -16,11 +16,17 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.test import Client
+from django.urls import path as route
 
 from groups.models import Document, InformationPage, Question, Space, Thread, User
 from groups.spaces import FACHGRUPPE_SLUG
 from meetings.models import Minutes
+from portal import urls as portal_urls
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event, Notification
 from projects.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
@@ -37,6 +43,30 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ATOM_FEEDS = ["/informationen/atom/", "/projects/atom/"]
 DEMO_PASSWORD = "demo-Handwerk-2026"
 SIGNED_IN = {"partner": "partner@example.org", "coordinator": "koordination@example.org"}
+# A fragment is no document: the checker gets it inside the least a document needs, so that it judges
+# the fragment's own markup (nesting, attributes, duplicate ids within it). List items, which htmx swaps
+# into the page's list, get a list around them.
+FRAGMENT_SHELL = (
+    '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Fragment</title></head>'
+    "<body>%s</body></html>"
+)
+
+
+def forbidden(request):
+    raise PermissionDenied
+
+
+def broken(request):
+    raise RuntimeError("planted for the 500 page")
+
+
+# The portal's own routes and handlers, plus two views that fail the way a real one may.
+handler404 = portal_urls.handler404
+urlpatterns = [
+    route("validator/forbidden/", forbidden),
+    route("validator/broken/", broken),
+    *portal_urls.urlpatterns,
+]
 
 
 @pytest.fixture
@@ -138,6 +168,67 @@ def representative_pages() -> dict[str, list[str]]:
     }
 
 
+def error_pages() -> dict[str, bytes]:
+    """The error pages as people get them, DEBUG off, through the portal's middleware and handlers."""
+    pages = {}
+    for who, client in {"anonymous": Client(), "partner": Client()}.items():
+        if who in SIGNED_IN:
+            client.force_login(User.objects.get(email=SIGNED_IN[who]))
+        pages[f"{who} 404"] = expect(client.get("/gibt-es-nicht/"), 404)
+        pages[f"{who} 403"] = expect(client.get("/validator/forbidden/"), 403)
+    pages["anonymous 403 CSRF"] = expect(
+        Client(enforce_csrf_checks=True).post("/accounts/login/", {"login": "x", "password": "y"}), 403
+    )
+    pages["anonymous 500"] = expect(Client(raise_request_exception=False).get("/validator/broken/"), 500)
+    return pages
+
+
+def fragments() -> dict[str, bytes]:
+    """What htmx swaps in (requests with HX-Request: true), each from a view that answers with a partial."""
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    partner = User.objects.get(email=SIGNED_IN["partner"])
+    coordinator = User.objects.get(email=SIGNED_IN["coordinator"])
+    notification = Notification.objects.create(
+        user=partner,
+        event=Event.objects.create(
+            kind=Kind.THREAD_CREATED,
+            audience=Event.Audience.PEOPLE,
+            data={"actor": "Jonas Feldmann", "title": "Hitzeschutz auf Baustellen", "url": "/"},
+        ),
+    )
+    draft = Minutes.objects.filter(status=Minutes.Status.DRAFT).first().meeting_id
+    found = {}
+    client = Client()
+    found["anonymous projects, filtered"] = expect(client.get("/projects/?q=Ausbildung", **htmx), 200)
+    found["anonymous projects, nothing found"] = expect(client.get("/projects/?q=zzzzzz", **htmx), 200)
+    client.force_login(partner)
+    found["partner badge"] = expect(client.get("/notifications/count/", **htmx), 200)
+    found["partner data exports"] = expect(client.get("/konto/daten/", **htmx), 200)
+    found["partner markdown preview"] = expect(
+        client.post(
+            "/markdown/vorschau/",
+            {"markdown_preview": "body", "body": "# Titel\n\n*Hitzeschutz* mit [Link](https://example.org)"},
+            **htmx,
+        ),
+        200,
+    )
+    marked_read = expect(client.post(notification.mark_read_url, **htmx), 200).decode()
+    found["partner notification marked read"] = re.sub(
+        r"(<li\b.*</li>)", r"<ul>\1</ul>", marked_read, flags=re.DOTALL
+    ).encode()
+    client.force_login(coordinator)
+    found["coordinator minutes autosave"] = expect(
+        client.post(f"/meetings/{draft}/minutes/autosave/", {"section": "introduction"}, **htmx), 200
+    )
+    return {who: (FRAGMENT_SHELL % body.decode()).encode() for who, body in found.items()}
+
+
+def expect(response, status: int) -> bytes:
+    assert response.status_code == status, f"{response.request['PATH_INFO']}: {response.status_code}"
+    return response.content
+
+
+@pytest.mark.urls(__name__)
 def test_the_nu_html_checker_accepts_the_portals_pages(java, client, demo, tmp_path):
     pages = {}
     for who, paths in representative_pages().items():
@@ -155,6 +246,10 @@ def test_the_nu_html_checker_accepts_the_portals_pages(java, client, demo, tmp_p
             file = tmp_path / f"{len(pages):02d}.html"
             file.write_bytes(response.content)
             pages[file.name] = f"{who} {path}"
+    for name, content in {**error_pages(), **fragments()}.items():
+        file = tmp_path / f"{len(pages):02d}.html"
+        file.write_bytes(content)
+        pages[file.name] = name
 
     run = subprocess.run(
         [

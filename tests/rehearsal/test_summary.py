@@ -10,6 +10,8 @@ RESULTS = {
     "p50": 40,
     "p95": 90,
     "kinds": {run.SIGN_IN_KIND: SIGN_IN},
+    # The sign-in's 600 ms are 1.5 x these 400: still within the target.
+    "others": {"requests": 950, "p50": 35, "p95": 400},
     "failed": [],
 }
 
@@ -68,14 +70,29 @@ def test_a_refused_sign_in_outside_a_faults_window_or_a_slow_one_fails_the_run(t
         == 0
     )
     assert run.summary({**RESULTS, "failed": [refused]}, [fault], _state([1]), 0, 1.0, tmp_path) == 1
-    slow = {**RESULTS, "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p95": run.SIGN_IN_P95_MS + 1}}}
-    assert run.summary(slow, [], _state([1]), 0, 1.0, tmp_path) == 1
     assert run.summary({**RESULTS, "kinds": {}}, [], _state([1]), 0, 1.0, tmp_path) == 1
 
     out = capsys.readouterr().out
     assert "FAIL  no failed sign-in outside the fault windows" in out
-    assert f"FAIL  sign-in p95 < {run.SIGN_IN_P95_MS} ms" in out
-    assert "p50 300 ms, p95 600 ms" in out
+    assert "p50 300 ms, p95 600 ms; every other request: p50 35 ms, p95 400 ms" in out
+
+
+def test_a_sign_in_slow_next_to_the_other_requests_fails_the_run_however_slow_they_all_are(tmp_path, capsys):
+    _sink(tmp_path, "<notification-1@127.0.0.1>")
+    target = f"sign-in p95 at most {run.SIGN_IN_P95_FACTOR} x the p95 of every other request"
+    # The whole run queued (24 s at p95 everywhere): the sign-in is not the slow part.
+    queued = {
+        **RESULTS,
+        "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p50": 9000, "p95": 25000}},
+        "others": {"requests": 950, "p50": 8000, "p95": 24000},
+    }
+    # Quick pages, yet the hash takes its time: 601 ms against 400 ms is over 1.5 x.
+    slow = {**RESULTS, "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p95": 601}}}
+
+    assert run.summary(queued, [], _state([1]), 0, 1.0, tmp_path) == 0
+    assert f"PASS  {target}" in capsys.readouterr().out
+    assert run.summary(slow, [], _state([1]), 0, 1.0, tmp_path) == 1
+    assert f"FAIL  {target}" in capsys.readouterr().out
 
 
 def test_a_request_without_an_answer_outside_a_faults_window_fails_the_run(tmp_path, capsys):
