@@ -11,24 +11,32 @@ pending request, an unverified sign-up, a partner of the Fachgruppe only, a
 coordinator of the Fachgruppe only, a deactivated former coordinator of both) every channel must look
 exactly as it did before: the pages, lists and counts they can reach, the
 meeting search, the portal-wide search, the showcase catalogue, the RSS/Atom and ICS feeds, the
-notification centre, the audit log and its export, the Fachgruppe's figures and
-activity report, and the mails, immediate and digests, after the outbox has been
+notification centre, the audit log and its export, the Fachgruppe's figures, their
+CSV tables and the activity report (its page and the text of its PDF), the API read
+with a personal token as well as with the session, the archive of the person's data
+export as the worker builds it, and the mails, immediate and digests, after the outbox has been
 delivered as the worker would. The Fachgruppe's coordinator reviews its projects,
 so for them no project under review is made.
 """
 
 import datetime
+import io
+import json
 import re
 import uuid
+import zipfile
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
+from api import tokens
 from groups import information, questions, services
 from meetings import minutes
 from meetings import services as meetings
@@ -36,7 +44,11 @@ from meetings.models import CalendarToken, Meeting
 from portal.notifications import delivery, digests
 from portal.notifications.kinds import DIGEST_CHANNELS
 from portal.notifications.models import Event
+from privacy import builds
+from privacy import services as privacy
 from projects import services as projects
+from reports import selectors as reports
+from reports.models import ActivityReport
 from tests.factories.meetings import MeetingFactory
 from tests.factories.projects import ProjectFactory, accepted
 
@@ -107,7 +119,7 @@ def _channels(world, marker: str) -> list[str]:
         "/projects/atom/",
         world["showcase_project"].get_absolute_url(),
         "/projects/meine/",
-        # The API (read with the session, as a token reads the same: tests/test_permissions_matrix.py).
+        # The API, read with the session and again with the person's token (_snapshot).
         "/api/v1/projects",
         f"/api/v1/projects?q={marker}",
         "/api/v1/information",
@@ -134,7 +146,9 @@ def _channels(world, marker: str) -> list[str]:
         "/aktivitaetsprotokoll/",
         "/aktivitaetsprotokoll/export/",
         f"/auswertung/{fachgruppe}/",
+        *(f"/auswertung/{fachgruppe}/{table}.csv" for table in reports.SECTIONS),
         f"/auswertung/{fachgruppe}/taetigkeitsbericht/{world['starts_at'].year}/",
+        f"/auswertung/{fachgruppe}/taetigkeitsbericht/{world['starts_at'].year}.pdf",
         "/konto/daten/",
     ]
     if world["calendar_token"]:
@@ -142,17 +156,61 @@ def _channels(world, marker: str) -> list[str]:
     return channels
 
 
+def _text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.status_code != 200:
+        return ""
+    if response["Content-Type"] == "application/pdf":
+        # The file carries its moment of rendering and ids; its text is what a reader sees.
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode()
+
+
 def _snapshot(client, world, marker: str) -> dict[str, tuple[int, str]]:
     pages = {}
+    token_client = Client(HTTP_AUTHORIZATION=f"Bearer {world['api_secret']}") if world["api_secret"] else None
     for path in _channels(world, marker):
         response = client.get(path)
-        content = b"".join(response.streaming_content) if response.streaming else response.content
-        text = content.decode() if response.status_code == 200 else ""
+        text = _text(response)
+        if path.endswith(".pdf"):
+            # The report is rendered on this first look and stored; a stored one would be served as
+            # it was, and the report's page would tell of it: the next look renders it afresh.
+            ActivityReport.objects.all().delete()
         for volatile in VOLATILE:
             text = volatile.sub("", text)
         text = FEED_UPDATED.sub("", text, count=1)
         pages[path] = (response.status_code, text)
+        if token_client is not None and path.startswith("/api/"):
+            response = token_client.get(path)
+            pages[f"{path} (token)"] = (response.status_code, _text(response))
+    pages["data export"] = (200, _data_export(world["person"]))
     return pages
+
+
+def _data_export(person) -> str:
+    """The archive the person would download, built as the worker builds it; the build (its row,
+    its audit entry, its mail) is undone, so the other channels stay as they were."""
+    if not person.is_authenticated:
+        return ""
+    mails = list(mail.outbox)
+    with transaction.atomic():
+        data_export = privacy.export_request(person=person)
+        assert builds.export_build(data_export.pk)
+        data_export.refresh_from_db()
+        with data_export.file.open("rb") as stored:
+            archive = zipfile.ZipFile(io.BytesIO(stored.read()))
+        transaction.set_rollback(True)
+    mail.outbox[:] = mails
+    contents = []
+    for name in sorted(archive.namelist()):
+        text = archive.read(name).decode(errors="replace")
+        if name == "daten.json":
+            # Only the moment of the build differs between two builds of the same data.
+            data = json.loads(text)
+            data.pop("export")
+            text = json.dumps(data, ensure_ascii=False, indent=0)
+        contents.append(f"{name}\n{text}")
+    return "\n".join(contents)
 
 
 def _deliver_outbox() -> None:
@@ -174,6 +232,11 @@ def _mails_to(person) -> list[str]:
     return [f"{message.subject}\n{message.body}" for message in mail.outbox if person.email in message.to]
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def world(fachgruppe, inner, inner_member, coordinator, partner, requester, person):
     outer_meeting = MeetingFactory(space=fachgruppe, title="Fachgruppentreffen im Herbst")
@@ -184,6 +247,7 @@ def world(fachgruppe, inner, inner_member, coordinator, partner, requester, pers
     # Begun an hour ago, so that its minutes may be written (and, once it is marked held, published).
     starts_at = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
     token = CalendarToken.objects.create(user=person).token if person.is_authenticated else None
+    api_secret = tokens.token_create(user=person, name="Skript")[1] if person.is_authenticated else None
     _deliver_outbox()
     return {
         "fachgruppe": fachgruppe,
@@ -196,6 +260,8 @@ def world(fachgruppe, inner, inner_member, coordinator, partner, requester, pers
         "starts_at": starts_at,
         "month": starts_at.strftime("%Y-%m"),
         "calendar_token": token,
+        "api_secret": api_secret,
+        "person": person,
     }
 
 
