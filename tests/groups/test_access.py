@@ -149,6 +149,23 @@ def test_hidden_and_missing_items_answer_the_same_404(partner, inner):
         access.get_visible_or_404(Thread.objects.all(), partner, pk=hidden.pk + 1000)
 
 
+def test_a_coordinator_s_page_opens_the_item_asked_for_and_only_in_a_space_they_coordinate(
+    fachgruppe, inner, inner_coordinator, inner_member
+):
+    from django.http import Http404
+
+    first, second = ThreadFactory(space=inner), ThreadFactory(space=inner)
+    of_the_fachgruppe = ThreadFactory(space=fachgruppe)
+
+    assert access.get_coordinated_or_404(Thread.objects.all(), inner_coordinator, pk=second.pk) == second
+    assert access.get_coordinated_or_404(Thread.objects.all(), inner_coordinator, pk=first.pk) == first
+    # Visible, but at home in a space they are a plain member of: the 404 of a missing item.
+    with pytest.raises(Http404):
+        access.get_coordinated_or_404(Thread.objects.all(), inner_coordinator, pk=of_the_fachgruppe.pk)
+    with pytest.raises(Http404):
+        access.get_coordinated_or_404(Thread.objects.all(), inner_member, pk=first.pk)
+
+
 def test_notification_audience_of_a_ring_includes_the_inner_members(
     fachgruppe, inner, partner, inner_member, outsider
 ):

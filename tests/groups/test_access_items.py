@@ -226,3 +226,24 @@ def test_the_submitter_edits_while_the_project_is_theirs_to_change(partner, outs
     assert not access.can_edit_project(partner, under_review)
     assert not access.can_edit_project(outsider, draft)
     assert not access.can_edit_project(deactivated, ProjectFactory(submitted_by=deactivated))
+
+
+def test_a_space_lists_its_own_items_and_those_shared_into_it_from_inside(fachgruppe, inner, inner_member):
+    at_home = ThreadFactory(space=fachgruppe)
+    public_at_home = ThreadFactory(space=fachgruppe, audience=None)
+    shared_in = ThreadFactory(space=inner, audience=fachgruppe)
+    ThreadFactory(space=inner)
+    ThreadFactory(space=SpaceFactory(), audience=None)
+
+    listed = _ids(access.items_of_space(Thread.objects.all(), user=inner_member, space=fachgruppe))
+
+    # The inner circle's own thread and another space's public one belong on their own pages.
+    assert listed == {at_home.pk, public_at_home.pk, shared_in.pk}
+
+
+def test_the_public_items_are_those_without_an_audience(fachgruppe, inner):
+    public = ThreadFactory(space=inner, audience=None)
+    ThreadFactory(space=fachgruppe)
+    ThreadFactory(space=inner, audience=fachgruppe)
+
+    assert _ids(access.public_items(Thread.objects.all())) == {public.pk}

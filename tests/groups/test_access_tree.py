@@ -87,3 +87,34 @@ def test_erasure_waits_for_an_active_coordinator_to_take_over(fachgruppe, fachgr
 
     # The deactivated second coordinator does not count as the one who takes over.
     assert erasure_blockers(fachgruppe_coordinator) == [fachgruppe]
+
+
+def test_staff_have_rings_around_their_own_circles_like_everyone_else(fachgruppe, inner, staff_member):
+    assert access.spaces_around_own_circles(staff_member) == set()
+    Membership.objects.create(space=inner, user=staff_member)
+    access.forget(staff_member)
+
+    # Their digests and notification defaults read these rings, as for any inner member.
+    assert access.spaces_around_own_circles(staff_member) == {fachgruppe.pk}
+
+
+def test_the_coordinators_of_a_space_are_its_active_coordinators_only(
+    fachgruppe, inner, partner, fachgruppe_coordinator, inner_coordinator, deactivated
+):
+    assert set(access.coordinators_of(fachgruppe)) == {fachgruppe_coordinator}
+    assert set(access.coordinators_of(inner)) == {inner_coordinator}
+
+
+def test_the_coordinator_records_of_deactivated_accounts_stay_readable_on_request(
+    fachgruppe, inner, fachgruppe_coordinator, deactivated
+):
+    # An erasure locks and checks them too: a deactivated last coordinator still has to hand over.
+    on_record = access.coordinator_memberships(active_only=False)
+    active = access.coordinator_memberships()
+
+    assert set(on_record.values_list("user_id", "space_id")) == {
+        (fachgruppe_coordinator.pk, fachgruppe.pk),
+        (deactivated.pk, fachgruppe.pk),
+        (deactivated.pk, inner.pk),
+    }
+    assert set(active.values_list("user_id", "space_id")) == {(fachgruppe_coordinator.pk, fachgruppe.pk)}
