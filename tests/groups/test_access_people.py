@@ -8,6 +8,8 @@ from django.utils import timezone
 from groups import access
 from groups.models import Membership
 from portal.audit.models import AuditEntry
+from portal.notifications.kinds import Kind
+from portal.notifications.models import Event, Notification
 from tests.factories import UserFactory
 from tests.factories.groups import SpaceFactory, ThreadFactory
 
@@ -181,3 +183,54 @@ def test_the_audit_log_shows_the_entries_of_the_spaces_one_coordinates(entries, 
 
     assert {name for name, entry in entries.items() if entry.pk in visible} == expected
     assert access.can_read_audit_log(person) == bool(expected)
+
+
+@pytest.fixture
+def events(fachgruppe, inner):
+    def event(audience, **where):
+        return Event.objects.create(kind=Kind.THREAD_CREATED, audience=audience, **where)
+
+    return {
+        "fachgruppe's ring": event(Event.Audience.RING, ring=fachgruppe, space=fachgruppe),
+        "inner ring": event(Event.Audience.RING, ring=inner, space=inner),
+        "newly reached inner ring": event(Event.Audience.NEWLY_REACHED, ring=inner, space=inner),
+        "inner coordination": event(Event.Audience.COORDINATORS, space=inner),
+        "fachgruppe's coordination": event(Event.Audience.COORDINATORS, space=fachgruppe),
+        "named people": event(Event.Audience.PEOPLE, space=inner),
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("partner", {"fachgruppe's ring", "named people"}),
+        ("deactivated", {"named people"}),
+        (
+            "inner_coordinator",
+            {
+                "fachgruppe's ring",
+                "inner ring",
+                "newly reached inner ring",
+                "inner coordination",
+                "named people",
+            },
+        ),
+    ],
+)
+def test_an_event_stays_readable_while_one_is_inside_its_ring_or_coordinates_its_space(
+    events, request, role, expected
+):
+    person = request.getfixturevalue(role)
+    for event in events.values():
+        Notification.objects.create(user=person, event=event)
+
+    readable = set(Event.objects.filter(access.readable_events(person)).values_list("pk", flat=True))
+    # The same rule from a person's notifications, as the notification centre asks it.
+    through_notifications = set(
+        Notification.objects.filter(access.readable_events(person, prefix="event__")).values_list(
+            "event_id", flat=True
+        )
+    )
+
+    assert {name for name, event in events.items() if event.pk in readable} == expected
+    assert through_notifications == readable
