@@ -66,9 +66,15 @@ PG_PORT = _int("REHEARSAL_PG_PORT", 5499)
 REDIS_PORT = _int("REHEARSAL_REDIS_PORT", 6399)
 FAULTS = os.environ.get("REHEARSAL_FAULTS", "1") != "0"
 # A sign-in (Argon2 through allauth's form) may be at most this much slower at p95 than every other
-# request of the run. An absolute bound measured the queue instead: with 200 users on 4 sync workers
-# every page kind had a p95 of about 24 s. Measured against the same queue, a slow hash still shows.
+# request of the run, plus its own work. An absolute bound measured the queue instead: with 200 users
+# on 4 sync workers every page kind had a p95 of about 24 s. A factor alone fails a quiet run, where
+# the other pages answer in tens of milliseconds and one sign-in costs about 0.2 s of CPU (the hash's
+# eight lanes share two cores with everything else): the allowance is that work, a few times over.
 SIGN_IN_P95_FACTOR = 1.5
+SIGN_IN_OWN_MS = 1000
+SIGN_IN_TARGET = (
+    f"sign-in p95 at most {SIGN_IN_P95_FACTOR} x the p95 of every other request + {SIGN_IN_OWN_MS} ms"
+)
 
 
 def log(message: str) -> None:
@@ -642,8 +648,8 @@ def summary(
         )
     checks.append(
         (
-            f"sign-in p95 at most {SIGN_IN_P95_FACTOR} x the p95 of every other request",
-            bool(sign_in) and sign_in["p95"] <= SIGN_IN_P95_FACTOR * others["p95"],
+            SIGN_IN_TARGET,
+            bool(sign_in) and sign_in["p95"] <= SIGN_IN_P95_FACTOR * others["p95"] + SIGN_IN_OWN_MS,
         )
     )
     checks.append(("no failed sign-in outside the fault windows", bool(sign_in) and not sign_in_outside))

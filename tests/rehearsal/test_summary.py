@@ -79,17 +79,26 @@ def test_a_refused_sign_in_outside_a_faults_window_or_a_slow_one_fails_the_run(t
 
 def test_a_sign_in_slow_next_to_the_other_requests_fails_the_run_however_slow_they_all_are(tmp_path, capsys):
     _sink(tmp_path, "<notification-1@127.0.0.1>")
-    target = f"sign-in p95 at most {run.SIGN_IN_P95_FACTOR} x the p95 of every other request"
+    target = run.SIGN_IN_TARGET
     # The whole run queued (24 s at p95 everywhere): the sign-in is not the slow part.
     queued = {
         **RESULTS,
         "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p50": 9000, "p95": 25000}},
         "others": {"requests": 950, "p50": 8000, "p95": 24000},
     }
-    # Quick pages, yet the hash takes its time: 601 ms against 400 ms is over 1.5 x.
-    slow = {**RESULTS, "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p95": 601}}}
+    # A quiet run: quick pages, and the hash's own fraction of a second on top (the rehearsal of
+    # 4 December 2026: 1,500 ms against 510 ms).
+    quiet = {
+        **RESULTS,
+        "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p50": 910, "p95": 1500}},
+        "others": {"requests": 284, "p50": 57, "p95": 510},
+    }
+    # Quick pages, yet the sign-in takes a second more than its allowance: 1,601 ms against 400 ms.
+    slow = {**RESULTS, "kinds": {run.SIGN_IN_KIND: {**SIGN_IN, "p95": 1601}}}
 
     assert run.summary(queued, [], _state([1]), 0, 1.0, tmp_path) == 0
+    assert f"PASS  {target}" in capsys.readouterr().out
+    assert run.summary(quiet, [], _state([1]), 0, 1.0, tmp_path) == 0
     assert f"PASS  {target}" in capsys.readouterr().out
     assert run.summary(slow, [], _state([1]), 0, 1.0, tmp_path) == 1
     assert f"FAIL  {target}" in capsys.readouterr().out
