@@ -4,12 +4,14 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, F, Func, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from groups import access
 from groups.models import (
     Document,
     DocumentComment,
     DocumentVersion,
+    Invitation,
     JoinRequest,
     Membership,
     Post,
@@ -180,6 +182,15 @@ class DirectoryEntry:
     role: str
     email: str | None
     phone: str | None
+
+
+def invitation_is_open(invitation: Invitation) -> bool:
+    """Not accepted, not revoked and not expired: the link still admits (the page and the mail ask it)."""
+    return (
+        invitation.accepted_at is None
+        and invitation.revoked_at is None
+        and invitation.expires_at > timezone.now()
+    )
 
 
 def member_memberships(*, space: Space) -> QuerySet[Membership]:

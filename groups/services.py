@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import access, notify
+from groups import access, notify, selectors
 from groups.models import (
     AudienceChange,
     Document,
@@ -148,18 +148,10 @@ def invitation_create(
     return invitation
 
 
-def invitation_is_open(invitation: Invitation) -> bool:
-    return (
-        invitation.accepted_at is None
-        and invitation.revoked_at is None
-        and invitation.expires_at > timezone.now()
-    )
-
-
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation_is_open(invitation):
+    if not selectors.invitation_is_open(invitation):
         raise ValidationError(_("Diese Einladung ist abgelaufen oder wurde bereits verwendet."))
     # An invitation into an inner space also admits to the rings around it.
     for outer_id in access.ring_chain_ids(invitation.space) - {invitation.space_id}:
@@ -553,7 +545,7 @@ def build_invitation_mail(mail):
     from portal.salutation import salutation
 
     invitation = Invitation.objects.select_related("space").filter(pk=mail.params["invitation"]).first()
-    if invitation is None or not invitation_is_open(invitation):
+    if invitation is None or not selectors.invitation_is_open(invitation):
         return None
     # The link names the configured site, never the host the request came in on.
     url = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": invitation.token})

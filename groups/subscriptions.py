@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from groups import access
 from groups.models import InformationPage, Subscriber, Topic, Trade
+from groups.selectors_subscriptions import CONFIRMATION_VALID_FOR, open_confirmation
 from portal.email import PortalEmail
 from portal.notifications import outbox
 from portal.notifications.mail import list_id
@@ -40,7 +41,6 @@ logger = logging.getLogger(__name__)
 
 # The same address gets at most one confirmation mail in this time, however often the form is sent.
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=10)
-CONFIRMATION_VALID_FOR = timedelta(days=7)
 CONFIRMATION_MAIL = "groups/subscription_confirm"
 PAGE_MAIL = "groups/information_published"
 # Work older than this was not (or no longer) in the broker's queue: hand it out again.
@@ -94,15 +94,6 @@ def subscription_request(
         key=f"subscription-confirm:{subscriber.pk}:{subscriber.confirmation_token}",
     )
     return True
-
-
-def open_confirmation(token: str) -> Subscriber | None:
-    """The subscriber whose unused, unexpired confirmation link this is."""
-    if not token:
-        return None
-    return Subscriber.objects.filter(
-        confirmation_token=token, confirmation_sent_at__gte=timezone.now() - CONFIRMATION_VALID_FOR
-    ).first()
 
 
 @transaction.atomic

@@ -176,7 +176,7 @@ def invitation_create(request, slug: str):
 @secret_link_page
 def invitation_accept(request, token: str):
     invitation = get_object_or_404(Invitation.objects.select_related("space", "invited_by"), token=token)
-    is_open = services.invitation_is_open(invitation)
+    is_open = selectors.invitation_is_open(invitation)
     if request.method == "POST" and is_open:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

@@ -16,7 +16,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from groups import access, information, selectors_information, subscriptions, widening
+from groups import (
+    access,
+    information,
+    selectors_information,
+    selectors_subscriptions,
+    subscriptions,
+    widening,
+)
 from groups.forms_questions import InformationFilterForm, InformationPageForm, SubscriptionForm
 from groups.models import Subscriber
 from groups.spaces import fachgruppe
@@ -171,7 +178,7 @@ def subscription_confirm(request, token: str):
                 "groups/information/subscription_confirmed.html",
                 {"address": mask_email(subscriber.email)},
             )
-    elif subscriptions.open_confirmation(token) is not None:
+    elif selectors_subscriptions.open_confirmation(token) is not None:
         return render(request, "groups/information/subscription_confirm.html")
     return render(request, "groups/information/subscription_link_invalid.html", status=404)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings import minutes_document as document
+from meetings import selectors_minutes_document as sections
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
 from portal import limits
 from portal.forms import PortalForm
@@ -111,7 +112,7 @@ class ItemForms:
 
     @property
     def new_row(self) -> str:
-        return document.new_decision_row(self.item.pk)
+        return sections.new_decision_row(self.item.pk)
 
 
 class MinutesDocumentForm:
@@ -126,12 +127,12 @@ class MinutesDocumentForm:
         self.meeting = meeting
         self.published = minutes is not None and minutes.status == Minutes.Status.PUBLISHED
         self.introduction = IntroductionForm(
-            self._bound(document.INTRODUCTION),
+            self._bound(sections.INTRODUCTION),
             initial={"introduction": minutes.introduction if minutes else ""},
         )
         self.items = []
         for item in meeting.agenda_items.order_by("position", "pk").prefetch_related("decisions"):
-            section = document.item_section(item.pk)
+            section = sections.item_section(item.pk)
             bound = self._bound(section)
             self.items.append(
                 ItemForms(
@@ -151,13 +152,13 @@ class MinutesDocumentForm:
                         )
                         for decision in sorted(item.decisions.all(), key=lambda d: (d.position, d.pk))
                     ],
-                    new_decision=NewDecisionForm(bound, prefix=document.new_decision_row(item.pk)),
+                    new_decision=NewDecisionForm(bound, prefix=sections.new_decision_row(item.pk)),
                     created_decision=self._created(
-                        bound, document.new_decision_row(item.pk), {d.pk for d in item.decisions.all()}
+                        bound, sections.new_decision_row(item.pk), {d.pk for d in item.decisions.all()}
                     ),
                 )
             )
-        actions = self._bound(document.ACTIONS)
+        actions = self._bound(sections.ACTIONS)
         self.action_items = [
             (
                 action_item,
@@ -178,13 +179,13 @@ class MinutesDocumentForm:
             for action_item in meeting.action_items.prefetch_related("assignees").order_by("due_date", "pk")
         ]
         self.new_action_item = NewActionItemForm(
-            actions, meeting=meeting, people=people, prefix=document.NEW_ACTION_ROW
+            actions, meeting=meeting, people=people, prefix=sections.NEW_ACTION_ROW
         )
         self.created_action_item = self._created(
-            actions, document.NEW_ACTION_ROW, {action_item.pk for action_item, _form in self.action_items}
+            actions, sections.NEW_ACTION_ROW, {action_item.pk for action_item, _form in self.action_items}
         )
         self.next_meeting = NextMeetingForm(
-            self._bound(document.NEXT),
+            self._bound(sections.NEXT),
             prefix="next",
             choices=next_choices,
             initial={"next_meeting": meeting.next_meeting_id},
@@ -229,11 +230,11 @@ class MinutesDocumentForm:
         return all(results)
 
     def _section_forms(self, section: str) -> list:
-        if section == document.INTRODUCTION:
+        if section == sections.INTRODUCTION:
             return [self.introduction]
-        if section == document.ACTIONS:
+        if section == sections.ACTIONS:
             return [self.new_action_item, *(form for _action_item, form in self.action_items)]
-        if section == document.NEXT:
+        if section == sections.NEXT:
             return [self.next_meeting]
         for entry in self.items:
             if entry.section == section:

@@ -26,9 +26,14 @@ from django.utils.translation import gettext_lazy
 
 from groups import access
 from groups.models import User
-from meetings import selectors
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision
-from meetings.selectors_minutes import can_change_status, ordered_action_items
+from meetings.selectors_minutes import (
+    assignable_people,
+    can_change_status,
+    has_begun,
+    is_over,
+    ordered_action_items,
+)
 from portal.audit import services as audit
 from portal.audit.actions import Action
 from portal.celery import named_task
@@ -42,23 +47,6 @@ DUE_SOON = datetime.timedelta(days=3)
 
 
 # --- Writes --------------------------------------------------------------
-
-
-def has_begun(meeting: Meeting) -> bool:
-    return meeting.starts_at is not None and meeting.starts_at <= timezone.now()
-
-
-def is_over(meeting: Meeting) -> bool:
-    """Marked held, or its end (its start when it has none) has passed."""
-    if meeting.status == Meeting.Status.HELD:
-        return True
-    until = meeting.ends_at or meeting.starts_at
-    return meeting.status == Meeting.Status.PLANNED and until is not None and until <= timezone.now()
-
-
-def can_start(meeting: Meeting) -> bool:
-    """Minutes are written from the moment the meeting begins, never for a cancelled one."""
-    return meeting.status != Meeting.Status.CANCELLED and has_begun(meeting)
 
 
 def _check_can_start(meeting: Meeting) -> None:
@@ -173,11 +161,6 @@ def assignee_names(action_item: ActionItem) -> str:
     if action_item.other_assignees:
         names.append(action_item.other_assignees)
     return ", ".join(names)
-
-
-def assignable_people(meeting: Meeting) -> QuerySet[User]:
-    """Accounts that can take on an action item: the meeting's participants and the home space's ring."""
-    return selectors.meeting_people(meeting=meeting)
 
 
 @transaction.atomic

@@ -7,40 +7,37 @@ the stored one is a conflict: the whole save is refused and nothing is written; 
 keeps what was typed, shows the stored text beside it and carries fresh fingerprints, so
 that saving again is a deliberate choice. Sections nobody else touched never conflict.
 
-The sections: the introduction, per agenda item its discussion with its decisions, the
-action items ("Weiteres Vorgehen") and the next date (the follow-up meeting).
+The sections, their stored state, the fingerprints and the possible next dates are read in
+meetings.selectors_minutes_document; this module holds the writes.
 """
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from groups import access
 from groups.models import User
 from meetings import minutes as records
 from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes
+from meetings.selectors_minutes_document import (
+    ACTIONS,
+    INTRODUCTION,
+    ITEM_PREFIX,
+    NEW_ACTION_ROW,
+    NEXT,
+    action_value,
+    digest,
+    fingerprints,
+    item_section,
+    new_decision_row,
+    next_meeting_choices,
+    plain,
+    stored_action_value,
+    stored_sections,
+)
 from portal import readcache
-
-INTRODUCTION = "introduction"
-ACTIONS = "actions"
-NEXT = "next"
-ITEM_PREFIX = "item-"
-
-
-NEW_ACTION_ROW = "action-new"
-
-
-def item_section(pk: int) -> str:
-    return f"{ITEM_PREFIX}{pk}"
-
-
-def new_decision_row(item_pk: int) -> str:
-    return f"decision-new-{item_pk}"
 
 
 @dataclass
@@ -89,94 +86,48 @@ class MinutesConflictError(Exception):
         self.conflicts = conflicts
 
 
-# --- Fingerprints ----------------------------------------------------------
+# --- What a form sent -------------------------------------------------------
 
 
-def _digest(value) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-def _text(value: str) -> str:
-    return value.replace("\r\n", "\n").strip()
-
-
-def _action_value(pk, change: ActionChange) -> list:
-    return [
+def _sent_action_value(pk, change: ActionChange) -> list:
+    return action_value(
         pk,
-        _text(change.title),
-        change.agenda_item.pk if change.agenda_item else None,
-        sorted(person.pk for person in change.assignees),
-        _text(change.other_assignees),
-        change.due_date.isoformat() if change.due_date else None,
-    ]
-
-
-def _stored(meeting: Meeting, minutes: Minutes | None) -> dict[str, object]:
-    """Every section as stored, in the shape `_sent` gives what a form sent."""
-    state: dict[str, object] = {INTRODUCTION: _text(minutes.introduction) if minutes else ""}
-    items = meeting.agenda_items.order_by("position", "pk").prefetch_related("decisions")
-    for item in items:
-        state[item_section(item.pk)] = {
-            "discussion": _text(item.discussion),
-            "decisions": [[decision.pk, _text(decision.text)] for decision in _ordered(item.decisions.all())],
-        }
-    state[ACTIONS] = [
-        _action_value(
-            action_item.pk,
-            ActionChange(
-                title=action_item.title,
-                agenda_item=action_item.agenda_item,
-                assignees=list(action_item.assignees.all()),
-                other_assignees=action_item.other_assignees,
-                due_date=action_item.due_date,
-            ),
-        )
-        for action_item in meeting.action_items.select_related("agenda_item")
-        .prefetch_related("assignees")
-        .order_by("pk")
-    ]
-    state[NEXT] = meeting.next_meeting_id
-    return state
-
-
-def _ordered(decisions) -> list[Decision]:
-    return sorted(decisions, key=lambda decision: (decision.position, decision.pk))
+        title=change.title,
+        agenda_item=change.agenda_item,
+        assignees=change.assignees,
+        other_assignees=change.other_assignees,
+        due_date=change.due_date,
+    )
 
 
 def _sent(change: DocumentChange, stored: dict[str, object]) -> dict[str, object]:
     state: dict[str, object] = {}
     if change.introduction is not None:
-        state[INTRODUCTION] = _text(change.introduction)
+        state[INTRODUCTION] = plain(change.introduction)
     for pk, item in change.items.items():
         before = stored.get(item_section(pk)) or {"decisions": []}
         decisions = [
-            [decision_pk, _text(item.decisions.get(decision_pk, text))]
+            [decision_pk, plain(item.decisions.get(decision_pk, text))]
             for decision_pk, text in before["decisions"]
             if decision_pk not in change.delete_decisions
         ]
-        if _text(item.new_decision):
-            decisions.append([None, _text(item.new_decision)])
-        state[item_section(pk)] = {"discussion": _text(item.discussion), "decisions": decisions}
+        if plain(item.new_decision):
+            decisions.append([None, plain(item.new_decision)])
+        state[item_section(pk)] = {"discussion": plain(item.discussion), "decisions": decisions}
     if change.action_items is not None:
         # Tasks added since the page was loaded are not on it: they stay as they are.
         actions = [
-            _action_value(value[0], change.action_items[value[0]])
+            _sent_action_value(value[0], change.action_items[value[0]])
             if value[0] in change.action_items
             else value
             for value in stored.get(ACTIONS, [])
         ]
         if change.new_action_item is not None:
-            actions.append(_action_value(None, change.new_action_item))
+            actions.append(_sent_action_value(None, change.new_action_item))
         state[ACTIONS] = actions
     if change.next_meeting_sent:
         state[NEXT] = change.next_meeting.pk if change.next_meeting else None
     return state
-
-
-def fingerprints(*, meeting: Meeting, minutes: Minutes | None) -> dict[str, str]:
-    """What the page sends back as `base-<section>`: the sections as it showed them."""
-    return {section: _digest(value) for section, value in _stored(meeting, minutes).items()}
 
 
 # --- Conflicts -------------------------------------------------------------
@@ -213,7 +164,7 @@ def _untouched(stored: dict, sent: dict, bases: dict[str, str]) -> dict:
     return {
         section: value
         for section, value in sent.items()
-        if section not in stored or bases.get(section) != _digest(value)
+        if section not in stored or bases.get(section) != digest(value)
     }
 
 
@@ -223,7 +174,7 @@ def _conflicts(meeting: Meeting, stored: dict, sent: dict, bases: dict[str, str]
         section
         for section, value in sent.items()
         if section not in stored
-        or (bases.get(section) != _digest(stored[section]) and _digest(value) != _digest(stored[section]))
+        or (bases.get(section) != digest(stored[section]) and digest(value) != digest(stored[section]))
     ]
     if not moved:
         return []
@@ -245,17 +196,6 @@ def _conflicts(meeting: Meeting, stored: dict, sent: dict, bases: dict[str, str]
 # --- Writes ----------------------------------------------------------------
 
 
-def next_meeting_choices(*, meeting: Meeting, user) -> "list[Meeting]":
-    """Meetings of the same space after this one that the person may see: the possible next date."""
-    later = access.visible_items(Meeting.objects.filter(space_id=meeting.space_id), user).exclude(
-        status=Meeting.Status.CANCELLED
-    )
-    later = later.exclude(pk=meeting.pk)
-    if meeting.starts_at:
-        later = later.exclude(starts_at__lte=meeting.starts_at)
-    return list(later.order_by("starts_at", "pk")[:20])
-
-
 @transaction.atomic
 def minutes_save(
     *, meeting: Meeting, by: User, change: DocumentChange, bases: dict[str, str], reason: str = ""
@@ -266,17 +206,17 @@ def minutes_save(
     published minutes get no revision and need no reason.
     """
     minutes = records.locked_minutes(meeting=meeting, by=by)
-    stored = _stored(meeting, minutes)
+    stored = stored_sections(meeting, minutes)
     sent = _untouched(stored, _sent(change, stored), bases)
     conflicts = _conflicts(meeting, stored, sent, bases)
     if conflicts:
         raise MinutesConflictError(conflicts)
-    changed = {section for section, value in sent.items() if _digest(value) != _digest(stored[section])}
+    changed = {section for section, value in sent.items() if digest(value) != digest(stored[section])}
     if not changed:
         return minutes
     records.keep_revision(minutes, by=by, reason=reason)
     if INTRODUCTION in changed:
-        minutes.introduction = _text(change.introduction)
+        minutes.introduction = plain(change.introduction)
         minutes.save(update_fields=["introduction", "updated_at"])
     else:
         minutes.save(update_fields=["updated_at"])
@@ -300,8 +240,8 @@ def _save_item(
     meeting: Meeting, pk: int, change: ItemChange, deleted: set[int], *, by: User, reason: str
 ) -> Decision | None:
     item = AgendaItem.objects.get(meeting=meeting, pk=pk)
-    if _text(item.discussion) != _text(change.discussion):
-        item.discussion = _text(change.discussion)
+    if plain(item.discussion) != plain(change.discussion):
+        item.discussion = plain(change.discussion)
         item.save(update_fields=["discussion"])
     decisions = {decision.pk: decision for decision in item.decisions.all()}
     for decision_pk in deleted & set(decisions):
@@ -310,10 +250,10 @@ def _save_item(
         decision.delete()
     for decision_pk, text in change.decisions.items():
         decision = decisions.get(decision_pk)
-        if decision is not None and _text(decision.text) != _text(text):
+        if decision is not None and plain(decision.text) != plain(text):
             decision.text = records.decision_text(text)
             decision.save(update_fields=["text"])
-    if not _text(change.new_decision):
+    if not plain(change.new_decision):
         return None
     return Decision.objects.create(
         agenda_item=item,
@@ -332,17 +272,7 @@ def _save_action_items(
         action_item = existing.get(pk)
         if action_item is None:
             continue
-        before = _action_value(
-            pk,
-            ActionChange(
-                title=action_item.title,
-                agenda_item=action_item.agenda_item,
-                assignees=list(action_item.assignees.all()),
-                other_assignees=action_item.other_assignees,
-                due_date=action_item.due_date,
-            ),
-        )
-        if before == _action_value(pk, action):
+        if stored_action_value(action_item) == _sent_action_value(pk, action):
             continue
         title, assignees, other = records.validated_assignment(
             meeting=meeting,

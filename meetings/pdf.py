@@ -88,11 +88,6 @@ def minutes_pdf(record: MinutesRecord) -> bytes:
     return document.write_pdf(stylesheets=stylesheets(STYLESHEET), pdf_variant=PDF_VARIANT)
 
 
-def stored_pdf(*, minutes: Minutes, language: str) -> MinutesPdf | None:
-    """The stored PDF of the minutes' current version in `language`; None when there is none yet."""
-    return MinutesPdf.objects.filter(minutes=minutes, version=minutes.version, language=language).first()
-
-
 def _lock_key(minutes: Minutes, language: str) -> str:
     return f"minutes-pdf:{minutes.pk}:{minutes.version}:{language}"
 
@@ -105,7 +100,7 @@ def render_and_store(*, minutes: Minutes, language: str) -> MinutesPdf | None:
     """
     if minutes.status != Minutes.Status.PUBLISHED:
         return None
-    if existing := stored_pdf(minutes=minutes, language=language):
+    if existing := selectors_minutes.stored_pdf(minutes=minutes, language=language):
         return existing
     lock = _lock_key(minutes, language)
     if not cache.add(lock, "rendering", RENDER_LOCK_SECONDS):
@@ -148,6 +143,6 @@ def render_all_languages(*, minutes_id: int, version: int) -> int:
         return 0
     rendered = 0
     for language, _name in settings.LANGUAGES:
-        if stored_pdf(minutes=minutes, language=language) is None:
+        if selectors_minutes.stored_pdf(minutes=minutes, language=language) is None:
             rendered += render_and_store(minutes=minutes, language=language) is not None
     return rendered

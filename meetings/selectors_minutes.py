@@ -1,15 +1,27 @@
-"""Reads of the minutes: the record as a person may see it or as the meeting's audience shares it (the PDF),
-the follow-up meetings, the revisions, the person's own action items and who may change their status;
-everything through groups.access."""
+"""Reads of the minutes: the record as a person may see it or as the meeting's audience shares it (the PDF)
+and its stored PDF, the follow-up meetings, the revisions, the person's own action items and who may change
+their status, whether minutes may be begun or published yet and who may take on an action item; everything
+through groups.access. The writes are in meetings.minutes, the editor's reads in
+meetings.selectors_minutes_document."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from groups import access
 from groups.models import User
 from meetings import selectors
-from meetings.models import ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesRevision, Participant
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Minutes,
+    MinutesPdf,
+    MinutesRevision,
+    Participant,
+)
 
 
 @dataclass
@@ -102,6 +114,11 @@ def _record(minutes: Minutes, *, meeting: Meeting, visible) -> MinutesRecord:
     )
 
 
+def stored_pdf(*, minutes: Minutes, language: str) -> MinutesPdf | None:
+    """The stored PDF of the minutes' current version in `language`; None when there is none yet."""
+    return MinutesPdf.objects.filter(minutes=minutes, version=minutes.version, language=language).first()
+
+
 def next_meetings(*, meeting: Meeting, visible) -> list[Meeting]:
     """The follow-up meeting when one is linked, otherwise the space's later meetings `visible` keeps."""
     later = visible(Meeting.objects.exclude(status=Meeting.Status.CANCELLED))
@@ -152,3 +169,25 @@ def can_change_status(user, action_item: ActionItem) -> bool:
     return access.can_coordinate(user, action_item.meeting.space) or (
         action_item.assignees.filter(pk=user.pk).exists()
     )
+
+
+def has_begun(meeting: Meeting) -> bool:
+    return meeting.starts_at is not None and meeting.starts_at <= timezone.now()
+
+
+def is_over(meeting: Meeting) -> bool:
+    """Marked held, or its end (its start when it has none) has passed."""
+    if meeting.status == Meeting.Status.HELD:
+        return True
+    until = meeting.ends_at or meeting.starts_at
+    return meeting.status == Meeting.Status.PLANNED and until is not None and until <= timezone.now()
+
+
+def can_start(meeting: Meeting) -> bool:
+    """Minutes are written from the moment the meeting begins, never for a cancelled one."""
+    return meeting.status != Meeting.Status.CANCELLED and has_begun(meeting)
+
+
+def assignable_people(meeting: Meeting) -> QuerySet[User]:
+    """Accounts that can take on an action item: the meeting's participants and the home space's ring."""
+    return selectors.meeting_people(meeting=meeting)

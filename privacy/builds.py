@@ -24,10 +24,10 @@ from portal.notifications import outbox
 from portal.salutation import salutation
 from privacy import export
 from privacy.models import DataExport
+from privacy.selectors import LINK_SALT
 
 logger = logging.getLogger(__name__)
 
-LINK_SALT = "privacy.export.download"
 MAIL_TEMPLATE = "privacy/email/export_ready"
 # A pending export the broker lost is handed out again after this long (privacy.tasks.retention).
 REPLAY_AFTER = timedelta(minutes=10)

@@ -18,7 +18,7 @@ that all of these keep an author, shown as "Ehemaliges Mitglied"
 (groups.models.User.__str__, and `|default` in the templates).
 
 The last coordinator of a space cannot be erased: the space would be left
-without anyone to run it (`erasure_blockers`).
+without anyone to run it (`privacy.selectors.erasure_blockers`).
 """
 
 from allauth.account.models import EmailAddress
@@ -48,23 +48,11 @@ from portal.notifications.models import (
     Unfollow,
     UnsubscribeToken,
 )
-from privacy import signals
+from privacy import selectors, signals
 from privacy.models import DataExport
 from projects.models import Project
 
 ERASED_EMAIL_DOMAIN = "erased.invalid"
-
-
-def erasure_blockers(person: User) -> list[Space]:
-    """The spaces of which `person` is the last active coordinator: they must hand over first."""
-    coordinated = access.coordinator_memberships(active_only=False).filter(user=person).values("space_id")
-    others = (
-        access.coordinator_memberships()
-        .filter(space_id__in=coordinated)
-        .exclude(user=person)
-        .values("space_id")
-    )
-    return list(Space.objects.filter(pk__in=coordinated).exclude(pk__in=others).order_by("name"))
 
 
 def account_erase(*, person: User, actor: User, request=None, on_request: bool = False) -> None:
@@ -81,7 +69,7 @@ def account_erase(*, person: User, actor: User, request=None, on_request: bool =
             .filter(space__memberships__user=person)
             .values_list("pk", flat=True)
         )
-        blockers = erasure_blockers(person)
+        blockers = selectors.erasure_blockers(person)
         if blockers:
             raise ValidationError(
                 _(
@@ -181,8 +169,3 @@ def _anonymise_kept_rows(person: User) -> None:
             cleaned = {key: ("" if value == person.name else value) for key, value in event.data.items()}
             if cleaned != event.data:
                 Event.objects.filter(pk=event.pk).update(data=cleaned)
-
-
-def can_erase_on_request(by: User, person: User) -> bool:
-    """Whether `by` may erase `person`'s account on their request (the rule lives in groups.access)."""
-    return access.can_erase_account(by, person)

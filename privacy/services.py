@@ -3,17 +3,16 @@
 `export_request()` writes a pending DataExport and hands it to a worker after
 the commit; the worker's half (privacy.builds, run by privacy.tasks) writes the
 ZIP and mails the download link. The link is signed and works for VALID_FOR, and
-only for the signed-in owner (privacy.views.export_download, `export_for_link()`).
+only for the signed-in owner (privacy.views.export_download, `privacy.selectors.export_for_link()`).
 """
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from groups.models import Space, User
 from portal.notifications import events
-from privacy import builds, signals
+from privacy import signals
 from privacy.models import DataExport
 
 
@@ -43,20 +42,3 @@ def _enqueue(export_id: int) -> bool:
     from privacy.tasks import build_export
 
     return events.enqueue(build_export, export_id=export_id)
-
-
-def export_for_link(*, token: str, user) -> DataExport | None:
-    """The export a download link names, when it is `user`'s, ready and not expired; None otherwise."""
-    try:
-        key = signing.TimestampSigner(salt=builds.LINK_SALT).unsign(token, max_age=DataExport.VALID_FOR)
-    except signing.BadSignature:
-        return None
-    if not user.is_authenticated:
-        return None
-    found = DataExport.objects.filter(key=key, user=user, status=DataExport.Status.READY).first()
-    return found if found is not None and found.is_downloadable else None
-
-
-def exports_of(person: User) -> list[DataExport]:
-    """The person's exports still on record (at most a week's worth), newest first."""
-    return list(DataExport.objects.filter(user=person)[:10])

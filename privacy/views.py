@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from groups import access
 from groups.models import User
 from portal.secret_links import secret_link_page
-from privacy import builds, erasure, services
+from privacy import builds, erasure, selectors, services
 from privacy.export import SECTION_COUNT
 from privacy.forms import EraseForm
 
@@ -47,7 +47,7 @@ def export_page(request):
                 ),
             )
         return redirect("privacy:export")
-    exports = services.exports_of(request.user)
+    exports = selectors.exports_of(request.user)
     context = {
         "exports": [(e, builds.download_token(e) if e.is_downloadable else None) for e in exports],
         "working": any(e.is_working for e in exports),
@@ -62,7 +62,7 @@ def export_page(request):
 @secret_link_page
 def export_download(request, token):
     """The ZIP behind a mailed link: for its owner only, signed in, within the week."""
-    data_export = services.export_for_link(token=token, user=request.user)
+    data_export = selectors.export_for_link(token=token, user=request.user)
     if data_export is None:
         raise Http404
     return FileResponse(
@@ -78,7 +78,7 @@ def export_download(request, token):
 @reauthentication_required
 def erase(request):
     """The confirmation of what erasing one's account does, and the erasure itself."""
-    blockers = erasure.erasure_blockers(request.user)
+    blockers = selectors.erasure_blockers(request.user)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not blockers and form.is_valid():
         try:
@@ -103,7 +103,7 @@ def erase_on_request(request, user_id: int):
 
 @reauthentication_required(allow_get=True, enabled=_changes_something)
 def _erase_on_request(request, *, person: User):
-    blockers = erasure.erasure_blockers(person)
+    blockers = selectors.erasure_blockers(person)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not blockers and form.is_valid():
         name = str(person)

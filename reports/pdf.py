@@ -19,7 +19,7 @@ from weasyprint import HTML
 
 from groups.models import Space
 from meetings.pdf import PDF_VARIANT, fetcher, stylesheets
-from reports import annual
+from reports import annual, selectors
 from reports.models import ActivityReport
 
 logger = logging.getLogger(__name__)
@@ -33,12 +33,6 @@ def report_pdf(content: annual.ActivityReportContent) -> bytes:
     html = render_to_string("reports/activity_report_pdf.html", {"report": content})
     document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=fetcher())
     return document.write_pdf(stylesheets=stylesheets(STYLESHEET), pdf_variant=PDF_VARIANT)
-
-
-def stored_report(*, space: Space, year: int, language: str) -> ActivityReport | None:
-    """The stored report with its file, or None when none was rendered yet."""
-    report = ActivityReport.objects.filter(space=space, year=year, language=language).first()
-    return report if report is not None and report.file else None
 
 
 def _lock_key(space: Space, year: int, language: str) -> str:
@@ -84,8 +78,8 @@ def render_requested(*, space_id: int, year: int) -> int:
         return 0
     rendered = 0
     for language, _name in settings.LANGUAGES:
-        report = ActivityReport.objects.filter(space=space, year=year, language=language).first()
-        if report is not None and not report.is_pending:
+        stored = selectors.stored_report(space=space, year=year, language=language)
+        if stored is not None and not stored.is_pending:
             continue
         rendered += render_and_store(space=space, year=year, language=language) is not None
     return rendered

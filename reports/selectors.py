@@ -5,7 +5,8 @@ Avg): no section loads the rows it counts, and each asks a fixed number of
 queries whatever the volume, so the page's number of queries is constant
 (tests/reports/test_dashboard.py pins it). The content counted is the space's
 own (groups.access.coordination_scope); memberships, join requests and the
-outbox belong to the space directly.
+outbox belong to the space directly. The activity report's stored PDF is looked up
+here too (`stored_report`); rendering and storing it is reports.pdf.
 """
 
 import datetime
@@ -37,6 +38,7 @@ from portal.notifications.models import Delivery, Event
 from projects.models import Decision as ProjectDecision
 from projects.models import Project, Submission
 from reports import charts
+from reports.models import ActivityReport
 from reports.periods import Period
 from reports.tables import Column, Kind, Table, display
 
@@ -747,3 +749,9 @@ def table_for_export(*, space: Space, period: Period, slug: str) -> Table | None
     if build is meetings:
         return meetings(space=space, period=period, limit=None).table
     return build(space=space, period=period).table
+
+
+def stored_report(*, space: Space, year: int, language: str) -> ActivityReport | None:
+    """The activity report's stored PDF (reports.pdf renders it), or None when none was rendered yet."""
+    report = ActivityReport.objects.filter(space=space, year=year, language=language).first()
+    return report if report is not None and report.file else None

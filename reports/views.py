@@ -101,7 +101,7 @@ def activity_report(request, space: Space, year: int):
         {
             "space": space,
             "report": annual.activity_report(space=space, year=year),
-            "stored": pdf.stored_report(space=space, year=year, language=get_language()),
+            "stored": selectors.stored_report(space=space, year=year, language=get_language()),
             "years": list(reversed(annual.valid_years()))[:5],
         },
     )
@@ -114,7 +114,7 @@ def activity_report_pdf(request, space: Space, year: int):
     worker has made it (without a broker), unless someone renders it at this moment."""
     year = _year_or_404(year)
     language = get_language()
-    stored = pdf.stored_report(space=space, year=year, language=language)
+    stored = selectors.stored_report(space=space, year=year, language=language)
     if stored is None or stored.is_pending:
         stored = pdf.render_and_store(space=space, year=year, language=language) or stored
     if stored is None:

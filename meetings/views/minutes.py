@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from meetings import minutes as service
 from meetings import minutes_document as document
-from meetings import pdf, selectors, selectors_minutes
+from meetings import pdf, selectors, selectors_minutes, selectors_minutes_document
 from meetings.forms_minutes import ApproveForm, MinutesDocumentForm, StatusForm
 from meetings.models import ActionItem, Meeting, Minutes, MinutesPdf
 from portal import pagination, readcache, writing
@@ -31,14 +31,14 @@ def _document_form(request, meeting: Meeting, minutes: Minutes | None, data=None
         data,
         meeting=meeting,
         minutes=minutes,
-        people=service.assignable_people(meeting),
-        next_choices=document.next_meeting_choices(meeting=meeting, user=request.user),
+        people=selectors_minutes.assignable_people(meeting),
+        next_choices=selectors_minutes_document.next_meeting_choices(meeting=meeting, user=request.user),
     )
 
 
 def _editor(request, meeting, minutes, form, *, bases=None, conflicts=(), status=200):
     if bases is None:
-        bases = document.fingerprints(meeting=meeting, minutes=minutes)
+        bases = selectors_minutes_document.fingerprints(meeting=meeting, minutes=minutes)
     form.show_bases(bases)
     return render(
         request,
@@ -49,8 +49,8 @@ def _editor(request, meeting, minutes, form, *, bases=None, conflicts=(), status
             "form": form,
             "bases": bases,
             "conflicts": conflicts,
-            "can_start": minutes is not None or service.can_start(meeting),
-            "can_publish": service.is_over(meeting),
+            "can_start": minutes is not None or selectors_minutes.can_start(meeting),
+            "can_publish": selectors_minutes.is_over(meeting),
         },
         status=status,
     )
@@ -220,7 +220,7 @@ def minutes_download(request, pk: int):
     else:
         minutes.meeting = meeting
         language = get_language()
-        stored = pdf.stored_pdf(minutes=minutes, language=language) or pdf.render_and_store(
+        stored = selectors_minutes.stored_pdf(minutes=minutes, language=language) or pdf.render_and_store(
             minutes=minutes, language=language
         )
         if stored is None:
@@ -238,7 +238,7 @@ def _stored_published_pdf(user, *, pk: int, language: str) -> tuple[str, bool] |
     ring's; None when the minutes are not published or not yet stored in `language`."""
     meeting = selectors_minutes.visible_meeting_or_404(user=user, pk=pk)
     minutes = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).first()
-    stored = pdf.stored_pdf(minutes=minutes, language=language) if minutes is not None else None
+    stored = selectors_minutes.stored_pdf(minutes=minutes, language=language) if minutes is not None else None
     if stored is None:
         return None
     return stored.file.name, meeting.audience_id is not None

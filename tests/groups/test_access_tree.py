@@ -80,7 +80,7 @@ def test_a_deactivated_coordinator_is_not_named_on_the_space_page(
 
 
 def test_erasure_waits_for_an_active_coordinator_to_take_over(fachgruppe, fachgruppe_coordinator):
-    from privacy.erasure import erasure_blockers
+    from privacy.selectors import erasure_blockers
 
     retired = UserFactory(is_active=False)
     Membership.objects.create(space=fachgruppe, user=retired, role=Membership.Role.COORDINATOR)

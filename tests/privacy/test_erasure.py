@@ -12,7 +12,7 @@ from groups.models import Membership, Profile, Subscriber, User
 from meetings.models import CalendarToken, Participant
 from portal.notifications.kinds import Channel, Kind
 from portal.notifications.models import Event, Preference, UnsubscribeToken
-from privacy import erasure, signals
+from privacy import erasure, selectors, signals
 from projects.models import Project, Review
 from tests.factories import TEST_PASSWORD, UserFactory, with_totp
 from tests.factories.groups import ThreadFactory
@@ -184,7 +184,7 @@ def test_the_last_coordinator_of_a_space_cannot_erase_before_handing_over(fachgr
     assert "Fachkräftezentren Handwerk" in page
     assert 'name="confirm"' not in page
     assert sole.erased_at is None
-    assert erasure.erasure_blockers(sole) == [inner]
+    assert selectors.erasure_blockers(sole) == [inner]
     # Handed over, the account can go.
     Membership.objects.create(space=inner, user=other, role=Membership.Role.COORDINATOR)
     erasure.account_erase(person=sole, actor=sole)
