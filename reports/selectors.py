@@ -30,7 +30,7 @@ from groups.models import (
     Subscriber,
 )
 from groups.subscriptions import PAGE_MAIL
-from meetings.models import ActionItem, Decision, Meeting, Participant
+from meetings.models import ActionItem, Meeting, Participant
 from portal.notifications import tallies
 from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Event
@@ -273,9 +273,8 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
         .values("pk", "starts_at", "title", "kind")
         .annotate(**_attendance())
     )
-    totals = Participant.objects.filter(meeting__in=held).aggregate(
-        meetings=Count("meeting", distinct=True), **_attendance(prefix="")
-    )
+    # From the meetings, one join, no COUNT(DISTINCT) over the participants (the meetings are counted apart).
+    totals = held.aggregate(**_attendance())
     count = held.count() if limit is not None and len(listed) == limit else len(listed)
     kinds = dict(Meeting.Kind.choices)
     rows = [
@@ -355,31 +354,33 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
 
 
 def decisions_and_action_items(*, space: Space, period: Period) -> Section:
-    held = held_meetings(space=space, period=period)
-    since, until = period.start_at, period.end_at
-    decisions = _monthly(
-        Decision.objects.filter(agenda_item__meeting__in=held),
-        "agenda_item__meeting__starts_at",
-        since=since,
-        until=until,
-        n=Count("pk"),
+    # Counted from the held meetings per month of their start: one join down to the decisions and one
+    # to the action items, the meetings read once each (the period is on the meetings already).
+    by_meeting_month = (
+        held_meetings(space=space, period=period)
+        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_default_timezone()))
+        .values("month")
+        .order_by("month")
     )
+    decisions = {
+        row["month"].date(): row for row in by_meeting_month.annotate(n=Count("agenda_items__decisions__pk"))
+    }
     today = timezone.localdate()
     status = ActionItem.Status
-    done = Q(status=status.DONE)
-    items = _monthly(
-        ActionItem.objects.filter(meeting__in=held),
-        "meeting__starts_at",
-        since=since,
-        until=until,
-        total=Count("pk"),
-        open=Count("pk", filter=~done),
-        overdue=Count("pk", filter=~done & Q(due_date__lt=today)),
-        done=Count("pk", filter=done),
-        # Done items only: their time from the meeting that set them to being done.
-        to_done=Sum(_duration("meeting__starts_at", "done_at"), filter=done & Q(done_at__isnull=False)),
-        timed=Count("pk", filter=done & Q(done_at__isnull=False)),
-    )
+    done = Q(action_items__status=status.DONE)
+    timed_done = done & Q(action_items__done_at__isnull=False)
+    items = {
+        row["month"].date(): row
+        for row in by_meeting_month.annotate(
+            total=Count("action_items__pk"),
+            open=Count("action_items__pk", filter=~done),
+            overdue=Count("action_items__pk", filter=~done & Q(action_items__due_date__lt=today)),
+            done=Count("action_items__pk", filter=done),
+            # Done items only: their time from the meeting that set them to being done.
+            to_done=Sum(_duration("starts_at", "action_items__done_at"), filter=timed_done),
+            timed=Count("action_items__pk", filter=timed_done),
+        )
+    }
     rows = []
     for month in period.months:
         timed = _row(items, month, "timed")
@@ -521,6 +522,7 @@ def projects(*, space: Space, period: Period) -> Section:
     scope = access.coordination_scope(Project.objects.all(), space=space)
     submitted = dict(
         Submission.objects.filter(project__in=scope, **period.range("submitted_at"))
+        .order_by()  # without it the model's order by project joins the projects a second time
         .values_list("number")
         .annotate(n=Count("pk"))
         .values_list("number", "n")
@@ -653,11 +655,11 @@ def delivery(*, space: Space, period: Period) -> Section:
     # By the month they were handed out: the settled days from the rollup, the recent ones from the rows.
     by_month = tallies.deliveries_by_month(space_id=space.pk, first=period.first, last=period.last)
     # Counted also after the outbox deleted them (KEEP_SENT): tallies.delete_counted.
-    pages = list(
-        access.coordination_scope(InformationPage.objects.all(), space=space).values_list("pk", flat=True)
-    )
     to_subscribers = tallies.mails_by_month(
-        template=PAGE_MAIL, subject_ids=pages, first=period.first, last=period.last
+        template=PAGE_MAIL,
+        subjects=access.coordination_scope(InformationPage.objects.all(), space=space),
+        first=period.first,
+        last=period.last,
     )
     waiting = Q(channel=Channel.IMMEDIATE, status__in=[status.PENDING, status.SENDING])
     backlog = mails.filter(waiting | Q(status=status.PENDING)).aggregate(

@@ -221,7 +221,7 @@ def test_the_page_asks_a_constant_number_of_queries(client, fachgruppe, fachgrup
 
     queries = assert_constant_queries(client, f"/auswertung/{fachgruppe.slug}/{PERIOD}", grow=grow)
 
-    assert queries == 27
+    assert queries == 28
 
 
 def test_every_chart_is_an_image_with_title_and_description_beside_a_table(dashboard):
