@@ -38,7 +38,7 @@ from projects.models import Decision as ProjectDecision
 from projects.models import Project, Submission
 from reports import charts
 from reports.periods import Period
-from reports.tables import Column, Kind, Table, display
+from reports.tables import Column, Kind, Table, display, month_text
 
 # The page shows the latest meetings of the period; the CSV has every one.
 MEETINGS_ON_PAGE = 24
@@ -67,7 +67,7 @@ class Section:
 
 
 def _month_label(month: datetime.date) -> str:
-    return date_format(month, "M Y")
+    return month_text(month, "M Y")
 
 
 def _duration(start: str, end: str) -> ExpressionWrapper:

@@ -290,3 +290,24 @@ def test_meetings_still_planned_do_not_count_as_held(dashboard, fachgruppe):
     MeetingFactory(space=fachgruppe, starts_at=_at(3))
 
     assert _section(dashboard(), "meetings").table.rows == []
+
+
+def test_what_people_typed_is_escaped_in_the_tables(dashboard, fachgruppe):
+    HeldMeetingFactory(space=fachgruppe, title="<b>Fett</b> & Co", starts_at=_at(4))
+
+    page = dashboard().content.decode()
+
+    assert "<td>&lt;b&gt;Fett&lt;/b&gt; &amp; Co</td>" in page
+    assert "<b>Fett</b>" not in page
+
+
+def test_the_months_read_in_the_language_of_each_request(client, dashboard, settings):
+    german = dashboard().content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = dashboard().content.decode()
+
+    assert f'<th scope="row">Januar {YEAR}</th>' in german
+    assert f"<title>Dez {YEAR}, Beigetreten: 0</title>" in german
+    assert f'<th scope="row">January {YEAR}</th>' in english
+    assert f"<title>Dec {YEAR}, Joined: 0</title>" in english
+    assert f'<th scope="row">Januar {YEAR}</th>' not in english
