@@ -30,13 +30,14 @@ from groups.models import (
     Subscriber,
 )
 from groups.subscriptions import PAGE_MAIL
-from meetings.models import ActionItem, Meeting, Participant
+from meetings.models import Meeting
 from portal.notifications import tallies
 from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Event
 from projects.models import Decision as ProjectDecision
 from projects.models import Project, Submission
-from reports import charts
+from reports import charts, meeting_months
+from reports.meeting_months import held_meetings
 from reports.periods import Period
 from reports.tables import Column, Kind, Table, display, month_text
 
@@ -239,23 +240,6 @@ def join_requests(*, space: Space, period: Period) -> Section:
 # --- Meetings and attendance -----------------------------------------------------------
 
 
-def held_meetings(*, space: Space, period: Period):
-    return access.coordination_scope(Meeting.objects.all(), space=space).filter(
-        status=Meeting.Status.HELD, **period.range("starts_at")
-    )
-
-
-def _attendance(prefix: str = "participants__") -> dict:
-    response = Participant.Response
-    return {
-        "invited": Count(f"{prefix}pk"),
-        "accepted": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.ACCEPTED})),
-        "excused": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.EXCUSED})),
-        "declined": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.DECLINED})),
-        "attended": Count(f"{prefix}pk", filter=Q(**{f"{prefix}attended": True})),
-    }
-
-
 def _rate(attended: int, invited: int) -> float | None:
     return round(100 * attended / invited, 1) if invited else None
 
@@ -271,10 +255,11 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
     listed = list(
         latest.order_by("-starts_at", "-pk")
         .values("pk", "starts_at", "title", "kind")
-        .annotate(**_attendance())
+        .annotate(**meeting_months.attendance())
     )
-    # From the meetings, one join, no COUNT(DISTINCT) over the participants (the meetings are counted apart).
-    totals = held.aggregate(**_attendance())
+    # Per month, the finished ones kept (reports.meeting_months); no COUNT(DISTINCT) over a join.
+    by_month = meeting_months.attendance_by_month(space=space, period=period).values()
+    totals = {name: sum(month[name] for month in by_month) for name in ("invited", "attended")}
     count = held.count() if limit is not None and len(listed) == limit else len(listed)
     kinds = dict(Meeting.Kind.choices)
     rows = [
@@ -354,33 +339,8 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
 
 
 def decisions_and_action_items(*, space: Space, period: Period) -> Section:
-    # Counted from the held meetings per month of their start: one join down to the decisions and one
-    # to the action items, the meetings read once each (the period is on the meetings already).
-    by_meeting_month = (
-        held_meetings(space=space, period=period)
-        .annotate(month=TruncMonth("starts_at", tzinfo=timezone.get_default_timezone()))
-        .values("month")
-        .order_by("month")
-    )
-    decisions = {
-        row["month"].date(): row for row in by_meeting_month.annotate(n=Count("agenda_items__decisions__pk"))
-    }
-    today = timezone.localdate()
-    status = ActionItem.Status
-    done = Q(action_items__status=status.DONE)
-    timed_done = done & Q(action_items__done_at__isnull=False)
-    items = {
-        row["month"].date(): row
-        for row in by_meeting_month.annotate(
-            total=Count("action_items__pk"),
-            open=Count("action_items__pk", filter=~done),
-            overdue=Count("action_items__pk", filter=~done & Q(action_items__due_date__lt=today)),
-            done=Count("action_items__pk", filter=done),
-            # Done items only: their time from the meeting that set them to being done.
-            to_done=Sum(_duration("starts_at", "action_items__done_at"), filter=timed_done),
-            timed=Count("action_items__pk", filter=timed_done),
-        )
-    }
+    # Per month of the meetings' start, the finished months kept (reports.meeting_months).
+    items = meeting_months.actions_by_month(space=space, period=period)
     rows = []
     for month in period.months:
         timed = _row(items, month, "timed")
@@ -388,7 +348,7 @@ def decisions_and_action_items(*, space: Space, period: Period) -> Section:
         rows.append(
             [
                 month,
-                _row(decisions, month, "n"),
+                _row(items, month, "decisions"),
                 _row(items, month, "total"),
                 _row(items, month, "open"),
                 _row(items, month, "overdue"),
