@@ -32,7 +32,7 @@ from groups import access
 from groups.models import Space
 from meetings.models import ActionItem, Meeting, Participant
 from portal import readcache
-from reports.periods import Period, next_month
+from reports.periods import Period, midnight, next_month
 
 VERSION_KEY = "reports:meeting-months:version"
 KEEP_SECONDS = 10 * 60
@@ -104,8 +104,8 @@ def _meetings(*, space: Space, period: Period, months: list[datetime.date]):
     within = Q()
     for first, after in ranges:
         within |= Q(
-            starts_at__gte=max(period.start_at, _midnight(first)),
-            starts_at__lt=min(period.end_at, _midnight(after)),
+            starts_at__gte=max(period.start_at, midnight(first)),
+            starts_at__lt=min(period.end_at, midnight(after)),
         )
     return (
         held_meetings(space=space, period=period)
@@ -147,10 +147,6 @@ def _actions(meetings, today: datetime.date) -> dict:
 
 
 _COUNTS = {"attendance": _attendance, "actions": _actions}
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _version() -> str | None:

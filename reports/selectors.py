@@ -4,9 +4,9 @@ Every figure is an aggregate the database computes (TruncMonth, Count, Sum,
 Avg): no section loads the rows it counts, and each asks a fixed number of
 queries whatever the volume, so the page's number of queries is constant
 (tests/reports/test_dashboard.py pins it). The meetings' finished months are
-kept in the shared cache until their meetings change (reports.meeting_months). The content counted is the space's
-own (groups.access.coordination_scope); memberships, join requests and the
-outbox belong to the space directly.
+kept in the shared cache until their meetings change (reports.meeting_months).
+The content counted is the space's own (groups.access.coordination_scope);
+memberships, join requests and the outbox belong to the space directly.
 """
 
 import datetime
