@@ -10,6 +10,9 @@ series are told apart by their legend and position as well as by colour.
 import math
 from dataclasses import dataclass
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 48, WIDTH - 12, 40, HEIGHT - 40
 # Category labels need about this much room; with more categories only every n-th is written.
@@ -68,6 +71,19 @@ class Chart:
     left: int = LEFT
     right: int = RIGHT
     baseline: int = BOTTOM
+
+    @property
+    def bars_html(self) -> SafeString:
+        """The bars as SVG, each with its label as a tooltip title, every label escaped: built here
+        rather than by a template loop, which at seven years of months (over a thousand bars on the
+        dashboard) cost more than drawing them."""
+        return mark_safe(  # noqa: S308 - the numbers are ours, the labels are escaped
+            "".join(
+                f'<rect class="{rect.css}" x="{rect.x}" y="{rect.y}" width="{rect.width}" '
+                f'height="{rect.height}"><title>{escape(rect.label)}</title></rect>'
+                for rect in self.rects
+            )
+        )
 
 
 def _nice_step(value: float) -> float:

@@ -27,12 +27,12 @@ class Period:
 
     @property
     def start_at(self) -> datetime.datetime:
-        return _midnight(self.first)
+        return midnight(self.first)
 
     @property
     def end_at(self) -> datetime.datetime:
         """The first moment after the period (exclusive bound)."""
-        return _midnight(self.last + datetime.timedelta(days=1))
+        return midnight(self.last + datetime.timedelta(days=1))
 
     @cached_property
     def months(self) -> list[datetime.date]:
@@ -51,7 +51,8 @@ class Period:
         return {f"{field}__gte": self.first, f"{field}__lte": self.last}
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
+def midnight(day: datetime.date) -> datetime.datetime:
+    """The first moment of the day in the portal's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 

@@ -3,10 +3,12 @@
 Every figure is an aggregate the database computes (TruncMonth, Count, Sum,
 Avg): no section loads the rows it counts, and each asks a fixed number of
 queries whatever the volume, so the page's number of queries is constant
-(tests/reports/test_dashboard.py pins it). The content counted is the space's
-own (groups.access.coordination_scope); memberships, join requests and the
-outbox belong to the space directly. The activity report's stored PDF is looked up
-here too (`stored_report`); rendering and storing it is reports.pdf.
+(tests/reports/test_dashboard.py pins it). The meetings' finished months are
+kept in the shared cache until their meetings change (reports.meeting_months).
+The content counted is the space's own (groups.access.coordination_scope);
+memberships, join requests and the outbox belong to the space directly. The
+activity report's stored PDF is looked up here too (`stored_report`); rendering
+and storing it is reports.pdf.
 """
 
 import datetime
@@ -31,16 +33,17 @@ from groups.models import (
     Subscriber,
 )
 from groups.subscriptions import PAGE_MAIL
-from meetings.models import ActionItem, Decision, Meeting, Participant
+from meetings.models import Meeting
 from portal.notifications import tallies
 from portal.notifications.kinds import Channel
 from portal.notifications.models import Delivery, Event
 from projects.models import Decision as ProjectDecision
 from projects.models import Project, Submission
-from reports import charts
+from reports import charts, meeting_months
+from reports.meeting_months import held_meetings
 from reports.models import ActivityReport
 from reports.periods import Period
-from reports.tables import Column, Kind, Table, display
+from reports.tables import Column, Kind, Table, display, month_text
 
 # The page shows the latest meetings of the period; the CSV has every one.
 MEETINGS_ON_PAGE = 24
@@ -69,7 +72,7 @@ class Section:
 
 
 def _month_label(month: datetime.date) -> str:
-    return date_format(month, "M Y")
+    return month_text(month, "M Y")
 
 
 def _duration(start: str, end: str) -> ExpressionWrapper:
@@ -241,23 +244,6 @@ def join_requests(*, space: Space, period: Period) -> Section:
 # --- Meetings and attendance -----------------------------------------------------------
 
 
-def held_meetings(*, space: Space, period: Period):
-    return access.coordination_scope(Meeting.objects.all(), space=space).filter(
-        status=Meeting.Status.HELD, **period.range("starts_at")
-    )
-
-
-def _attendance(prefix: str = "participants__") -> dict:
-    response = Participant.Response
-    return {
-        "invited": Count(f"{prefix}pk"),
-        "accepted": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.ACCEPTED})),
-        "excused": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.EXCUSED})),
-        "declined": Count(f"{prefix}pk", filter=Q(**{f"{prefix}response": response.DECLINED})),
-        "attended": Count(f"{prefix}pk", filter=Q(**{f"{prefix}attended": True})),
-    }
-
-
 def _rate(attended: int, invited: int) -> float | None:
     return round(100 * attended / invited, 1) if invited else None
 
@@ -273,11 +259,11 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
     listed = list(
         latest.order_by("-starts_at", "-pk")
         .values("pk", "starts_at", "title", "kind")
-        .annotate(**_attendance())
+        .annotate(**meeting_months.attendance())
     )
-    totals = Participant.objects.filter(meeting__in=held).aggregate(
-        meetings=Count("meeting", distinct=True), **_attendance(prefix="")
-    )
+    # Per month, the finished ones kept (reports.meeting_months); no COUNT(DISTINCT) over a join.
+    by_month = meeting_months.attendance_by_month(space=space, period=period).values()
+    totals = {name: sum(month[name] for month in by_month) for name in ("invited", "attended")}
     count = held.count() if limit is not None and len(listed) == limit else len(listed)
     kinds = dict(Meeting.Kind.choices)
     rows = [
@@ -357,31 +343,8 @@ def meetings(*, space: Space, period: Period, limit: int | None = MEETINGS_ON_PA
 
 
 def decisions_and_action_items(*, space: Space, period: Period) -> Section:
-    held = held_meetings(space=space, period=period)
-    since, until = period.start_at, period.end_at
-    decisions = _monthly(
-        Decision.objects.filter(agenda_item__meeting__in=held),
-        "agenda_item__meeting__starts_at",
-        since=since,
-        until=until,
-        n=Count("pk"),
-    )
-    today = timezone.localdate()
-    status = ActionItem.Status
-    done = Q(status=status.DONE)
-    items = _monthly(
-        ActionItem.objects.filter(meeting__in=held),
-        "meeting__starts_at",
-        since=since,
-        until=until,
-        total=Count("pk"),
-        open=Count("pk", filter=~done),
-        overdue=Count("pk", filter=~done & Q(due_date__lt=today)),
-        done=Count("pk", filter=done),
-        # Done items only: their time from the meeting that set them to being done.
-        to_done=Sum(_duration("meeting__starts_at", "done_at"), filter=done & Q(done_at__isnull=False)),
-        timed=Count("pk", filter=done & Q(done_at__isnull=False)),
-    )
+    # Per month of the meetings' start, the finished months kept (reports.meeting_months).
+    items = meeting_months.actions_by_month(space=space, period=period)
     rows = []
     for month in period.months:
         timed = _row(items, month, "timed")
@@ -389,7 +352,7 @@ def decisions_and_action_items(*, space: Space, period: Period) -> Section:
         rows.append(
             [
                 month,
-                _row(decisions, month, "n"),
+                _row(items, month, "decisions"),
                 _row(items, month, "total"),
                 _row(items, month, "open"),
                 _row(items, month, "overdue"),
@@ -523,6 +486,7 @@ def projects(*, space: Space, period: Period) -> Section:
     scope = access.coordination_scope(Project.objects.all(), space=space)
     submitted = dict(
         Submission.objects.filter(project__in=scope, **period.range("submitted_at"))
+        .order_by()  # without it the model's order by project joins the projects a second time
         .values_list("number")
         .annotate(n=Count("pk"))
         .values_list("number", "n")
@@ -655,11 +619,11 @@ def delivery(*, space: Space, period: Period) -> Section:
     # By the month they were handed out: the settled days from the rollup, the recent ones from the rows.
     by_month = tallies.deliveries_by_month(space_id=space.pk, first=period.first, last=period.last)
     # Counted also after the outbox deleted them (KEEP_SENT): tallies.delete_counted.
-    pages = list(
-        access.coordination_scope(InformationPage.objects.all(), space=space).values_list("pk", flat=True)
-    )
     to_subscribers = tallies.mails_by_month(
-        template=PAGE_MAIL, subject_ids=pages, first=period.first, last=period.last
+        template=PAGE_MAIL,
+        subjects=access.coordination_scope(InformationPage.objects.all(), space=space),
+        first=period.first,
+        last=period.last,
     )
     waiting = Q(channel=Channel.IMMEDIATE, status__in=[status.PENDING, status.SENDING])
     backlog = mails.filter(waiting | Q(status=status.PENDING)).aggregate(

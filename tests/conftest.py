@@ -147,12 +147,14 @@ def _broker_not_resting(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _no_cached_showcase():
-    """The start page's cached project cards and the shared reads (portal/readcache.py) outlive a
-    test's rolled-back rows; each test starts without."""
+    """The start page's cached project cards, the shared reads (portal/readcache.py) and the
+    dashboard's kept months (reports/meeting_months.py) outlive a test's rolled-back rows; each
+    test starts without."""
     from portal import readcache
     from projects.catalogue import SHOWCASE_CACHE_KEY
+    from reports.meeting_months import VERSION_KEY
 
-    cache.delete_many([SHOWCASE_CACHE_KEY, readcache.GENERATION_KEY])
+    cache.delete_many([SHOWCASE_CACHE_KEY, readcache.GENERATION_KEY, VERSION_KEY])
     # A test that took the cache away left this process resting from it (the circuit breaker).
     readcache._resting_until = 0.0
 

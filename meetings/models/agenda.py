@@ -46,6 +46,9 @@ class AgendaItem(RenderedMarkdown, models.Model):
         verbose_name = _("Tagesordnungspunkt")
         verbose_name_plural = _("Tagesordnungspunkte")
         ordering = ["meeting", "position", "pk"]
+        # The dashboard counts a few meetings' decisions through their items from the indexes alone
+        # (reports.meeting_months).
+        indexes = [models.Index(fields=["meeting", "id"], name="agenda_item_meeting_idx")]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
@@ -143,6 +146,7 @@ class Decision(models.Model):
         verbose_name = _("Beschluss")
         verbose_name_plural = _("Beschlüsse")
         ordering = ["agenda_item", "position", "pk"]
+        indexes = [models.Index(fields=["agenda_item", "id"], name="decision_item_idx")]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -177,6 +181,12 @@ class ActionItem(models.Model):
         verbose_name = _("Aufgabe")
         verbose_name_plural = _("Aufgaben")
         ordering = ["due_date", "pk"]
+        # What the dashboard counts of a meeting's action items, read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["meeting", "status", "due_date", "done_at", "id"], name="action_item_tally_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -144,6 +144,11 @@ class Participant(models.Model):
                 name="one_participation_per_address",
             ),
         ]
+        # The answers and attendance the dashboard counts per meeting, read from the index alone
+        # (an index-only scan for a few months' meetings; reports.meeting_months).
+        indexes = [
+            models.Index(fields=["meeting", "response", "attended", "id"], name="participant_tally_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.get_response_display()})"

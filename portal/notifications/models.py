@@ -96,7 +96,11 @@ class Delivery(models.Model):
                 fields=["event", "user", "channel"], name="one_delivery_per_event_person_channel"
             )
         ]
-        indexes = [models.Index(fields=["channel", "status"], name="delivery_queue_idx")]
+        indexes = [
+            models.Index(fields=["channel", "status"], name="delivery_queue_idx"),
+            # The days the rollup has not counted yet (tallies.deliveries_by_month reads them raw).
+            models.Index(fields=["created_at"], name="delivery_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.user} ({self.channel})"

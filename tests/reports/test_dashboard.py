@@ -221,7 +221,7 @@ def test_the_page_asks_a_constant_number_of_queries(client, fachgruppe, fachgrup
 
     queries = assert_constant_queries(client, f"/auswertung/{fachgruppe.slug}/{PERIOD}", grow=grow)
 
-    assert queries == 27
+    assert queries == 28
 
 
 def test_every_chart_is_an_image_with_title_and_description_beside_a_table(dashboard):
@@ -290,3 +290,53 @@ def test_meetings_still_planned_do_not_count_as_held(dashboard, fachgruppe):
     MeetingFactory(space=fachgruppe, starts_at=_at(3))
 
     assert _section(dashboard(), "meetings").table.rows == []
+
+
+def test_what_people_typed_is_escaped_in_the_tables(dashboard, fachgruppe):
+    HeldMeetingFactory(space=fachgruppe, title="<b>Fett</b> & Co", starts_at=_at(4))
+
+    page = dashboard().content.decode()
+
+    assert "<td>&lt;b&gt;Fett&lt;/b&gt; &amp; Co</td>" in page
+    assert "<b>Fett</b>" not in page
+
+
+def test_the_months_read_in_the_language_of_each_request(client, dashboard, settings):
+    german = dashboard().content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = dashboard().content.decode()
+
+    assert f'<th scope="row">Januar {YEAR}</th>' in german
+    assert f"<title>Dez {YEAR}, Beigetreten: 0</title>" in german
+    assert f'<th scope="row">January {YEAR}</th>' in english
+    assert f"<title>Dec {YEAR}, Joined: 0</title>" in english
+    assert f'<th scope="row">Januar {YEAR}</th>' not in english
+
+
+def test_the_attendance_over_all_meetings_counts_each_participant_once(dashboard, fachgruppe):
+    april = HeldMeetingFactory(space=fachgruppe, starts_at=_at(4))
+    for attended in [True, True, False]:
+        ParticipantFactory(meeting=april, attended=attended)
+    ParticipantFactory(meeting=HeldMeetingFactory(space=fachgruppe, starts_at=_at(5)), attended=True)
+    HeldMeetingFactory(space=fachgruppe, starts_at=_at(6))  # nobody invited
+    cancelled = HeldMeetingFactory(space=fachgruppe, starts_at=_at(7), status="cancelled")
+    for _ in range(5):
+        ParticipantFactory(meeting=cancelled, attended=True)
+
+    facts = [fact.value for fact in _section(dashboard(), "meetings").facts]
+
+    assert facts == [3, 3, 75.0]
+
+
+def test_decisions_and_action_items_of_a_meeting_are_not_multiplied_by_its_agenda(dashboard, fachgruppe):
+    meeting = HeldMeetingFactory(space=fachgruppe, starts_at=_at(8))
+    decided = AgendaItemFactory(meeting=meeting)
+    AgendaItemFactory(meeting=meeting)  # discussed, nothing decided
+    Decision.objects.create(agenda_item=decided, text="Erstens.")
+    Decision.objects.create(agenda_item=decided, text="Zweitens.", position=2)
+    for _ in range(3):
+        ActionItemFactory(meeting=meeting, due_date=timezone.localdate() + datetime.timedelta(days=9))
+
+    section = _section(dashboard(), "decisions")
+
+    assert _month_rows(section)[8] == [2, 3, 3, 0, 0, None]
