@@ -109,7 +109,7 @@ def start_worker(portal_redis, mail, tmp_path, settings):
 
     yield start
     for worker in workers:
-        worker.stop()
+        worker.discard()
 
 
 @pytest.fixture
