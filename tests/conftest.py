@@ -120,10 +120,11 @@ def celery_worker(django_db_setup):
     # none (no result backend); a remote-control ping proves the same round trip.
     with start_worker(app, pool="solo", perform_ping_check=False) as worker:
         # A broadcast sent before the worker's mailbox is bound is lost, and an earlier remote
-        # control call (the status view pings) may have left a stale producer: ask again.
-        for _ in range(3):
+        # control call (the status view pings) may have left a stale producer: ask again. A ping
+        # that is answered returns at once; a lost one costs its whole timeout, hence a short one.
+        for _ in range(30):
             _drop_cached_control_producers(app)
-            replies = app.control.ping(destination=[worker.hostname], timeout=5)
+            replies = app.control.ping(destination=[worker.hostname], timeout=0.5)
             if replies:
                 break
         assert replies, f"the Celery worker {worker.hostname} did not answer a ping through the broker"

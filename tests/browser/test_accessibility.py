@@ -1,12 +1,15 @@
 """axe finds no serious or critical WCAG violation on the portal's own and its account pages."""
 
 import re
+from collections.abc import Callable
+from urllib.parse import unquote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import EMAIL_LABEL, PASSWORD_LABEL, blocking_violations, describe_violations
+from tests.public_pages import PUBLIC_PATHS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,23 +19,25 @@ def assert_accessible(axe: Axe, page: Page) -> None:
     assert not violations, f"{page.url}\n{describe_violations(violations)}"
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/accounts/login/",
-        "/accounts/signup/",
-        "/accounts/password/reset/",
-        "/rechtliches/impressum/",
-        "/rechtliches/datenschutz/",
-        "/rechtliches/barrierefreiheit/",
-    ],
-)
-def test_public_page_has_no_serious_accessibility_violations(page: Page, live_server, axe, path):
-    response = page.goto(live_server.url + path)
+def assert_all_accessible(
+    axe: Axe, page: Page, base_url: str, paths: list[str], *, check: Callable[[str], None] | None = None
+) -> None:
+    """Every page in turn in one browser page (`check` looks at each first), and the findings of all
+    of them in one report."""
+    findings = []
+    for path in paths:
+        response = page.goto(base_url + path)
+        assert response.status == 200, f"{path}: {response.status}"
+        assert unquote(response.url) == base_url + path, f"{path} led to {response.url}"
+        if check is not None:
+            check(path)
+        if violations := blocking_violations(axe, page):
+            findings.append(f"{path}\n{describe_violations(violations)}")
+    assert not findings, "\n\n".join(findings)
 
-    assert response.status == 200
-    assert_accessible(axe, page)
+
+def test_the_public_pages_have_no_serious_accessibility_violations(page: Page, live_server, axe):
+    assert_all_accessible(axe, page, live_server.url, PUBLIC_PATHS)
 
 
 def test_not_found_page_has_no_serious_accessibility_violations(page: Page, live_server, axe):
@@ -43,22 +48,10 @@ def test_not_found_page_has_no_serious_accessibility_violations(page: Page, live
     assert_accessible(axe, page)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/accounts/email/",
-        "/accounts/password/change/",
-        "/accounts/2fa/",
-        "/accounts/sessions/",
-    ],
-)
-def test_signed_in_page_has_no_serious_accessibility_violations(signed_in_page: Page, live_server, axe, path):
-    response = signed_in_page.goto(live_server.url + path)
-
-    assert response.status == 200
-    assert response.url == live_server.url + path, "the session was not accepted"
-    assert_accessible(axe, signed_in_page)
+def test_the_signed_in_pages_have_no_serious_accessibility_violations(signed_in_page: Page, live_server, axe):
+    # A page that sends the person elsewhere (the session not accepted) fails on its address.
+    paths = ["/", "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/sessions/"]
+    assert_all_accessible(axe, signed_in_page, live_server.url, paths)
 
 
 def test_email_verification_code_page_has_no_serious_accessibility_violations(
@@ -138,18 +131,8 @@ def test_the_activity_report_page_has_no_serious_accessibility_violations(
     assert_accessible(axe, coordinating_page)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/suche/",
-        "/suche/?q=Zinngießerei",
-        "/suche/?q=Zinngießerei&art=diskussionen&seite=2",
-        "/suche/?q=a",
-        "/suche/?q=gibtesnicht",
-    ],
-)
-def test_search_page_has_no_serious_accessibility_violations(
-    signed_in_page: Page, live_server, axe, user, path
+def test_the_search_page_has_no_serious_accessibility_violations(
+    signed_in_page: Page, live_server, axe, user
 ):
     """With hits, snippets, both facets and the pagination; with the error of a too short query; with none."""
     from groups.models import Membership
@@ -165,10 +148,16 @@ def test_search_page_has_no_serious_accessibility_violations(
             space=fachgruppe if n % 2 else inner, title=f"Praxistag {n}", opening_post="Zinngießerei"
         )
     AgendaItemFactory(meeting=MeetingFactory(space=fachgruppe), title="Besuch der Zinngießerei")
+    paths = [
+        "/suche/",
+        "/suche/?q=Zinngießerei",
+        "/suche/?q=Zinngießerei&art=diskussionen&seite=2",
+        "/suche/?q=a",
+        "/suche/?q=gibtesnicht",
+    ]
 
-    response = signed_in_page.goto(live_server.url + path)
+    def shows_the_hits(path: str) -> None:
+        if "Zinn" in path:
+            expect(signed_in_page.locator("mark").first).to_have_text("Zinngießerei")
 
-    assert response.status == 200
-    if "Zinn" in path:
-        expect(signed_in_page.locator("mark").first).to_have_text("Zinngießerei")
-    assert_accessible(axe, signed_in_page)
+    assert_all_accessible(axe, signed_in_page, live_server.url, paths, check=shows_the_hits)

@@ -141,7 +141,10 @@ def test_leaving_with_unsaved_text_asks_first(signed_in_page: Page, live_server,
     page.locator(f"#id_decision-new-{first.pk}-text").press_sequentially("Ein Konzept wird erarbeitet.")
     page.get_by_role("link", name="Zurück zur Sitzung").click()
 
-    page.wait_for_timeout(500)
+    for _ in range(100):  # the question comes within moments; without it the page has gone
+        if dialogs:
+            break
+        page.wait_for_timeout(50)
     assert dialogs == ["beforeunload"]
     assert page.url.endswith(f"/meetings/{meeting.pk}/minutes/")
     expect(page.locator(f"#id_decision-new-{first.pk}-text")).to_have_value("Ein Konzept wird erarbeitet.")

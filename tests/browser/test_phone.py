@@ -1,6 +1,7 @@
 """The portal on a 390-px phone and on a desktop: a menu button, filters behind "Filter", tables
 that never push a page sideways, and the demo's pages as each demo account sees them."""
 
+import hashlib
 import os
 import re
 from io import StringIO
@@ -204,8 +205,40 @@ def _kind(path: str) -> str:
     return "/".join(parts)
 
 
-def _crawl(page: Page, base_url: str, *, axe: Axe, width: int, who: str) -> tuple[list[str], int]:
-    """Every page reachable from the start page by links; what is wrong on them, and how many."""
+# The markup of a page as axe judges it, without its words: each element's tag, its attributes (the
+# values of those that carry content or addresses left out, digits in the others made 0), whether it
+# has text of its own, and its children, a run of children of the same markup counted once. Two pages
+# with the same skeleton differ in their words and addresses only.
+SKELETON = """() => {
+    const content = new Set(["href", "src", "srcset", "value", "content", "action", "datetime", "alt",
+                             "title", "placeholder", "aria-label", "aria-valuenow", "aria-valuetext"]);
+    const skeleton = element => {
+        const attributes = [...element.attributes]
+            .map(a => content.has(a.name) ? a.name : `${a.name}=${a.value.replace(/[0-9]+/g, "0")}`)
+            .sort().join(" ");
+        const text = [...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) ? "T" : "";
+        const children = [];
+        for (const child of element.children) {
+            const part = skeleton(child);
+            if (part !== children[children.length - 1]) children.push(part);
+        }
+        return `<${element.tagName} ${attributes}${text}>${children.join("")}</>`;
+    };
+    return skeleton(document.documentElement);
+}"""
+
+
+def _skeleton(page: Page) -> str:
+    return hashlib.sha256(page.evaluate(SKELETON).encode()).hexdigest()
+
+
+def _crawl(
+    page: Page, base_url: str, *, axe: Axe, width: int, who: str, checked: set[str]
+) -> tuple[list[str], int]:
+    """Every page reachable from the start page by links; what is wrong on them, and how many.
+
+    axe is the crawl's dearest step: it looks at the first page of each kind per account, unless a
+    page of the same skeleton was checked already (`checked`, shared by the accounts)."""
     problems, queue, seen, kinds, count = [], ["/"], {"/"}, {}, 0
     while queue:
         path = queue.pop(0)
@@ -226,9 +259,11 @@ def _crawl(page: Page, base_url: str, *, axe: Axe, width: int, who: str) -> tupl
             continue
         if (scroll_width := _page_width(page)) > width:
             problems.append(f"{path}: {scroll_width} px wide")
-        # axe is the crawl's dearest step; one page of each kind per account carries every template's markup.
-        if kinds[_kind(path)] == 1 and (violations := blocking_violations(axe, page)):
-            problems.append(f"{path}: {describe_violations(violations)}")
+        # One page of each kind per account carries every template's markup.
+        if kinds[_kind(path)] == 1 and (skeleton := _skeleton(page)) not in checked:
+            checked.add(skeleton)
+            if violations := blocking_violations(axe, page):
+                problems.append(f"{path}: {describe_violations(violations)}")
         if SCREENSHOT_DIR:
             name = re.sub(r"[^a-z0-9]+", "_", path.strip("/")) or "start"
             page.screenshot(path=Path(SCREENSHOT_DIR) / f"crawl_{width}_{who}_{name}.png", full_page=True)
@@ -248,11 +283,13 @@ def test_no_page_of_the_demo_is_wider_than_a_phone_or_has_serious_accessibility_
     well_known_spaces()  # an earlier transactional test may have flushed the migration's spaces
     call_command("seed_demo", password="demo-Handwerk-2026", force=True, stdout=StringIO())
     users = get_user_model().objects.in_bulk(DEMO_ACCOUNTS, field_name="email")
-    report, total = [], 0
+    report, total, checked = [], 0, set()
     for account in [None, *DEMO_ACCOUNTS]:
         who = account.split("@")[0] if account else "anonymous"
         context = _context(browser, live_server, viewport=PHONE, user=users[account] if account else None)
-        problems, count = _crawl(context.new_page(), live_server.url, axe=axe, width=PHONE["width"], who=who)
+        problems, count = _crawl(
+            context.new_page(), live_server.url, axe=axe, width=PHONE["width"], who=who, checked=checked
+        )
         context.close()
         total += count
         report += [f"{who}: {problem}" for problem in problems]

@@ -255,11 +255,8 @@ class Worker:
         for pid in children:
             os.kill(int(pid), signal.SIGKILL)
 
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+    def discard(self) -> None:
+        """The test is over: SIGKILL to whatever of the worker still runs, without a warm shutdown's
+        wait for its pool (a second or two per worker)."""
+        if self.process is not None and self.process.poll() is None:
             self.kill()

@@ -18,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import path as route
 
@@ -28,6 +29,8 @@ from portal import urls as portal_urls
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Event, Notification
 from projects.models import Project
+from tests.public_pages import PUBLIC_PATHS
+from tests.roles import well_known_spaces
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clear_cache")]
 
@@ -85,11 +88,17 @@ def java() -> str:
     pytest.skip(missing)
 
 
-@pytest.fixture
-def demo(fachgruppe, inner):
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
     """The demo portal: every kind of content, in the states a visitor meets (on the two spaces of the
-    migration, which a transactional test before may have flushed)."""
-    call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+    migration, which a transactional test before may have flushed). Seeded once for both checkers, who
+    only read it, in a transaction that is rolled back after them; each test's own writes are rolled
+    back to a savepoint inside it, as usual."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        well_known_spaces()
+        call_command("seed_demo", password=DEMO_PASSWORD, force=True, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 def representative_pages() -> dict[str, list[str]]:
@@ -102,23 +111,7 @@ def representative_pages() -> dict[str, list[str]]:
     document = Document.objects.filter(space=fachgruppe).first().get_absolute_url()
     question = Question.objects.first().get_absolute_url()
     return {
-        "anonymous": [
-            "/",
-            "/informationen/",
-            information,
-            "/projects/",
-            project,
-            "/meetings/",
-            "/accounts/login/",
-            "/accounts/signup/",
-            "/accounts/password/reset/",
-            "/rechtliches/impressum/",
-            "/rechtliches/datenschutz/",
-            "/rechtliches/barrierefreiheit/",
-            "/suche/?q=Ausbildung",
-            "/informationen/abonnieren/",
-            "/spaces/",
-        ],
+        "anonymous": [*PUBLIC_PATHS, information, project, "/suche/?q=Ausbildung"],
         "partner": [
             "/",
             "/mein-ueberblick/",

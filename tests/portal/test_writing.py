@@ -173,6 +173,10 @@ def test_suggestions_for_a_reply_come_from_the_ring_that_reads_the_thread(
 ):
     partner.name = "Paul Partner"
     partner.save(update_fields=["name"])
+    # Names of their own: a random one such as "Paulina Häring" would be a rightful suggestion.
+    for person, name in [(inner_member, "Ina Innen"), (coordinator, "Konrad Koordination")]:
+        person.name = name
+        person.save(update_fields=["name"])
     thread = ThreadFactory(space=inner, audience=inner)
     url = f"{thread.get_absolute_url()}mentions/?q=paul"
     client.force_login(inner_member)
