@@ -147,20 +147,13 @@ def snapshot(minutes: Minutes) -> dict:
         "action_items": [
             {
                 "title": action_item.title,
-                "assignees": assignee_names(action_item),
+                "assignees": action_item.assignee_names,
                 "due_date": action_item.due_date.isoformat() if action_item.due_date else None,
                 "status": action_item.status,
             }
             for action_item in ordered_action_items().filter(meeting=meeting)
         ],
     }
-
-
-def assignee_names(action_item: ActionItem) -> str:
-    names = [person.name for person in action_item.assignees.all()]
-    if action_item.other_assignees:
-        names.append(action_item.other_assignees)
-    return ", ".join(names)
 
 
 @transaction.atomic

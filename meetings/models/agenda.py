@@ -190,3 +190,11 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def assignee_names(self) -> str:
+        """Who, as the minutes print it: the accounts (prefetch `assignees`), then the free names."""
+        names = [person.name for person in self.assignees.all()]
+        if self.other_assignees:
+            names.append(self.other_assignees)
+        return ", ".join(names)

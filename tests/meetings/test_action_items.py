@@ -36,7 +36,7 @@ def _recipients(kind) -> list[list[int]]:
 def test_meine_aufgaben_lists_only_ones_own_items_of_published_minutes(
     client, fachgruppe, meeting, coordinator, partner, inner_member
 ):
-    _task(meeting, coordinator, title="Meine Aufgabe", assignees=[partner])
+    _task(meeting, coordinator, title="Meine Aufgabe", assignees=[partner], other_assignees="Frau Gast")
     _task(meeting, coordinator, title="Fremde Aufgabe", assignees=[inner_member])
     unpublished = HeldMeetingFactory(space=fachgruppe)
     _task(unpublished, coordinator, title="Aus einem Entwurf", assignees=[partner])
@@ -46,6 +46,7 @@ def test_meine_aufgaben_lists_only_ones_own_items_of_published_minutes(
     html = client.get("/meetings/tasks/").content.decode()
 
     assert "Meine Aufgabe" in html
+    assert f'<td data-label="Wer">{partner.name}, Frau Gast</td>' in html
     assert "Fremde Aufgabe" not in html
     assert "Aus einem Entwurf" not in html
 
@@ -140,7 +141,7 @@ def test_assignees_must_be_participants_or_members_free_names_are_welcome(meetin
         _task(meeting, coordinator, assignees=[outsider])
 
     task = _task(meeting, coordinator, other_assignees="Frau Gast (Handwerkskammer)")
-    assert service.assignee_names(task) == "Frau Gast (Handwerkskammer)"
+    assert task.assignee_names == "Frau Gast (Handwerkskammer)"
 
 
 def test_publishing_tells_each_account_assignee_and_later_assignments_too(
