@@ -15,8 +15,7 @@ On PostgreSQL each source matches its table's stored, weighted German vector
 word stemmed ("Ausbildungen" finds "Ausbildung"; "phrase", -word and OR work);
 words inside compounds ("handwerk" in "Bäckerhandwerk", "Handwerk" in
 "Handwerksbetrieb") are found in titles, in the bodies of posts and comments
-and in the texts of projects through trigram indexes, while the whole words
-leave room among a source's candidates. Each source reads at most
+and in the texts of projects through trigram indexes. Each source reads at most
 CANDIDATES of its most recent hits with their rank, in one query, so a common
 word costs no more than a rare one; the counts say "mehr als" once a source
 is exhausted. Snippets are made with ts_headline over the rows of the shown
@@ -35,7 +34,7 @@ from datetime import datetime
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, Model, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -550,18 +549,18 @@ def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> 
     if search_query is None:
         found = rows.filter(_every_word_in(source.fields, query.split())).annotate(rank=Value(1.0))
     else:
-        matched = rows.alias(search_vector_match=fulltext.stored_vector(source.column)).filter(
-            search_vector_match=search_query
-        )
-        newest = [_newest(matched)]
+        match = Q(search_vector_match=search_query)
         words = fulltext.substring_words(query)
         inside = source.substring_fields or source.cased_substring_fields
         if inside and not _uses_operators(query) and len(words) == len(query.split()):
-            compounds = rows.filter(
-                _every_word_in(source.substring_fields, words, cased=source.cased_substring_fields)
-            )
-            newest.append(_newest(compounds.filter(_fewer_than_candidates(matched))))
-        found = rows.model._base_manager.filter(_among(*newest)).annotate(
+            match |= _every_word_in(source.substring_fields, words, cased=source.cased_substring_fields)
+        newest = (
+            rows.alias(search_vector_match=fulltext.stored_vector(source.column))
+            .filter(match)
+            .order_by("-pk")
+            .values("pk")[: CANDIDATES + 1]
+        )
+        found = rows.model._base_manager.filter(_among(newest)).annotate(
             rank=SearchRank(fulltext.stored_vector(source.column), search_query)
         )
     found = found.annotate(source_index=Value(index))
@@ -570,38 +569,17 @@ def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> 
     ]
 
 
-def _newest(rows: QuerySet) -> QuerySet:
-    return rows.order_by("-pk").values("pk")[: CANDIDATES + 1]
-
-
-def _fewer_than_candidates(matched: QuerySet) -> Q:
-    """Whether the full-text hits leave room among the candidates, decided once per statement.
-
-    Words inside compounds are looked up only then: a hit found only that way ranks behind every
-    full-text hit, so with more full-text hits than candidates it would only push an older full-text
-    hit out of the capped count; looked up anyway, they cost every such source a second walk through
-    its table (posts, comments, agenda items).
-    """
-    return ~Exists(matched.order_by()[CANDIDATES : CANDIDATES + 1])
-
-
 class _AmongIds(Func):
-    """`pk = ANY(ARRAY(subquery) || ...)`: the planner reads the subqueries' few ids through the primary
-    key index. Written as `pk IN (subquery)`, it hash-joins them against a scan of the whole table.
-    Each subquery is planned on its own: the newest full-text hits through the vector's index or the
-    primary key, the newest words inside compounds through the trigram indexes or the primary key."""
+    """`pk = ANY(ARRAY(subquery))`: the planner reads the subquery's few ids through the primary key
+    index. Written as `pk IN (subquery)`, it hash-joins them against a scan of the whole table."""
 
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
     output_field = BooleanField()
 
-    def as_sql(self, compiler, connection, **extra_context):
-        compiled = [compiler.compile(expression) for expression in self.source_expressions]
-        (pk, params), subqueries = compiled[0], compiled[1:]
-        arrays = " || ".join(f"ARRAY{sql}" for sql, _params in subqueries)
-        return f"{pk} = ANY({arrays})", (*params, *(param for _sql, more in subqueries for param in more))
 
-
-def _among(*ids: QuerySet) -> _AmongIds:
-    return _AmongIds(F("pk"), *(Subquery(queryset) for queryset in ids))
+def _among(ids: QuerySet) -> _AmongIds:
+    return _AmongIds(F("pk"), Subquery(ids))
 
 
 def _best_per_target(candidates: list[_Candidate], sources: list[Source]) -> list[_Candidate]:

@@ -429,27 +429,6 @@ def test_a_common_word_counts_as_more_than_the_candidates(client, fachgruppe, pa
     assert "Mehr als 3 Treffer" in response.content.decode()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite matches substrings only")
-def test_words_inside_compounds_are_found_while_the_whole_words_leave_room_among_the_candidates(
-    client, fachgruppe, partner, monkeypatch
-):
-    monkeypatch.setattr(portal_search, "CANDIDATES", 3)
-    for n in range(2):
-        ThreadFactory(space=fachgruppe, title=f"Handwerk {n}", opening_post="Kurz.")
-    ThreadFactory(space=fachgruppe, title="Nachwuchs im Bäckerhandwerk", opening_post="Kurz.")
-    client.force_login(partner)
-    room_left = _search(client, COMPOUND_PART)
-    for n in range(2, 4):
-        ThreadFactory(space=fachgruppe, title=f"Handwerk {n}", opening_post="Kurz.")
-
-    no_room = _search(client, COMPOUND_PART)
-
-    assert _titles(room_left) == ["Handwerk 1", "Handwerk 0", "Nachwuchs im Bäckerhandwerk"]
-    assert not room_left.context["result"].capped
-    assert _titles(no_room) == ["Handwerk 3", "Handwerk 2", "Handwerk 1"]
-    assert "Mehr als 3 Treffer" in no_room.content.decode()
-
-
 @pytest.mark.parametrize(
     "query", ["a", " ", "*", "&|!():*", "-", '"', "or", "x" * 500, "Zinn:* & !", "<mark>"]
 )
