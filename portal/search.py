@@ -17,8 +17,9 @@ words inside compounds ("handwerk" in "Bäckerhandwerk", "Handwerk" in
 "Handwerksbetrieb") are found in titles, in the bodies of posts and comments
 and in the texts of projects through trigram indexes. Each source reads at most
 CANDIDATES of its most recent hits with their rank, in one query, so a common
-word costs no more than a rare one; the counts say "mehr als" once a source
-is exhausted. Snippets are made with ts_headline over the rows of the shown
+word costs no more than a rare one (several words, which the planner misjudges,
+first among a table's newest RECENT_ROWS rows: _fenced_newest); the counts say
+"mehr als" once a source is exhausted. Snippets are made with ts_headline over the rows of the shown
 page only. Elsewhere (SQLite for `make run`) every word must occur in one of
 the source's fields, case-insensitively, and the snippet is cut in Python.
 
@@ -35,6 +36,7 @@ from datetime import datetime
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Model, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -510,7 +512,9 @@ def _candidate_statement(sources: list[Source], *, standing: _Standing, query: s
     """The UNION ALL of every source's candidates for `query`, as SQL and parameters."""
     shape = _shape(query)
     if shape is None:
-        template, placeholders = f'"{_PLACEHOLDER.format(0)}"', {}
+        # As many words as the query has, up to two: the statement is fenced for several (_fenced).
+        quoted = (f'"{_PLACEHOLDER.format(n)}"' for n in range(2 if _fenced(query) else 1))
+        template, placeholders = " ".join(quoted), {}
     else:
         words = [_PLACEHOLDER.format(n) for n in range(shape)]
         template = " ".join(words)
@@ -531,7 +535,7 @@ def _candidate_statement(sources: list[Source], *, standing: _Standing, query: s
         sql, params = parts[0].union(*parts[1:], all=True).order_by().query.sql_with_params()
         return sql, tuple(params)
 
-    sql, params = _STATEMENTS.get((standing.key(), shape, CANDIDATES), compiled)
+    sql, params = _STATEMENTS.get((standing.key(), shape, _fenced(query), CANDIDATES, RECENT_ROWS), compiled)
     filled = tuple(
         query if param == template else placeholders.get(param, param) if isinstance(param, str) else param
         for param in params
@@ -554,12 +558,11 @@ def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> 
         inside = source.substring_fields or source.cased_substring_fields
         if inside and not _uses_operators(query) and len(words) == len(query.split()):
             match |= _every_word_in(source.substring_fields, words, cased=source.cased_substring_fields)
-        newest = (
-            rows.alias(search_vector_match=fulltext.stored_vector(source.column))
-            .filter(match)
-            .order_by("-pk")
-            .values("pk")[: CANDIDATES + 1]
-        )
+        vector = fulltext.stored_vector(source.column)
+        if _fenced(query):
+            newest = _fenced_newest(rows, match, vector)
+        else:
+            newest = _newest(rows.alias(search_vector_match=vector).filter(match))
         found = rows.model._base_manager.filter(_among(newest)).annotate(
             rank=SearchRank(fulltext.stored_vector(source.column), search_query)
         )
@@ -567,6 +570,51 @@ def _candidate_rows(source: Source, index: int, *, query: str, search_query) -> 
     return found.order_by("-pk").values_list("pk", source.target, source.space, "rank", "source_index")[
         : CANDIDATES + 1
     ]
+
+
+def _fenced(query: str) -> bool:
+    """Whether the newest hits are found by _fenced_newest: for several words."""
+    return len(query.split()) > 1
+
+
+# Several words are first looked for among this many of the newest rows of a table (_fenced_newest).
+RECENT_ROWS = 20_000
+
+
+def _newest(rows: QuerySet) -> QuerySet:
+    return rows.order_by("-pk").values("pk")[: CANDIDATES + 1]
+
+
+def _fenced_newest(rows: QuerySet, match: Q, vector) -> RawSQL:
+    """The ids of the CANDIDATES + 1 newest of `rows` matching `match`, for several words.
+
+    The planner takes words for independent: two common words that never meet in one row (agenda
+    items name "Handwerkskammer" in one sentence and "Betriebe" in another) look common together to
+    it, so it would walk the table newest first to fill CANDIDATES and read every row to find none.
+    So the walk goes through the newest RECENT_ROWS rows only; only if they hold no more than
+    CANDIDATES hits are the older rows matching read too, through the table's own indexes (the
+    match alone, with `pk + 0` so that no plan walks the primary key), and the newest of them
+    that `rows` holds taken. Either way the hits are rows of `rows` (the rule book's) only.
+    """
+    base = rows.model._base_manager
+    since_sql, since_params = base.order_by("-pk").values("pk")[:1].query.sql_with_params()
+    recent = rows.alias(search_vector_match=vector).filter(match, pk__gte=RawSQL('"bound"."since"', ()))
+    recent_sql, recent_params = _newest(recent).query.sql_with_params()
+    older = base.alias(search_vector_match=vector, shifted=F("pk") + 0).filter(
+        match, shifted__lt=RawSQL('"fenced"."since"', ())
+    )
+    older_sql, older_params = older.order_by().values("pk").query.sql_with_params()
+    few = RawSQL('cardinality("fenced"."recent") <= %s', (CANDIDATES,), output_field=BooleanField())
+    # Every piece is SQL that Django compiled, with the words as parameters.
+    older_ids = RawSQL(f"ARRAY({older_sql})", older_params)  # noqa: S611
+    among_older = rows.filter(few, _AnyOf(F("pk"), older_ids))
+    among_sql, among_params = _newest(among_older).query.sql_with_params()
+    return RawSQL(  # noqa: S611
+        f'SELECT "newest"."pk" FROM (SELECT "bound"."since", ARRAY({recent_sql}) AS "recent" '  # noqa: S608
+        f'FROM (SELECT COALESCE(({since_sql}), 0) - %s AS "since" OFFSET 0) "bound" OFFSET 0) "fenced", '
+        f'LATERAL ((SELECT UNNEST("fenced"."recent") AS "pk") UNION ALL ({among_sql})) "newest"',
+        (*recent_params, *since_params, RECENT_ROWS, *among_params),
+    )
 
 
 class _AmongIds(Func):
@@ -578,8 +626,16 @@ class _AmongIds(Func):
     output_field = BooleanField()
 
 
-def _among(ids: QuerySet) -> _AmongIds:
-    return _AmongIds(F("pk"), Subquery(ids))
+class _AnyOf(Func):
+    """`pk = ANY(array)`."""
+
+    template = "%(expressions)s"
+    arg_joiner = " = ANY"
+    output_field = BooleanField()
+
+
+def _among(ids: QuerySet | RawSQL) -> _AmongIds:
+    return _AmongIds(F("pk"), ids if isinstance(ids, RawSQL) else Subquery(ids))
 
 
 def _best_per_target(candidates: list[_Candidate], sources: list[Source]) -> list[_Candidate]:

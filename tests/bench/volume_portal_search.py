@@ -12,9 +12,10 @@ threads and documents in the inner circle. Then it times the search selector
 (portal.search.search: every source's hits, the facets, one page of rows with
 their snippets; no request or template) for an anonymous visitor, a partner of
 the Fachgruppe and a coordinator of both spaces, with a rare word, a common
-word, two common words and a word inside compounds: p50 and p95 over `--runs`
-calls after one unmeasured call. Target: every p95 below 100 ms. Finally the
-plan (EXPLAIN ANALYZE) of the slowest statement of each case.
+word, two common words, two common words that rarely meet in one text and a
+word inside compounds: p50 and p95 over `--runs` calls after one unmeasured
+call. Target: every p95 below 100 ms. Finally the plan (EXPLAIN ANALYZE) of the
+slowest statement of each case.
 """
 
 import argparse
@@ -39,6 +40,9 @@ QUERIES = {
     "rare word": "Zinngießerei",
     "common word": "Betriebe",
     "two common words": "Ausbildung Werkstatt",
+    # Both common, but never together in the one sentence of an agenda item or a decision: the planner
+    # takes them for common together and would walk those tables newest first to their end.
+    "two words apart": "Handwerkskammer Betriebe",
     "compound part": "handwerk",
 }
 

@@ -175,6 +175,28 @@ def test_meetings_are_found_by_their_agenda(client, fachgruppe, inner, partner):
     assert _facets(response, "kinds") == {"Sitzungen": 1}
 
 
+@pytest.mark.parametrize("recent_rows", [portal_search.RECENT_ROWS, 1])
+def test_two_words_find_the_rows_that_hold_both_and_only_those_the_person_may_see(
+    client, fachgruppe, inner, partner, monkeypatch, recent_rows
+):
+    # With one recent row, the row holding both words is among the older ones (read through the indexes).
+    monkeypatch.setattr(portal_search, "RECENT_ROWS", recent_rows)
+    both = MeetingFactory(space=fachgruppe, title="Fachgruppentreffen im März")
+    AgendaItemFactory(meeting=both, title="Die Handwerkskammer berät die Betriebe")
+    inner_meeting = MeetingFactory(space=inner, title="Innen-Sitzung")
+    AgendaItemFactory(meeting=inner_meeting, title="Handwerkskammer und Betriebe intern")
+    apart = MeetingFactory(space=fachgruppe, title="Fachgruppentreffen im Mai")
+    AgendaItemFactory(meeting=apart, title="Die Handwerkskammer berät")
+    AgendaItemFactory(meeting=apart, title="Betriebe bilden aus")
+    client.force_login(partner)
+
+    response = _search(client, "Handwerkskammer Betriebe")
+
+    assert _titles(response) == ["Fachgruppentreffen im März"]
+    assert _facets(response, "kinds") == {"Sitzungen": 1}
+    assert _facets(response, "spaces") == {"Fachgruppe Handwerk": 1}
+
+
 def test_information_drafts_are_found_by_their_ring_only(client, fachgruppe, inner, partner, inner_member):
     information.information_draft_create(
         space=inner, by=inner_member, title="Entwurf zur Zinngießerei", summary="Kurz.", body="Text."
