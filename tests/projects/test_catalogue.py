@@ -231,6 +231,31 @@ def test_search_finds_a_word_inside_a_compound(client, coordinator):
     ]
 
 
+def test_a_word_inside_a_compound_is_found_in_each_field_but_never_across_two(client, coordinator):
+    showcased(coordinator, title="Quereinstieg ins Bäckerhandwerk", summary="Zwei Jahre.")
+    showcased(coordinator, title="Digitale Werkstatt", summary="Tablets im Zimmererhandwerk.")
+    showcased(coordinator, title="Energieberatung", description="Beraten im Dachdeckerhandwerk.")
+    showcased(
+        coordinator,
+        title="Gemeinsam mit dem Bäcker",
+        summary="Handwerksbetriebe bilden Maler",
+        description="meister aus.",
+    )
+
+    assert sorted(titles(client.get("/projects/", {"q": "HANDWERK"}))) == [
+        "Digitale Werkstatt",
+        "Energieberatung",
+        "Gemeinsam mit dem Bäcker",
+        "Quereinstieg ins Bäckerhandwerk",
+    ]
+    assert titles(client.get("/projects/", {"q": "deckerhand"})) == ["Energieberatung"]
+    # "Bäcker" ends a title and "Handwerks…" opens its summary, "Maler" ends that summary and
+    # "meister" opens the description: neither is one word.
+    assert titles(client.get("/projects/", {"q": "Bäckerhandwerksbetriebe"})) == []
+    assert titles(client.get("/projects/", {"q": "Malermeister"})) == []
+    assert titles(client.get("/projects/", {"q": "Bäckerhandwerk"})) == ["Quereinstieg ins Bäckerhandwerk"]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL's full-text search")
 def test_whole_word_hits_rank_before_hits_inside_a_compound(client, coordinator):
     showcased(coordinator, title="Energieberatung im Bäckerhandwerk", accepted_days_ago=1)
