@@ -12,7 +12,7 @@ of title, summary and description (portal.fulltext), ranked, plus the projects
 in which every word occurs as a substring (German compounds), through the
 stored upper-cased text of the three fields and its trigram index. A search
 ranks and counts at most the SEARCH_CAP most recently accepted hits ("mehr als
-1.000 Treffer"), so a common word costs no more than a rare one. Elsewhere
+500 Treffer"), so a common word costs no more than a rare one. Elsewhere
 (SQLite for `make run`) only the substring search, case-insensitively, bounded
 the same way.
 """
@@ -52,7 +52,7 @@ SHOWCASE_LENGTH = 3
 MAX_QUERY_LENGTH = 200
 SEARCH_FIELDS = ("title", "summary", "description")
 # A search ranks and counts at most this many hits (the most recently accepted); more are "more than".
-SEARCH_CAP = 1000
+SEARCH_CAP = 500
 # The list without a search counts this far ("mehr als 10.000 Projekte").
 LIST_CAP = 10_000
 NEWEST = (F("accepted_at").desc(nulls_last=True), F("submitted_at").desc(nulls_last=True), F("pk").desc())
