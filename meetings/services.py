@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from groups import access
 from groups.models import Space, User
-from meetings import guests, notify, rsvp, selectors, signals
+from meetings import guests, notify, rsvp, selectors
 from meetings.minutes import published_record_changed
 from meetings.models import AgendaItem, Meeting, Participant
 from portal import readcache
@@ -402,7 +402,6 @@ def participants_invite(
     )
     if users:
         readcache.content_changed()  # bulk_create sends no signal
-        signals.rows_changed.send(sender=Participant, meeting=meeting)
         notify.meeting_invited(meeting, by=by, users=users)
         published_record_changed(meeting=meeting)
     return participants
@@ -474,6 +473,5 @@ def attendance_record(*, meeting: Meeting, by: User, present_ids: set[int]) -> i
     participants.filter(pk__in=present_ids).update(attended=True)
     participants.exclude(pk__in=present_ids).update(attended=False)
     readcache.content_changed()  # update() sends no signal
-    signals.rows_changed.send(sender=Participant, meeting=meeting)
     published_record_changed(meeting=meeting)
     return participants.filter(attended=True).count()

@@ -7,9 +7,8 @@ someone edits its meetings late (attendance recorded afterwards, a corrected rec
 item done years later). So the figures of every whole month before the current one are kept per
 space, under
 
-- a version that every write to a meeting, participant, agenda item, decision or action item
-  replaces, now and again after the commit (as portal.readcache does with its generation): the
-  models' signals, and `meetings.signals.rows_changed` for the writes that send none;
+- the content generation of portal.readcache, which every write to a meeting, participant, agenda
+  item, decision or action item replaces (as it does for every shared read of the portal);
 - today's date, since an open action item becomes overdue as the days pass.
 
 What is not kept (a period's partial first month, the current month, a month the cache lost) is
@@ -17,13 +16,11 @@ counted from the rows by the same queries, whatever is kept. The figures are the
 own content (groups.access.coordination_scope) and the same for each of its coordinators, so they
 are kept per space and never per person; the views decide who sees a dashboard at all. When the
 cache does not answer, everything is counted from the rows. A write made while the cache did not
-answer cannot replace the version: KEEP_SECONDS bounds how long such a month may then be stale.
+answer cannot replace the generation: KEEP_SECONDS bounds how long such a month may then be stale.
 """
 
 import datetime
-import uuid
 
-from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -34,7 +31,6 @@ from meetings.models import ActionItem, Meeting, Participant
 from portal import readcache
 from reports.periods import Period, midnight, next_month
 
-VERSION_KEY = "reports:meeting-months:version"
 KEEP_SECONDS = 10 * 60
 ATTENDANCE = ("invited", "accepted", "excused", "declined", "attended")
 ITEMS = ("total", "open", "overdue", "done", "timed")
@@ -78,8 +74,8 @@ def _by_month(figures: str, *, space: Space, period: Period) -> dict[datetime.da
     today = timezone.localdate()
     until = min(period.last + datetime.timedelta(days=1), today.replace(day=1))
     finished = [month for month in period.months if month >= period.first and next_month(month) <= until]
-    version = _version()
-    key = f"reports:meeting-months:{figures}:{space.pk}:{version}:{today.isoformat()}" if version else None
+    generation = readcache.generation()
+    key = kept_key(figures, space=space, generation=generation, today=today) if generation else None
     kept = (readcache.cached(key) or {}) if key else {}
     # Only the period's whole months come from what is kept: its partial first and last month
     # count only their days inside it.
@@ -90,6 +86,11 @@ def _by_month(figures: str, *, space: Space, period: Period) -> dict[datetime.da
         added = {month: counted.get(month, EMPTY[figures]) for month in finished if month not in usable}
         readcache.keep(key, {**kept, **added}, seconds=KEEP_SECONDS)
     return {month: usable.get(month) or counted.get(month) or EMPTY[figures] for month in period.months}
+
+
+def kept_key(figures: str, *, space: Space, generation: str, today: datetime.date) -> str:
+    """Where a space's finished months of `figures` ("attendance" or "actions") are kept."""
+    return f"reports:meeting-months:{figures}:{space.pk}:{generation}:{today}"
 
 
 def _meetings(*, space: Space, period: Period, months: list[datetime.date]):
@@ -147,27 +148,3 @@ def _actions(meetings, today: datetime.date) -> dict:
 
 
 _COUNTS = {"attendance": _attendance, "actions": _actions}
-
-
-def _version() -> str | None:
-    version = readcache.cached(VERSION_KEY)
-    if version is None:
-        readcache.keep(VERSION_KEY, uuid.uuid4().hex, seconds=None)
-        # Another process may have set its own at the same moment: whichever stayed is the version.
-        version = readcache.cached(VERSION_KEY)
-    return version
-
-
-def _replace_version() -> None:
-    readcache.keep(VERSION_KEY, uuid.uuid4().hex, seconds=None)
-
-
-def meetings_changed(**_signal_arguments) -> None:
-    """Signal receiver: the kept months are forgotten, now and again after the commit (a view in
-    between may have kept what it counted before the change)."""
-    _replace_version()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not any(
-        callback is _replace_version for _savepoints, callback, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(_replace_version)

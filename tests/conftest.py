@@ -153,9 +153,8 @@ def _no_cached_showcase():
     test starts without."""
     from portal import readcache
     from projects.catalogue import SHOWCASE_CACHE_KEY
-    from reports.meeting_months import VERSION_KEY
 
-    cache.delete_many([SHOWCASE_CACHE_KEY, readcache.GENERATION_KEY, VERSION_KEY])
+    cache.delete_many([SHOWCASE_CACHE_KEY, readcache.GENERATION_KEY])
     # A test that took the cache away left this process resting from it (the circuit breaker).
     readcache._resting_until = 0.0
 

@@ -16,7 +16,7 @@ Prints per section of the dashboard the median milliseconds and queries over
 --repeat runs for the default twelve months and for all seven years, the
 whole page through Django's test client (both periods), the report page of
 a year, the two pages again with no finished month kept (reports.meeting_months:
-the first view after a change to meetings), and EXPLAIN ANALYZE of the slowest
+the first view after a change to the content), and EXPLAIN ANALYZE of the slowest
 statement of the seven-year page. Everything but those two lines is measured
 as a coordinator sees it from the second view on: the finished months kept.
 """
@@ -223,9 +223,8 @@ def _roll_up() -> None:
 
 def _forget_kept_months() -> None:
     from portal import readcache
-    from reports.meeting_months import VERSION_KEY
 
-    readcache.forget([VERSION_KEY])
+    readcache.forget([readcache.GENERATION_KEY])
 
 
 def _median_ms(run, repeat: int) -> tuple[float, int]:
